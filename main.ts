@@ -1,0 +1,21 @@
+/**
+ * The karpenter-gpu app: load the configuration, build the stacks. No resource logic here.
+ *
+ * KARPENTER_GPU_CONFIG=path/to/config.yaml (or .json) chooses the configuration;
+ * unset, the built-in example examples/default.yaml (the seed spec) is used.
+ */
+import { join } from "node:path";
+import { App } from "cdktf";
+import { ConfigError, loadConfigFile } from "./modules/config";
+import { buildStacks } from "./modules/app";
+
+const configPath = process.env.KARPENTER_GPU_CONFIG || join(__dirname, "examples", "default.yaml");
+try {
+  const app = new App();
+  buildStacks(app, loadConfigFile(configPath));
+  app.synth();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,79 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { KarpenterGpuConfig } from "./config";
+import { KarpenterAws } from "./karpenter-aws";
+
+export interface KarpenterAwsStackProps {
+  /** A validated configuration (see `parseConfig` / `loadConfigFile`). */
+  readonly config: KarpenterGpuConfig;
+}
+
+/**
+ * The AWS half of Karpenter as its own Terraform stack (own state): discovery tags, node role,
+ * controller IAM and interruption queue, with the outputs the chart and node-pool stacks use.
+ */
+export class KarpenterAwsStack extends TerraformStack {
+  public readonly karpenter: KarpenterAws;
+
+  constructor(scope: Construct, id: string, props: KarpenterAwsStackProps) {
+    super(scope, id);
+    const c = props.config;
+    new AwsProvider(this, "aws", {
+      region: c.region,
+      // Config tags go on every resource through the provider, so nothing is left untagged.
+      defaultTags: Object.keys(c.tags).length ? [{ tags: { ...c.tags } }] : undefined,
+    });
+
+    this.karpenter = new KarpenterAws(this, "karpenter", {
+      clusterName: c.clusterName,
+      region: c.region,
+      discovery: c.discovery,
+      nodeRole: {
+        roleName: c.nodeRole.name,
+        existingRoleArn: c.nodeRole.existingRoleArn,
+        createAccessEntry: c.nodeRole.createAccessEntry,
+        additionalPolicyArns: c.nodeRole.additionalPolicyArns,
+        permissionsBoundaryArn: c.nodeRole.permissionsBoundaryArn,
+      },
+      controller: {
+        identity:
+          c.controller.identity === "irsa"
+            ? { type: "irsa", oidcProviderArn: c.controller.oidcProviderArn ?? "" }
+            : { type: "podIdentity" },
+        roleName: c.controller.roleName,
+        namespace: c.controller.namespace,
+        serviceAccount: c.controller.serviceAccount,
+        permissionsBoundaryArn: c.controller.permissionsBoundaryArn,
+      },
+      interruptionQueue: {
+        queueName: c.interruptionQueue.name,
+        messageRetentionSeconds: c.interruptionQueue.messageRetentionSeconds,
+        kmsKeyArn: c.interruptionQueue.kmsKeyArn,
+        manageKmsKeyPolicy: c.interruptionQueue.manageKmsKeyPolicy,
+      },
+    });
+
+    const k = this.karpenter;
+    const outputs: Record<string, { value: string; description: string }> = {
+      nodeRoleName: { value: k.nodeRole.roleName, description: "Karpenter node role name (EC2NodeClass spec.role)" },
+      nodeRoleArn: { value: k.nodeRole.roleArn, description: "Karpenter node role ARN" },
+      controllerRoleArn: { value: k.controller.roleArn, description: "Karpenter controller role ARN" },
+      interruptionQueueName: { value: k.interruptionQueue.queueName, description: "Interruption queue name (chart settings.interruptionQueue)" },
+      interruptionQueueUrl: { value: k.interruptionQueue.queueUrl, description: "Interruption queue URL" },
+      interruptionQueueArn: { value: k.interruptionQueue.queueArn, description: "Interruption queue ARN" },
+    };
+    if (k.interruptionQueue.eventBridgeKeyPolicyJson) {
+      outputs.eventBridgeKeyPolicyJson = {
+        value: k.interruptionQueue.eventBridgeKeyPolicyJson,
+        description: "Key-policy statement that lets EventBridge use the queue's KMS key",
+      };
+    }
+    for (const [id, o] of Object.entries(outputs)) new TerraformOutput(this, id, o);
+  }
+}
+
+/** Stack names for a cluster; they are Terraform state names (and Terraform Cloud workspace suffixes). */
+export function stackNames(clusterName: string) {
+  return { aws: `${clusterName}-aws` } as const;
+}

@@ -1,0 +1,50 @@
+import { Construct } from "constructs";
+import { KarpenterControllerIam, type KarpenterControllerIamProps } from "./controller-iam";
+import { DiscoveryTags, type DiscoveryTagsProps } from "./discovery-tags";
+import { InterruptionQueue, type InterruptionQueueProps } from "./interruption-queue";
+import { KarpenterNodeRole, type KarpenterNodeRoleProps } from "./node-role";
+
+export interface KarpenterAwsProps {
+  /** Name of the existing EKS cluster. */
+  readonly clusterName: string;
+  /** The cluster's region, e.g. `us-west-2`. */
+  readonly region: string;
+  /** Subnets and security groups to tag for discovery. */
+  readonly discovery: Omit<DiscoveryTagsProps, "clusterName">;
+  /** Node role settings. @default - role `KarpenterNodeRole-<clusterName>` with an EC2_LINUX access entry */
+  readonly nodeRole?: Omit<KarpenterNodeRoleProps, "clusterName">;
+  /** Controller role settings. @default - role `KarpenterController-<clusterName>` via EKS Pod Identity */
+  readonly controller?: Omit<KarpenterControllerIamProps, "clusterName" | "region" | "nodeRoleArn" | "interruptionQueueArn" | "interruptionQueueKmsKeyArn">;
+  /** Interruption queue settings. @default - queue `Karpenter-<clusterName>` with SSE-SQS */
+  readonly interruptionQueue?: Omit<InterruptionQueueProps, "clusterName">;
+}
+
+/**
+ * Everything Karpenter needs on the AWS side of an existing EKS cluster, wired together:
+ * discovery tags, node role + access entry, interruption queue + rules, and the controller
+ * role scoped to that node role and queue.
+ */
+export class KarpenterAws extends Construct {
+  public readonly discovery: DiscoveryTags;
+  public readonly nodeRole: KarpenterNodeRole;
+  public readonly interruptionQueue: InterruptionQueue;
+  public readonly controller: KarpenterControllerIam;
+
+  constructor(scope: Construct, id: string, props: KarpenterAwsProps) {
+    super(scope, id);
+    this.discovery = new DiscoveryTags(this, "discovery", { clusterName: props.clusterName, ...props.discovery });
+    this.nodeRole = new KarpenterNodeRole(this, "nodeRole", { clusterName: props.clusterName, ...props.nodeRole });
+    this.interruptionQueue = new InterruptionQueue(this, "interruptionQueue", {
+      clusterName: props.clusterName,
+      ...props.interruptionQueue,
+    });
+    this.controller = new KarpenterControllerIam(this, "controller", {
+      clusterName: props.clusterName,
+      region: props.region,
+      ...props.controller,
+      nodeRoleArn: this.nodeRole.roleArn,
+      interruptionQueueArn: this.interruptionQueue.queueArn,
+      interruptionQueueKmsKeyArn: this.interruptionQueue.kmsKeyArn,
+    });
+  }
+}
