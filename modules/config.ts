@@ -320,12 +320,20 @@ function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
   return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }
 
-/** The allowed key a typo most likely meant (edit distance ≤ 2 or same letters case-insensitively). */
+/** The allowed key a typo most likely meant: edit distance ≤ 2, ties going to the longest shared prefix. */
 function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: { key: string; d: number } | undefined;
+  const k = key.toLowerCase();
+  const sharedPrefix = (c: string) => {
+    let i = 0;
+    while (i < c.length && c[i] === k[i]) i++;
+    return i;
+  };
+  let best: { key: string; d: number; p: number } | undefined;
   for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d <= 2 && (!best || d < best.d)) best = { key: candidate, d };
+    const c = candidate.toLowerCase();
+    const d = editDistance(k, c);
+    const p = sharedPrefix(c);
+    if (d <= 2 && (!best || d < best.d || (d === best.d && p > best.p))) best = { key: candidate, d, p };
   }
   return best?.key;
 }

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { KarpenterAwsStack, stackNames } from "../modules/aws-stack";
+import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config";
+import { at, newApp, ofType, synthOf } from "./helpers";
+
+const input: KarpenterGpuConfigInput = {
+  clusterName: "prod-cluster",
+  region: "eu-central-1",
+  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
+  nodeClasses: [{ name: "gpu-nodeclass" }],
+  nodePools: [{ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 } }],
+  tags: { team: "ml-platform" },
+};
+const synthConfig = (extra: Partial<KarpenterGpuConfigInput> = {}) =>
+  synthOf(new KarpenterAwsStack(newApp(), stackNames("prod-cluster").aws, { config: parseConfig({ ...input, ...extra }) }));
+
+describe("KarpenterAwsStack", () => {
+  const s = synthConfig();
+
+  it("is named after the cluster, so two clusters never share state", () => {
+    assert.equal(stackNames("prod-cluster").aws, "prod-cluster-aws");
+  });
+
+  it("configures the AWS provider with the region and puts config tags on every resource", () => {
+    assert.deepEqual(s.provider?.aws, [{ region: "eu-central-1", default_tags: [{ tags: { team: "ml-platform" } }] }]);
+  });
+
+  it("pins hashicorp/aws to the prebuilt provider's version", () => {
+    assert.deepEqual((s.terraform.required_providers as Record<string, unknown>).aws, { source: "aws", version: "6.25.0" });
+  });
+
+  it("outputs what the chart and node-pool stacks need", () => {
+    const outputs = Object.fromEntries(Object.entries(s.output ?? {}).map(([k, o]) => [k, o.value]));
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      "controllerRoleArn", "interruptionQueueArn", "interruptionQueueName", "interruptionQueueUrl", "nodeRoleArn", "nodeRoleName",
+    ]);
+    assert.equal(outputs.interruptionQueueName, "Karpenter-prod-cluster");
+    assert.match(String(outputs.nodeRoleName), /aws_iam_role\.karpenter_nodeRole_role_\w+\.name/);
+    assert.match(String(outputs.controllerRoleArn), /aws_iam_role\.karpenter_controller_role_\w+\.arn/);
+    assert.match(String(outputs.interruptionQueueUrl), /aws_sqs_queue\.karpenter_interruptionQueue_queue_\w+\.url/);
+  });
+
+  it("maps every config section onto the constructs", () => {
+    const oidc = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC";
+    const key = "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const custom = synthConfig({
+      nodeRole: { existingRoleArn: "arn:aws:iam::111122223333:role/gpu-nodes", createAccessEntry: false },
+      controller: { identity: "irsa", oidcProviderArn: oidc, roleName: "karpenter-ctrl", namespace: "karpenter" },
+      interruptionQueue: { name: "gpu-interruptions", messageRetentionSeconds: 600, kmsKeyArn: key, manageKmsKeyPolicy: true },
+    });
+    assert.equal(custom.output?.nodeRoleName.value, "gpu-nodes");
+    assert.deepEqual(ofType(custom.resource, "aws_eks_access_entry"), {});
+    assert.equal(at(custom.resource, "aws_iam_role", "karpenter/controller/role").name, "karpenter-ctrl");
+    assert.deepEqual(ofType(custom.resource, "aws_eks_pod_identity_association"), {});
+    const trust = JSON.stringify(at(custom.data, "aws_iam_policy_document", "karpenter/controller/assumeRolePolicy"));
+    assert.match(trust, /system:serviceaccount:karpenter:karpenter/);
+    const queue = at(custom.resource, "aws_sqs_queue", "karpenter/interruptionQueue/queue");
+    assert.equal(queue.name, "gpu-interruptions");
+    assert.equal(queue.message_retention_seconds, 600);
+    assert.equal(queue.kms_master_key_id, key);
+    assert.ok(at(custom.resource, "aws_kms_key_policy", "karpenter/interruptionQueue/kmsKeyPolicy"));
+    assert.ok(custom.output?.eventBridgeKeyPolicyJson, "the EventBridge key statement is an output when a key is used");
+  });
+});

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { ConfigError, formatPath, loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config";
+
+const minimal: KarpenterGpuConfigInput = {
+  clusterName: "prod-cluster",
+  region: "us-west-2",
+  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
+  nodeClasses: [{ name: "gpu-nodeclass" }],
+  nodePools: [{ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 } }],
+};
+
+/** The problems a config yields (as ConfigError lines). */
+function problemsOf(input: unknown): readonly string[] {
+  try {
+    parseConfig(input);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+    return err.problems;
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+const withPool = (pool: Record<string, unknown>) => ({ ...minimal, nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 1 }, ...pool }] });
+
+describe("config: the built-in example", () => {
+  const config = loadConfigFile(join(__dirname, "..", "examples", "default.yaml"));
+
+  it("is the seed's cluster, pool and node class", () => {
+    assert.equal(config.clusterName, "prod-cluster");
+    assert.deepEqual(config.discovery.securityGroupIds.length, 1);
+    assert.deepEqual(config.nodeClasses.map((c) => [c.name, c.amiAlias, c.rootVolume]), [["gpu-nodeclass", "al2023@latest", { sizeGiB: 200, type: "gp3" }]]);
+    const pool = config.nodePools[0];
+    assert.deepEqual(
+      { ...pool },
+      {
+        name: "gpu-workloads",
+        nodeClass: "gpu-nodeclass",
+        instanceCategories: ["g", "p"],
+        capacityTypes: ["spot", "on-demand"],
+        architectures: ["amd64"],
+        requirements: [],
+        taints: [{ key: "sku", value: "gpu", effect: "NoSchedule" }],
+        limits: { cpu: 1000 },
+        expireAfter: "720h",
+        disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "30s" },
+      },
+    );
+  });
+});
+
+describe("config: defaults", () => {
+  const c = parseConfig(minimal);
+  it("applies secure, documented defaults", () => {
+    assert.deepEqual(c.controller, { identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter" });
+    assert.deepEqual(c.nodeRole, { createAccessEntry: true });
+    assert.deepEqual(c.interruptionQueue, { messageRetentionSeconds: 300, manageKmsKeyPolicy: false });
+    assert.equal(c.discovery.allowMultipleSecurityGroups, false);
+    assert.deepEqual(c.tags, {});
+  });
+  it("gives pools on-demand capacity only unless spot is asked for, the sku=gpu taint, 720h expiry", () => {
+    const p = c.nodePools[0];
+    assert.deepEqual(p.capacityTypes, ["on-demand"]);
+    assert.deepEqual(p.taints, [{ key: "sku", value: "gpu", effect: "NoSchedule" }]);
+    assert.equal(p.expireAfter, "720h");
+    assert.deepEqual(p.instanceCategories, ["g", "p"]);
+  });
+});
+
+describe("config: every problem names its field", () => {
+  const cases: [string, unknown, string][] = [
+    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, terraformCloud, tags'],
+    ["a typo in a nested key", withPool({ limits: { cpu: 1, gpu: 8 } }), 'nodePools[0].limits.gpu: unknown key (did you mean "gpus"?); allowed keys here: cpu, gpus, memoryGiB'],
+    ["a wrong type", { ...minimal, region: 5 }, "region: must be a string (got 5)"],
+    ["a negative limit", { ...minimal, nodePools: [minimal.nodePools[0], { name: "b", nodeClass: "gpu-nodeclass", limits: { cpu: -1 } }] }, "nodePools[1].limits.cpu: must be a positive number (vCPUs) (got -1)"],
+    ["a missing key", { ...minimal, region: undefined }, "region: is required"],
+    ["a bad region", { ...minimal, region: "us-west" }, 'region: must be an AWS region code such as "us-west-2" (got "us-west")'],
+    ["a bad subnet ID", { ...minimal, discovery: { ...minimal.discovery, subnetIds: ["subnet-xyz"] } }, 'discovery.subnetIds[0]: must be a subnet ID such as "subnet-0123456789abcdef0" (got "subnet-xyz")'],
+    ["a duplicate subnet", { ...minimal, discovery: { ...minimal.discovery, subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60718"] } }, 'discovery.subnetIds[1]: "subnet-0a1b2c3d4e5f60718" is listed twice'],
+    ["two security groups without opt-in", { ...minimal, discovery: { ...minimal.discovery, securityGroupIds: ["sg-0c3d4e5f607182930", "sg-0123456789abcdef0"] } }, "discovery.securityGroupIds: lists 2 security groups, but more than one security group carrying the discovery tag breaks load balancers (terraform-aws-eks#3096). Keep one, or set allowMultipleSecurityGroups: true if you accept that"],
+    ["a taint effect typo", withPool({ taints: [{ key: "sku", value: "gpu", effect: "NoSchedul" }] }), 'nodePools[0].taints[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute (got "NoSchedul")'],
+    ["an unknown consolidation policy", withPool({ disruption: { consolidationPolicy: "Sometimes" } }), 'nodePools[0].disruption.consolidationPolicy: must be one of WhenEmptyOrUnderutilized, WhenEmpty (got "Sometimes")'],
+    ["an unknown capacity type", withPool({ capacityTypes: ["spot", "preemptible"] }), 'nodePools[0].capacityTypes[1]: must be one of spot, on-demand, reserved (got "preemptible")'],
+    ["a non-DNS-1123 pool name", withPool({ name: "GPU_Pool" }), "nodePools[0].name: must be a DNS-1123 name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got \"GPU_Pool\")"],
+    ["a bad duration", withPool({ expireAfter: "30 days" }), 'nodePools[0].expireAfter: must be a duration such as "30s", "15m", "720h" or "Never" (got "30 days")'],
+    ["a pool referring to a missing node class", withPool({ nodeClass: "cpu-nodeclass" }), 'nodePools[0].nodeClass: refers to "cpu-nodeclass", which is not in nodeClasses (known: gpu-nodeclass)'],
+    ["duplicate pool names", { ...minimal, nodePools: [minimal.nodePools[0], minimal.nodePools[0]] }, 'nodePools[1].name: "gpu-workloads" is used by another node pool; names must be unique'],
+    ["IRSA without an OIDC provider", { ...minimal, controller: { identity: "irsa" } }, 'controller.oidcProviderArn: is required when controller.identity is "irsa" (the cluster\'s IAM OIDC provider ARN)'],
+    ["an unknown identity", { ...minimal, controller: { identity: "keys" } }, 'controller.identity: must be one of podIdentity, irsa (got "keys")'],
+    ["a cluster name too long for the default node role name", { ...minimal, clusterName: "c".repeat(50) }, 'nodeRole.name: the default role name is too long: IAM role names are limited to 64 characters; "KarpenterNodeRole-' + "c".repeat(50) + '" has 68. Set a shorter name explicitly'],
+    ["manageKmsKeyPolicy without a key", { ...minimal, interruptionQueue: { manageKmsKeyPolicy: true } }, "interruptionQueue.manageKmsKeyPolicy: needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS"],
+    ["a bad Terraform Cloud prefix", { ...minimal, terraformCloud: { organization: "acme", workspacePrefix: "gpu/" } }, "terraformCloud.workspacePrefix: must use only letters, digits, '-' and '_' (Terraform Cloud workspace names) (got \"gpu/\")"],
+  ];
+  for (const [what, input, expected] of cases) {
+    it(`rejects ${what}`, () => assert.ok(problemsOf(input).includes(expected), `expected ${JSON.stringify(expected)} in ${JSON.stringify(problemsOf(input), null, 1)}`));
+  }
+
+  it("reports every problem of a file at once, not only the first", () => {
+    const problems = problemsOf({ ...minimal, region: "nowhere", tags: { team: 1 }, nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 0 } }] });
+    assert.deepEqual(problems.map((p) => p.split(":")[0]).sort(), ["nodePools[0].limits.cpu", "region", "tags.team"]);
+  });
+
+  it("formats paths the way users read them", () => {
+    assert.equal(formatPath(["nodePools", 1, "limits", "cpu"]), "nodePools[1].limits.cpu");
+    assert.equal(formatPath([]), "");
+  });
+});
+
+describe("config: files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kgpu-config-"));
+  it("reads JSON and YAML alike", () => {
+    writeFileSync(join(dir, "c.json"), JSON.stringify(minimal));
+    writeFileSync(join(dir, "c.yml"), `clusterName: prod-cluster\nregion: us-west-2\ndiscovery: {subnetIds: [subnet-0a1b2c3d4e5f60718], securityGroupIds: [sg-0c3d4e5f607182930]}\nnodeClasses: [{name: gpu-nodeclass}]\nnodePools: [{name: gpu-workloads, nodeClass: gpu-nodeclass, limits: {cpu: 1000}}]\n`);
+    assert.deepEqual(loadConfigFile(join(dir, "c.json")), loadConfigFile(join(dir, "c.yml")));
+  });
+  it("names the file and line of a syntax error, and a duplicate YAML key", () => {
+    writeFileSync(join(dir, "bad.yaml"), "clusterName: a\nregion: [us-west-2\n");
+    let err: unknown;
+    try {
+      loadConfigFile(join(dir, "bad.yaml"));
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /bad\.yaml/);
+    assert.match(err.problems[0], /^not valid YAML at line \d+:/);
+    writeFileSync(join(dir, "dup.yaml"), "clusterName: a\nclusterName: b\n");
+    assert.throws(() => loadConfigFile(join(dir, "dup.yaml")), /not valid YAML at line 2: Map keys must be unique/);
+  });
+  it("says when the file cannot be read", () => {
+    assert.throws(() => loadConfigFile(join(dir, "missing.yaml")), /cannot read the file/);
+  });
+});

@@ -1,0 +1,94 @@
+/** Test helpers: synthesize constructs into a throwaway stack and read the Terraform JSON back. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformStack, Testing } from "cdktf";
+import type { Construct } from "constructs";
+
+/** The synthesized Terraform JSON of one stack. */
+export interface Synth {
+  readonly resource: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown; description?: string }>;
+  readonly provider?: Record<string, unknown[]>;
+  readonly terraform: Record<string, unknown>;
+}
+
+/** Builds constructs with `build` in a fresh stack (with an AWS provider) and returns its Terraform JSON. */
+export function synthStack(build: (stack: TerraformStack) => void): Synth {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "us-west-2" });
+  build(stack);
+  return JSON.parse(Testing.synth(stack)) as Synth;
+}
+
+/** Synthesizes an existing stack. */
+export function synthOf(stack: TerraformStack): Synth {
+  return JSON.parse(Testing.synth(stack)) as Synth;
+}
+
+export function newApp(): App {
+  return Testing.app();
+}
+
+/**
+ * All resources (or data sources) of a type, keyed by construct path below the stack with "/"
+ * written as "_" (the logical ID without cdktf's hash suffix), e.g. `controller_role`.
+ */
+export function ofType(section: Synth["resource"] | undefined, type: string): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [logicalId, body] of Object.entries(section?.[type] ?? {})) {
+    out[logicalId.replace(/_[0-9A-F]{8}$/, "")] = body;
+  }
+  return out;
+}
+
+/** The one resource of a type at a construct path below the stack (e.g. `controller/role`). */
+export function at(section: Synth["resource"] | undefined, type: string, path: string): Record<string, unknown> {
+  const all = ofType(section, type);
+  const found = all[path.replace(/\//g, "_")];
+  if (!found) throw new Error(`no ${type} at ${path}; have: ${Object.keys(all).join(", ")}`);
+  return found;
+}
+
+/** Replaces Terraform references to data sources with readable placeholders. */
+export function placeholders(value: unknown, extra: Record<string, string> = {}): unknown {
+  let json = JSON.stringify(value)
+    .replace(/\$\{data\.aws_partition\.[\w-]+\.partition\}/g, "PARTITION")
+    .replace(/\$\{data\.aws_partition\.[\w-]+\.dns_suffix\}/g, "DNS_SUFFIX")
+    .replace(/\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}/g, "ACCOUNT");
+  for (const [pattern, name] of Object.entries(extra)) json = json.split(pattern).join(name);
+  return JSON.parse(json);
+}
+
+/** Expects `fn` to throw and returns the message. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("expected an error, but none was thrown");
+}
+
+export type { Construct };
+
+/** The project root. */
+export const ROOT = join(__dirname, "..");
+
+/**
+ * Runs main.ts the way `cdktf synth` does (without the CLI's overhead) into a temporary output
+ * folder. KARPENTER_GPU_CONFIG is cleared unless given, so the built-in example is used.
+ */
+export function runApp(env: Record<string, string> = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), "kgpu-out-"));
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, KARPENTER_GPU_CONFIG: "", ...env, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+  return { ...run, outdir };
+}
