@@ -6,10 +6,10 @@
  */
 import { join } from "node:path";
 import { App } from "cdktf";
-import { ConfigError, loadConfigFile } from "./modules/config";
-import { buildStacks } from "./modules/app";
+import { ConfigError, loadConfigFile } from "./modules/config.js";
+import { buildStacks } from "./modules/app.js";
 
-const configPath = process.env.KARPENTER_GPU_CONFIG || join(__dirname, "examples", "default.yaml");
+const configPath = process.env.KARPENTER_GPU_CONFIG || join(import.meta.dirname, "examples", "default.yaml");
 try {
   const app = new App();
   buildStacks(app, loadConfigFile(configPath));

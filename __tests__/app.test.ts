@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runApp } from "./helpers";
+import { runApp } from "./helpers.js";
 
 describe("main.ts", () => {
   it("synthesizes the built-in example with no config, no AWS account and no network", () => {

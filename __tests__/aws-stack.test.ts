@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { KarpenterAwsStack, stackNames } from "../modules/aws-stack";
-import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config";
-import { at, newApp, ofType, synthOf } from "./helpers";
+import { KarpenterAwsStack, stackNames } from "../modules/aws-stack.js";
+import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { at, newApp, ofType, synthOf } from "./helpers.js";
 
 const input: KarpenterGpuConfigInput = {
   clusterName: "prod-cluster",

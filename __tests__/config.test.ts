@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError, formatPath, loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config";
+import { ConfigError, formatPath, loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
 
 const minimal: KarpenterGpuConfigInput = {
   clusterName: "prod-cluster",
@@ -27,7 +27,7 @@ function problemsOf(input: unknown): readonly string[] {
 const withPool = (pool: Record<string, unknown>) => ({ ...minimal, nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 1 }, ...pool }] });
 
 describe("config: the built-in example", () => {
-  const config = loadConfigFile(join(__dirname, "..", "examples", "default.yaml"));
+  const config = loadConfigFile(join(import.meta.dirname, "..", "examples", "default.yaml"));
 
   it("is the seed's cluster, pool and node class", () => {
     assert.equal(config.clusterName, "prod-cluster");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { KarpenterControllerIam } from "../modules/controller-iam";
-import { at, errorOf, ofType, placeholders, synthStack, type Synth } from "./helpers";
+import { KarpenterControllerIam } from "../modules/controller-iam.js";
+import { at, errorOf, ofType, placeholders, synthStack, type Synth } from "./helpers.js";
 
 const NODE_ROLE_ARN = "arn:aws:iam::111122223333:role/KarpenterNodeRole-prod-cluster";
 const QUEUE_ARN = "arn:aws:sqs:us-west-2:111122223333:Karpenter-prod-cluster";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DiscoveryTags } from "../modules/discovery-tags";
-import { errorOf, ofType, synthStack } from "./helpers";
+import { DiscoveryTags } from "../modules/discovery-tags.js";
+import { errorOf, ofType, synthStack } from "./helpers.js";
 
 const SUBNETS = ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829"];
 const SG = "sg-0c3d4e5f607182930";

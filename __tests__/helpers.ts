@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 
@@ -77,7 +77,7 @@ export function errorOf(fn: () => unknown): string {
 export type { Construct };
 
 /** The project root. */
-export const ROOT = join(__dirname, "..");
+export const ROOT = join(import.meta.dirname, "..");
 
 /**
  * Runs main.ts the way `cdktf synth` does (without the CLI's overhead) into a temporary output

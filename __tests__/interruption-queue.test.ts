@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Token } from "cdktf";
-import { InterruptionQueue } from "../modules/interruption-queue";
-import { at, errorOf, ofType, placeholders, synthStack } from "./helpers";
+import { InterruptionQueue } from "../modules/interruption-queue.js";
+import { at, errorOf, ofType, placeholders, synthStack } from "./helpers.js";
 
 const KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

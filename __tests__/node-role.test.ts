@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { KarpenterNodeRole } from "../modules/node-role";
-import { at, errorOf, ofType, placeholders, synthStack } from "./helpers";
+import { KarpenterNodeRole } from "../modules/node-role.js";
+import { at, errorOf, ofType, placeholders, synthStack } from "./helpers.js";
 
 describe("KarpenterNodeRole", () => {
   const s = synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: "prod-cluster" }));

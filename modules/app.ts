@@ -1,6 +1,6 @@
 import type { App } from "cdktf";
-import { KarpenterAwsStack, stackNames } from "./aws-stack";
-import type { KarpenterGpuConfig } from "./config";
+import { KarpenterAwsStack, stackNames } from "./aws-stack.js";
+import type { KarpenterGpuConfig } from "./config.js";
 
 /** The stacks of one cluster, built from a validated configuration. */
 export interface KarpenterGpuStacks {

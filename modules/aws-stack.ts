@@ -1,8 +1,8 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { KarpenterGpuConfig } from "./config";
-import { KarpenterAws } from "./karpenter-aws";
+import type { KarpenterGpuConfig } from "./config.js";
+import { KarpenterAws } from "./karpenter-aws.js";
 
 export interface KarpenterAwsStackProps {
   /** A validated configuration (see `parseConfig` / `loadConfigFile`). */

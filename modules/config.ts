@@ -18,7 +18,7 @@ import {
   securityGroupCountProblem,
   securityGroupIdProblem,
   subnetIdProblem,
-} from "./rules";
+} from "./rules.js";
 
 /** Turns a rule from rules.ts into a zod refinement on a string. */
 const rule = (check: (v: string) => string | undefined) =>

@@ -1,12 +1,12 @@
-import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
-import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association/index.js";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { AwsContext, boundedName } from "./aws-context";
-import { CONTROLLER_POLICY_GROUPS, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy";
-import { condition, policyDocument, type PolicyStatement } from "./policy";
+import { AwsContext, boundedName } from "./aws-context.js";
+import { CONTROLLER_POLICY_GROUPS, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy.js";
+import { condition, policyDocument, type PolicyStatement } from "./policy.js";
 import {
   clusterNameProblem,
   iamRoleNameProblem,
@@ -14,7 +14,7 @@ import {
   oidcProviderArnProblem,
   regionProblem,
   throwIfProblems,
-} from "./rules";
+} from "./rules.js";
 
 /** How the Karpenter pod gets AWS credentials. */
 export type ControllerIdentity =

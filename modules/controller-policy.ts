@@ -1,4 +1,4 @@
-import { condition, type PolicyStatement } from "./policy";
+import { condition, type PolicyStatement } from "./policy.js";
 
 /** What the controller's permissions are scoped to. Values may be Terraform tokens. */
 export interface ControllerPolicyScope {

@@ -1,4 +1,4 @@
-import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag";
+import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import {
@@ -8,7 +8,7 @@ import {
   securityGroupIdProblem,
   subnetIdProblem,
   throwIfProblems,
-} from "./rules";
+} from "./rules.js";
 
 /** The tag key Karpenter's `subnetSelectorTerms` / `securityGroupSelectorTerms` select on. */
 export const DISCOVERY_TAG_KEY = "karpenter.sh/discovery";

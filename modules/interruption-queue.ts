@@ -1,12 +1,12 @@
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
-import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target/index.js";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy/index.js";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
 import { Construct } from "constructs";
-import { AwsContext, boundedName } from "./aws-context";
-import { condition, policyDocument, type PolicyStatement } from "./policy";
-import { clusterNameProblem, kmsKeyArnProblem, queueNameProblem, throwIfProblems, warn } from "./rules";
+import { AwsContext, boundedName } from "./aws-context.js";
+import { condition, policyDocument, type PolicyStatement } from "./policy.js";
+import { clusterNameProblem, kmsKeyArnProblem, queueNameProblem, throwIfProblems, warn } from "./rules.js";
 
 /**
  * The events Karpenter handles before EC2 takes a node away, keyed by the construct id of

@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
-import { KarpenterControllerIam, type KarpenterControllerIamProps } from "./controller-iam";
-import { DiscoveryTags, type DiscoveryTagsProps } from "./discovery-tags";
-import { InterruptionQueue, type InterruptionQueueProps } from "./interruption-queue";
-import { KarpenterNodeRole, type KarpenterNodeRoleProps } from "./node-role";
+import { KarpenterControllerIam, type KarpenterControllerIamProps } from "./controller-iam.js";
+import { DiscoveryTags, type DiscoveryTagsProps } from "./discovery-tags.js";
+import { InterruptionQueue, type InterruptionQueueProps } from "./interruption-queue.js";
+import { KarpenterNodeRole, type KarpenterNodeRoleProps } from "./node-role.js";
 
 export interface KarpenterAwsProps {
   /** Name of the existing EKS cluster. */

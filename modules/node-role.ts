@@ -1,10 +1,10 @@
-import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry/index.js";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
-import { AwsContext } from "./aws-context";
-import { policyDocument } from "./policy";
+import { AwsContext } from "./aws-context.js";
+import { policyDocument } from "./policy.js";
 import {
   clusterNameProblem,
   iamRoleNameProblem,
@@ -12,7 +12,7 @@ import {
   roleArnProblem,
   throwIfProblems,
   type PropProblem,
-} from "./rules";
+} from "./rules.js";
 
 /**
  * The AWS managed policies every Karpenter node needs, keyed by the construct id of their

@@ -2,7 +2,7 @@ import {
   DataAwsIamPolicyDocument,
   type DataAwsIamPolicyDocumentStatementCondition,
   type DataAwsIamPolicyDocumentStatementPrincipals,
-} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
 import type { Construct } from "constructs";
 
 /** One IAM policy statement, as plain data so it can be inspected and tested before it becomes Terraform. */
