@@ -5,15 +5,48 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runApp } from "./helpers.js";
+import { seedNodeClassWithAdditions, seedNodePoolWithAdditions } from "./seed.js";
 
 describe("main.ts", () => {
+  // One run of the default app serves the tests that only read its output.
+  const run = runApp();
+  const stackJson = (stack: string) => JSON.parse(readFileSync(join(run.outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+
   it("synthesizes the built-in example with no config, no AWS account and no network", () => {
-    const run = runApp();
     assert.equal(run.status, 0, run.stderr);
     const manifest = JSON.parse(readFileSync(join(run.outdir, "manifest.json"), "utf8"));
-    assert.deepEqual(Object.keys(manifest.stacks), ["prod-cluster-aws"]);
-    const stack = JSON.parse(readFileSync(join(run.outdir, "stacks", "prod-cluster-aws", "cdk.tf.json"), "utf8"));
+    assert.deepEqual(Object.keys(manifest.stacks), ["prod-cluster-aws", "prod-cluster-charts", "prod-cluster-nodepools"]);
+    const stack = stackJson("prod-cluster-aws");
     assert.equal(Object.keys(stack.resource.aws_ec2_tag).length, 3, "two subnets and one security group are tagged");
+  });
+
+  it("chains the stacks so deploy runs aws → charts → node pools and destroy runs the reverse", () => {
+    const stacks = JSON.parse(readFileSync(join(run.outdir, "manifest.json"), "utf8")).stacks as Record<string, { dependencies: string[] }>;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(stacks).map(([name, st]) => [name, st.dependencies])),
+      { "prod-cluster-aws": [], "prod-cluster-charts": ["prod-cluster-aws"], "prod-cluster-nodepools": ["prod-cluster-charts"] },
+    );
+    // The order cdktf derives from those edges: each stack after everything it depends on.
+    const order: string[] = [];
+    const visit = (name: string) => {
+      if (order.includes(name)) return;
+      stacks[name].dependencies.forEach(visit);
+      order.push(name);
+    };
+    Object.keys(stacks).forEach(visit);
+    assert.deepEqual(order, ["prod-cluster-aws", "prod-cluster-charts", "prod-cluster-nodepools"]);
+    assert.deepEqual([...order].reverse()[0], "prod-cluster-nodepools", "NodePools (and so their nodes) are destroyed before Karpenter and its IAM");
+  });
+
+  it("puts the manifests in a stack of their own, apart from the CRD chart (kubernetes_manifest needs CRDs at plan time)", () => {
+    const types = (stack: string) => Object.keys(stackJson(stack).resource);
+    assert.deepEqual(types("prod-cluster-charts"), ["helm_release"]);
+    assert.deepEqual(types("prod-cluster-nodepools"), ["kubernetes_manifest"]);
+  });
+
+  it("applies the seed's NodePool and EC2NodeClass, plus the documented additions, from the built-in example", () => {
+    const manifests = Object.values(stackJson("prod-cluster-nodepools").resource.kubernetes_manifest).map((m: any) => m.manifest);
+    assert.deepEqual(manifests, JSON.parse(JSON.stringify([seedNodeClassWithAdditions(), seedNodePoolWithAdditions()])));
   });
 
   it("exits non-zero and names each bad field of a config file", () => {

@@ -60,6 +60,9 @@ describe("config: defaults", () => {
     assert.deepEqual(c.interruptionQueue, { messageRetentionSeconds: 300, manageKmsKeyPolicy: false });
     assert.equal(c.discovery.allowMultipleSecurityGroups, false);
     assert.deepEqual(c.tags, {});
+    assert.equal(c.kubernetesAuth, "token");
+    assert.deepEqual(c.karpenter, { chartVersion: "1.14.1" });
+    assert.deepEqual(c.gpuOperator, { chartVersion: "v26.7.0", installDriver: false });
   });
   it("gives pools on-demand capacity only unless spot is asked for, the sku=gpu taint, 720h expiry", () => {
     const p = c.nodePools[0];
@@ -72,7 +75,7 @@ describe("config: defaults", () => {
 
 describe("config: every problem names its field", () => {
   const cases: [string, unknown, string][] = [
-    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, terraformCloud, tags'],
+    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, karpenter, gpuOperator, terraformCloud, tags'],
     ["a typo in a nested key", withPool({ limits: { cpu: 1, gpu: 8 } }), 'nodePools[0].limits.gpu: unknown key (did you mean "gpus"?); allowed keys here: cpu, gpus, memoryGiB'],
     ["a wrong type", { ...minimal, region: 5 }, "region: must be a string (got 5)"],
     ["a negative limit", { ...minimal, nodePools: [minimal.nodePools[0], { name: "b", nodeClass: "gpu-nodeclass", limits: { cpu: -1 } }] }, "nodePools[1].limits.cpu: must be a positive number (vCPUs) (got -1)"],
@@ -92,6 +95,21 @@ describe("config: every problem names its field", () => {
     ["an unknown identity", { ...minimal, controller: { identity: "keys" } }, 'controller.identity: must be one of podIdentity, irsa (got "keys")'],
     ["a cluster name too long for the default node role name", { ...minimal, clusterName: "c".repeat(50) }, 'nodeRole.name: the default role name is too long: IAM role names are limited to 64 characters; "KarpenterNodeRole-' + "c".repeat(50) + '" has 68. Set a shorter name explicitly'],
     ["manageKmsKeyPolicy without a key", { ...minimal, interruptionQueue: { manageKmsKeyPolicy: true } }, "interruptionQueue.manageKmsKeyPolicy: needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS"],
+    ["an operator the Karpenter v1 models do not know", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gte", values: ["2"] }] }), 'nodePools[0].requirements[0].operator: must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt (got "Gte")'],
+    ["In without values", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In" }] }), "nodePools[0].requirements[0].values: must list at least one value with operator In"],
+    ["Exists with values", withPool({ requirements: [{ key: "topology.kubernetes.io/zone", operator: "Exists", values: ["a"] }] }), "nodePools[0].requirements[0].values: must be empty with operator Exists"],
+    ["Gt with a non-integer", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["two"] }] }), "nodePools[0].requirements[0].values: must be a single non-negative integer with operator Gt"],
+    ["a requirement the pool manages itself", withPool({ requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] }] }), 'nodePools[0].requirements[0].key: "karpenter.sh/capacity-type" is set by the pool itself: set capacityTypes instead'],
+    ["a restricted requirement key", withPool({ requirements: [{ key: "kubernetes.io/hostname", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: label "kubernetes.io/hostname" is restricted by Karpenter'],
+    ["an unknown karpenter.k8s.aws label", withPool({ requirements: [{ key: "karpenter.k8s.aws/gpu", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: "karpenter.k8s.aws/gpu" is not a well-known karpenter.k8s.aws label (see https://karpenter.sh/docs/reference/instance-types/)'],
+    ["conflicting taints", withPool({ taints: [{ key: "sku", value: "gpu", effect: "NoSchedule" }, { key: "sku", value: "a100", effect: "NoSchedule" }] }), 'nodePools[0].taints[1]: conflicts with an earlier taint with key "sku" and effect NoSchedule; a node carries one value per key and effect'],
+    ["a GPU cap the CPU cap can never reach", withPool({ limits: { cpu: 100, gpus: 40 } }), "nodePools[0].limits.gpus: is 40, but limits.cpu 100 admits at most 25 GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus"],
+    ["a budget schedule without a duration", withPool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily" }] } }), "nodePools[0].disruption.budgets[0].duration: schedule and duration must be set together"],
+    ["a budget with a bad node count", withPool({ disruption: { budgets: [{ nodes: "all" }] } }), 'nodePools[0].disruption.budgets[0].nodes: must be a count such as "1" or a percentage such as "10%" (got "all")'],
+    ["a node class tag Karpenter reserves", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", tags: { "karpenter.sh/nodepool": "x" } }] }, 'nodeClasses[0].tags.karpenter.sh/nodepool: is a tag Karpenter sets itself and may not be overridden'],
+    ["an unknown Kubernetes auth method", { ...minimal, kubernetesAuth: "kubeconfig" }, 'kubernetesAuth: must be one of token, exec (got "kubeconfig")'],
+    ["a bad chart version", { ...minimal, karpenter: { chartVersion: "latest" } }, 'karpenter.chartVersion: must be a chart version such as "1.14.1" (got "latest")'],
+    ["a bad resource quantity", { ...minimal, karpenter: { controllerResources: { requests: { cpu: "one" } } } }, 'karpenter.controllerResources.requests.cpu: must be a Kubernetes quantity such as "1", "500m" or "1Gi" (got "one")'],
     ["a bad Terraform Cloud prefix", { ...minimal, terraformCloud: { organization: "acme", workspacePrefix: "gpu/" } }, "terraformCloud.workspacePrefix: must use only letters, digits, '-' and '_' (Terraform Cloud workspace names) (got \"gpu/\")"],
   ];
   for (const [what, input, expected] of cases) {

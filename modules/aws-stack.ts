@@ -19,11 +19,7 @@ export class KarpenterAwsStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: KarpenterAwsStackProps) {
     super(scope, id);
     const c = props.config;
-    new AwsProvider(this, "aws", {
-      region: c.region,
-      // Config tags go on every resource through the provider, so nothing is left untagged.
-      defaultTags: Object.keys(c.tags).length ? [{ tags: { ...c.tags } }] : undefined,
-    });
+    configuredAwsProvider(this, c);
 
     this.karpenter = new KarpenterAws(this, "karpenter", {
       clusterName: c.clusterName,
@@ -73,7 +69,20 @@ export class KarpenterAwsStack extends TerraformStack {
   }
 }
 
-/** Stack names for a cluster; they are Terraform state names (and Terraform Cloud workspace suffixes). */
+/**
+ * Stack names for a cluster; they are Terraform state names (and Terraform Cloud workspace
+ * suffixes), so two clusters never share state.
+ */
 export function stackNames(clusterName: string) {
-  return { aws: `${clusterName}-aws` } as const;
+  return { aws: `${clusterName}-aws`, charts: `${clusterName}-charts`, nodePools: `${clusterName}-nodepools` } as const;
+}
+
+/** The AWS provider every stack uses: the config's region, and its tags on every resource. */
+export function configuredAwsProvider(scope: Construct, config: KarpenterGpuConfig, id = "aws", region = config.region): AwsProvider {
+  return new AwsProvider(scope, id, {
+    region,
+    alias: id === "aws" ? undefined : id,
+    // Config tags go on every resource through the provider, so nothing is left untagged.
+    defaultTags: Object.keys(config.tags).length ? [{ tags: { ...config.tags } }] : undefined,
+  });
 }

@@ -6,6 +6,11 @@ import { readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
+import { controllerRoleNameFor } from "./controller-iam.js";
+import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
+import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
+import { nodeRoleNameFor } from "./node-role.js";
+import { defaultGpuLimit, MANAGED_REQUIREMENT_KEYS } from "./node-pool.js";
 import {
   clusterNameProblem,
   iamRoleNameProblem,
@@ -59,28 +64,88 @@ const taint = z.strictObject({
   }),
 });
 
-const requirement = z.strictObject({
-  key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
-  operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"], {
-    error: "must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte, Lte",
-  }),
-  values: z.array(z.string({ error: "must be a string" })).optional(),
-  minValues: z.number().int().min(1).max(50).optional(),
-});
+/** Label keys of the karpenter.k8s.aws domain a NodePool may use (the v1 CRD's allow-list). */
+const AWS_WELL_KNOWN_LABELS = new Set(
+  [
+    "instance-tenancy", "capacity-reservation-type", "capacity-reservation-id", "capacity-reservation-interruptible",
+    "ec2nodeclass", "instance-encryption-in-transit-supported", "instance-category", "instance-hypervisor", "instance-family",
+    "instance-generation", "instance-local-nvme", "instance-size", "instance-cpu", "instance-cpu-manufacturer",
+    "instance-cpu-sustained-clock-speed-mhz", "instance-memory", "instance-ebs-bandwidth", "instance-network-bandwidth",
+    "instance-gpu-name", "instance-gpu-manufacturer", "instance-gpu-count", "instance-gpu-memory", "instance-accelerator-name",
+    "instance-accelerator-manufacturer", "instance-accelerator-count", "instance-capability-flex", "placement-group-id",
+    "placement-group-partition",
+  ].map((k) => `karpenter.k8s.aws/${k}`),
+);
 
-const budget = z.strictObject({
+/** The Karpenter v1 CRD's CEL rules on requirement keys, which schema validation alone does not run. */
+export function requirementKeyProblem(key: string): string | undefined {
+  const domain = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
+  if (key === "karpenter.sh/nodepool" || key === "kubernetes.io/hostname") return `label ${JSON.stringify(key)} is restricted by Karpenter`;
+  if (domain.endsWith("karpenter.sh") && key !== "karpenter.sh/capacity-type") return `label domain "karpenter.sh" is restricted by Karpenter`;
+  if (domain.endsWith("karpenter.k8s.aws") && !AWS_WELL_KNOWN_LABELS.has(key)) {
+    return `${JSON.stringify(key)} is not a well-known karpenter.k8s.aws label (see https://karpenter.sh/docs/reference/instance-types/)`;
+  }
+  return undefined;
+}
+
+const requirement = z
+  .strictObject({
+    key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+    // Gte/Lte exist in Karpenter 1.14's CRD but not in the typed models this module validates with.
+    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"], {
+      error: "must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt",
+    }),
+    values: z.array(z.string({ error: "must be a string" })).optional(),
+    minValues: z.number({ error: "must be a whole number from 1 to 50" }).int({ error: "must be a whole number from 1 to 50" }).min(1, { error: "must be a whole number from 1 to 50" }).max(50, { error: "must be a whole number from 1 to 50" }).optional(),
+  })
+  .superRefine((r, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    const keyProblem = requirementKeyProblem(r.key);
+    if (keyProblem) issue("key", keyProblem);
+    const n = r.values?.length ?? 0;
+    if (r.operator === "In" && n === 0) issue("values", "must list at least one value with operator In");
+    if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) issue("values", `must be empty with operator ${r.operator}`);
+    if ((r.operator === "Gt" || r.operator === "Lt") && (n !== 1 || !/^[0-9]+$/.test(r.values?.[0] ?? ""))) {
+      issue("values", `must be a single non-negative integer with operator ${r.operator}`);
+    }
+    if (r.minValues !== undefined && r.operator === "In" && n < r.minValues) issue("minValues", `is ${r.minValues} but only ${n} value(s) are listed`);
+  });
+
+const budget = z
+  .strictObject({
   nodes: z.string({ error: "must be a string: a count such as \"1\" or a percentage such as \"10%\"" }).regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, {
     error: "must be a count such as \"1\" or a percentage such as \"10%\"",
   }),
   reasons: z
     .array(z.enum(["Underutilized", "Empty", "Drifted"], { error: "must be one of Underutilized, Empty, Drifted" }))
     .optional(),
-  schedule: z.string({ error: "must be a cron schedule string" }).optional(),
+  schedule: z
+    .string({ error: "must be a cron schedule string" })
+    .regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/, {
+      error: "must be a cron schedule such as \"0 9 * * mon-fri\" or \"@daily\"",
+    })
+    .optional(),
   duration: z
     .string({ error: "must be a duration such as \"8h\"" })
     .regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "must be a duration in hours and minutes such as \"8h\" or \"1h30m\"" })
     .optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.schedule === undefined) !== (b.duration === undefined)) {
+      ctx.addIssue({ code: "custom", path: [b.schedule === undefined ? "schedule" : "duration"], message: "schedule and duration must be set together" });
+    }
+  });
+
+const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)([KMGTPE]i|[mkMGTPE])?$/;
+const quantity = z.string({ error: "must be a Kubernetes quantity string such as \"1\", \"500m\" or \"1Gi\"" }).regex(QUANTITY, {
+  error: "must be a Kubernetes quantity such as \"1\", \"500m\" or \"1Gi\"",
 });
+const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
+const resources = z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() });
+
+/** Tag keys Karpenter reserves on what it launches (EC2NodeClass CRD rules). */
+const RESTRICTED_TAG = /^(eks:eks-cluster-name|kubernetes\.io\/cluster.*|karpenter\.sh\/nodepool|karpenter\.sh\/nodeclaim|karpenter\.k8s\.aws\/ec2nodeclass)$/;
 
 const nodeClass = z.strictObject({
   /** EC2NodeClass name. */
@@ -98,7 +163,14 @@ const nodeClass = z.strictObject({
       throughputMiBps: z.number().int().min(125).max(2000).optional(),
     })
     .default({ sizeGiB: 200, type: "gp3" }),
-  tags: z.record(z.string(), z.string({ error: "must be a string" })).optional(),
+  tags: z
+    .record(z.string(), z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }))
+    .superRefine((tags, ctx) => {
+      for (const key of Object.keys(tags)) {
+        if (RESTRICTED_TAG.test(key)) ctx.addIssue({ code: "custom", path: [key], message: "is a tag Karpenter sets itself and may not be overridden" });
+      }
+    })
+    .optional(),
 });
 
 const nodePool = z.strictObject({
@@ -135,6 +207,23 @@ const nodePool = z.strictObject({
       budgets: z.array(budget).optional(),
     })
     .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "30s" }),
+}).superRefine((pool, ctx) => {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  pool.requirements.forEach((r, i) => {
+    const managedBy = (MANAGED_REQUIREMENT_KEYS as Record<string, string>)[r.key];
+    if (managedBy) issue(["requirements", i, "key"], `${JSON.stringify(r.key)} is set by the pool itself: ${managedBy}`);
+  });
+  const taints = new Map<string, string | undefined>();
+  pool.taints.forEach((t, i) => {
+    const id = `${t.key}:${t.effect}`;
+    if (taints.has(id)) {
+      issue(["taints", i], `conflicts with an earlier taint with key ${JSON.stringify(t.key)} and effect ${t.effect}; a node carries one value per key and effect`);
+    }
+    taints.set(id, t.value);
+  });
+  if (pool.limits.gpus !== undefined && pool.limits.gpus > defaultGpuLimit(pool.limits.cpu)) {
+    issue(["limits", "gpus"], `is ${pool.limits.gpus}, but limits.cpu ${pool.limits.cpu} admits at most ${defaultGpuLimit(pool.limits.cpu)} GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus`);
+  }
 });
 
 export const configSchema = z
@@ -180,6 +269,21 @@ export const configSchema = z
       .default({ messageRetentionSeconds: 300, manageKmsKeyPolicy: false }),
     nodeClasses: z.array(nodeClass, { error: "must be a list of node classes" }).min(1, { error: "must list at least one node class" }),
     nodePools: z.array(nodePool, { error: "must be a list of node pools" }).min(1, { error: "must list at least one node pool" }),
+    kubernetesAuth: z.enum(["token", "exec"], { error: "must be one of token, exec" }).default("token"),
+    karpenter: z
+      .strictObject({
+        chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"1.14.1\"" }).default(KARPENTER_CHART_VERSION),
+        controllerResources: resources.optional(),
+        additionalValues: z.record(z.string(), z.unknown()).optional(),
+      })
+      .default({ chartVersion: KARPENTER_CHART_VERSION }),
+    gpuOperator: z
+      .strictObject({
+        chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"v26.7.0\"" }).default(GPU_OPERATOR_CHART_VERSION),
+        installDriver: z.boolean({ error: "must be true or false" }).default(false),
+        additionalValues: z.record(z.string(), z.unknown()).optional(),
+      })
+      .default({ chartVersion: GPU_OPERATOR_CHART_VERSION, installDriver: false }),
     terraformCloud: z
       .strictObject({
         organization: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
@@ -200,11 +304,11 @@ export const configSchema = z
 
     // Derived role names must fit IAM's limit too; the fix is to name the role explicitly.
     if (c.nodeRole.existingRoleArn === undefined && c.nodeRole.name === undefined) {
-      const problem = iamRoleNameProblem(`KarpenterNodeRole-${c.clusterName}`);
+      const problem = iamRoleNameProblem(nodeRoleNameFor({ clusterName: c.clusterName }));
       if (problem) issue(["nodeRole", "name"], `the default role name is too long: ${problem}`);
     }
     if (c.controller.roleName === undefined) {
-      const problem = iamRoleNameProblem(`KarpenterController-${c.clusterName}`);
+      const problem = iamRoleNameProblem(controllerRoleNameFor({ clusterName: c.clusterName }));
       if (problem) issue(["controller", "roleName"], `the default role name is too long: ${problem}`);
     }
     if (c.nodeRole.existingRoleArn !== undefined) {

@@ -88,7 +88,7 @@ export class KarpenterControllerIam extends Construct {
     // kube-system/karpenter is where the Karpenter docs install the chart.
     this.namespace = props.namespace ?? "kube-system";
     this.serviceAccount = props.serviceAccount ?? "karpenter";
-    const roleName = props.roleName ?? `KarpenterController-${props.clusterName}`;
+    const roleName = controllerRoleNameFor(props);
     throwIfProblems(this, "KarpenterControllerIam", [
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
       { prop: "region", problem: regionProblem(props.region) },
@@ -178,4 +178,9 @@ function oidcIssuerFromProviderArn(arn: string): string {
     throw new Error("KarpenterControllerIam: identity.oidcProviderArn must be a literal ARN (the trust condition keys are built from it)");
   }
   return arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length);
+}
+
+/** The controller role's name: the given one or `KarpenterController-<clusterName>`. */
+export function controllerRoleNameFor(props: Pick<KarpenterControllerIamProps, "clusterName" | "roleName">): string {
+  return props.roleName ?? `KarpenterController-${props.clusterName}`;
 }

@@ -80,8 +80,7 @@ export class InterruptionQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: InterruptionQueueProps) {
     super(scope, id);
-    // "Karpenter-" prefix so the queue is recognisable among an account's queues.
-    this.queueName = props.queueName ?? boundedName("Karpenter-", props.clusterName, 80);
+    this.queueName = interruptionQueueNameFor(props);
     // Five minutes: longer than any interruption notice is worth acting on.
     const retention = props.messageRetentionSeconds ?? 300;
     const manageKeyPolicy = props.manageKmsKeyPolicy ?? false;
@@ -194,4 +193,12 @@ function eventBridgeKeyStatement(): PolicyStatement {
     resources: ["*"],
     principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
   };
+}
+
+/**
+ * The queue's name: the given one, or `Karpenter-<clusterName>` (recognisable among an account's
+ * queues), shortened with a hash to SQS's 80 characters.
+ */
+export function interruptionQueueNameFor(props: Pick<InterruptionQueueProps, "clusterName" | "queueName">): string {
+  return props.queueName ?? boundedName("Karpenter-", props.clusterName, 80);
 }

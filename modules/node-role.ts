@@ -82,8 +82,7 @@ export class KarpenterNodeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterNodeRoleProps) {
     super(scope, id);
-    // Default name is the one the Karpenter docs use, so runbooks and examples match.
-    const roleName = props.roleName ?? `KarpenterNodeRole-${props.clusterName}`;
+    const roleName = nodeRoleNameFor(props);
     const createAccessEntry = props.createAccessEntry ?? true;
     const additional = props.additionalPolicyArns ?? {};
 
@@ -112,7 +111,7 @@ export class KarpenterNodeRole extends Construct {
 
     if (props.existingRoleArn !== undefined) {
       this.roleArn = props.existingRoleArn;
-      this.roleName = roleNameFromArn(props.existingRoleArn);
+      this.roleName = roleName;
     } else {
       const ctx = AwsContext.of(this);
       const trust = policyDocument(this, "assumeRolePolicy", [
@@ -151,6 +150,16 @@ export class KarpenterNodeRole extends Construct {
       });
     }
   }
+}
+
+/**
+ * The node role's name for these props, known at synth (the EC2NodeClass `spec.role`): the
+ * existing role's, the given one, or `KarpenterNodeRole-<clusterName>`, the name the Karpenter
+ * docs use, so runbooks and examples match.
+ */
+export function nodeRoleNameFor(props: Pick<KarpenterNodeRoleProps, "clusterName" | "roleName" | "existingRoleArn">): string {
+  if (props.existingRoleArn !== undefined) return roleNameFromArn(props.existingRoleArn);
+  return props.roleName ?? `KarpenterNodeRole-${props.clusterName}`;
 }
 
 /** The role name is the last path segment of a role ARN (`arn:aws:iam::1:role/path/Name` → `Name`). */

@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
+import { parse } from "yaml";
+import { KarpenterChart } from "../modules/karpenter-chart.js";
+import { at, errorOf, ofType, synthStack } from "./helpers.js";
+
+const base = { clusterName: "prod-cluster", clusterEndpoint: "https://ABC.gr7.us-west-2.eks.amazonaws.com", interruptionQueueName: "Karpenter-prod-cluster" };
+
+describe("KarpenterChart", () => {
+  const s = synthStack((stack) => {
+    const ecrPublic = new AwsProvider(stack, "ecrPublic", { alias: "ecrPublic", region: "us-east-1" });
+    new KarpenterChart(stack, "karpenter", { ...base, ecrPublicProvider: ecrPublic });
+  });
+  const crd = at(s.resource, "helm_release", "karpenter/crd");
+  const controller = at(s.resource, "helm_release", "karpenter/controller");
+
+  it("installs karpenter-crd and karpenter 1.14.1 from public ECR into kube-system, waiting for readiness", () => {
+    for (const [release, chart] of [[crd, "karpenter-crd"], [controller, "karpenter"]] as const) {
+      assert.equal(release.chart, chart);
+      assert.equal(release.name, chart);
+      assert.equal(release.repository, "oci://public.ecr.aws/karpenter");
+      assert.equal(release.version, "1.14.1");
+      assert.equal(release.namespace, "kube-system");
+      assert.equal(release.wait, true);
+      assert.equal(release.timeout, 300);
+    }
+  });
+
+  it("leaves the CRDs to karpenter-crd: the controller chart skips them and is installed after", () => {
+    assert.equal(controller.skip_crds, true);
+    assert.equal(crd.skip_crds, undefined);
+    assert.deepEqual(controller.depends_on, [`helm_release.${Object.keys(s.resource.helm_release).find((k) => k.startsWith("karpenter_crd_"))}`]);
+  });
+
+  it("authenticates chart pulls with a public ECR token from us-east-1", () => {
+    const token = Object.entries(ofType(s.data, "aws_ecrpublic_authorization_token"));
+    assert.equal(token.length, 1);
+    assert.equal(token[0][1].provider, "aws.ecrPublic");
+    assert.match(String(controller.repository_password), /data\.aws_ecrpublic_authorization_token\.karpenter_ecrPublicToken_\w+\.password/);
+    assert.match(String(crd.repository_username), /\.user_name\}$/);
+  });
+
+  it("sets the cluster, endpoint, queue name, service account and controller resources, and nothing else", () => {
+    const values = parse((controller.values as string[])[0]);
+    assert.deepEqual(values, {
+      settings: { clusterName: "prod-cluster", clusterEndpoint: base.clusterEndpoint, interruptionQueue: "Karpenter-prod-cluster" },
+      serviceAccount: { name: "karpenter" },
+      controller: { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } },
+    });
+    assert.equal("affinity" in values, false, "the chart's default affinity keeps the controller off Karpenter nodes");
+  });
+
+  it("with IRSA annotates the service account with the role ARN; additional values merge over the defaults", () => {
+    const irsa = synthStack(
+      (stack) =>
+        new KarpenterChart(stack, "karpenter", {
+          ...base,
+          irsaRoleArn: "arn:aws:iam::111122223333:role/KarpenterController-prod-cluster",
+          serviceAccountName: "karpenter-ctrl",
+          namespace: "karpenter",
+          version: "1.14.2",
+          additionalValues: { settings: { featureGates: { spotToSpotConsolidation: true } }, replicas: 3 },
+        }),
+    );
+    const release = at(irsa.resource, "helm_release", "karpenter/controller");
+    const values = parse((release.values as string[])[0]);
+    assert.deepEqual(values.serviceAccount, { name: "karpenter-ctrl", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/KarpenterController-prod-cluster" } });
+    assert.deepEqual(values.settings, {
+      clusterName: "prod-cluster",
+      clusterEndpoint: base.clusterEndpoint,
+      interruptionQueue: "Karpenter-prod-cluster",
+      featureGates: { spotToSpotConsolidation: true },
+    });
+    assert.equal(values.replicas, 3);
+    assert.equal(release.namespace, "karpenter");
+    assert.equal(release.version, "1.14.2");
+    assert.equal(release.repository_password, undefined, "anonymous pulls without an ECR provider");
+  });
+
+  it("keeps a Terraform reference in a value intact through YAML", () => {
+    const ref = synthStack((stack) => new KarpenterChart(stack, "karpenter", { ...base, clusterEndpoint: "${data.aws_eks_cluster.x.endpoint}" }));
+    assert.match((at(ref.resource, "helm_release", "karpenter/controller").values as string[])[0], /clusterEndpoint: \$\{data\.aws_eks_cluster\.x\.endpoint\}\n/);
+  });
+
+  it("refuses values that would break the controller's placement, and bad names", () => {
+    const message = errorOf(() =>
+      synthStack((stack) => new KarpenterChart(stack, "k", { ...base, interruptionQueueName: "a queue", additionalValues: { affinity: {} } })),
+    );
+    assert.match(message, /- interruptionQueueName: must be an SQS queue name/);
+    assert.match(message, /- additionalValues\.affinity: would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it/);
+  });
+});

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildGpuNodeClass, GpuNodeClass } from "../modules/node-class.js";
+import { errorOf, ofType, synthStack } from "./helpers.js";
+import { SEED_NODE_CLASS, seedNodeClassWithAdditions } from "./seed.js";
+
+const seedProps = { name: "gpu-nodeclass", clusterName: "prod-cluster", roleName: "KarpenterNodeRole-prod-cluster" };
+
+describe("GpuNodeClass", () => {
+  it("reproduces the seed EC2NodeClass field by field, plus encryption, IMDSv2 and the discovery tag", () => {
+    const json = buildGpuNodeClass(seedProps).toJSON() as any;
+    assert.deepEqual(json, seedNodeClassWithAdditions());
+    const withoutAdditions = structuredClone(json);
+    delete withoutAdditions.spec.blockDeviceMappings[0].ebs.encrypted;
+    delete withoutAdditions.spec.metadataOptions;
+    delete withoutAdditions.spec.tags;
+    assert.deepEqual(withoutAdditions, SEED_NODE_CLASS);
+  });
+
+  it("requires IMDSv2 with hop limit 1 and encrypts the root volume whatever the overrides", () => {
+    const spec = buildGpuNodeClass({ ...seedProps, rootVolume: { sizeGiB: 500, type: "io2", iops: 10000 } }).toJSON().spec as any;
+    assert.equal(spec.metadataOptions.httpTokens, "required");
+    assert.equal(spec.metadataOptions.httpPutResponseHopLimit, 1);
+    assert.equal(spec.blockDeviceMappings[0].ebs.encrypted, true);
+  });
+
+  it("applies overrides: AMI alias, volume size/type/IOPS/throughput/KMS key, extra tags (discovery tag kept)", () => {
+    const spec = buildGpuNodeClass({
+      ...seedProps,
+      amiAlias: "al2023@v20250101",
+      rootVolume: { sizeGiB: 500, type: "gp3", iops: 6000, throughputMiBps: 500, kmsKeyId: "arn:aws:kms:us-west-2:111122223333:key/abc" },
+      tags: { team: "ml", "karpenter.sh/discovery": "spoofed" },
+    }).toJSON().spec as any;
+    assert.deepEqual(spec.amiSelectorTerms, [{ alias: "al2023@v20250101" }]);
+    assert.deepEqual(spec.blockDeviceMappings[0].ebs, {
+      volumeSize: "500Gi",
+      volumeType: "gp3",
+      iops: 6000,
+      throughput: 500,
+      encrypted: true,
+      kmsKeyID: "arn:aws:kms:us-west-2:111122223333:key/abc",
+      deleteOnTermination: true,
+    });
+    assert.deepEqual(spec.tags, { team: "ml", "karpenter.sh/discovery": "prod-cluster" });
+  });
+
+  it("applies the class as a kubernetes_manifest that waits for Ready (selectors and instance profile resolved)", () => {
+    const s = synthStack((stack) => new GpuNodeClass(stack, "nc", seedProps));
+    const m = ofType(s.resource, "kubernetes_manifest").nc_manifest as any;
+    assert.deepEqual(m.manifest, JSON.parse(JSON.stringify(seedNodeClassWithAdditions())));
+    assert.deepEqual(m.wait, { condition: [{ type: "Ready", status: "True" }] });
+  });
+
+  it("fails at synth, naming the class and the field, when the object breaks the Karpenter v1 schema", () => {
+    const message = errorOf(() => synthStack((stack) => new GpuNodeClass(stack, "nc", { ...seedProps, rootVolume: { type: "magnetic" as "gp3" } })));
+    assert.match(message, /^EC2NodeClass gpu-nodeclass does not pass the Karpenter v1 schema:/);
+    assert.match(message, /- spec\.blockDeviceMappings\.0\.ebs\.volumeType: must be equal to one of the allowed values/);
+  });
+});

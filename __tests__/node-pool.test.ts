@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildGpuNodePool, defaultGpuLimit, GpuNodePool } from "../modules/node-pool.js";
+import { errorOf, ofType, synthStack } from "./helpers.js";
+import { SEED_NODE_POOL, seedNodePoolWithAdditions } from "./seed.js";
+
+const seedProps = {
+  name: "gpu-workloads",
+  nodeClassName: "gpu-nodeclass",
+  capacityTypes: ["spot", "on-demand"] as const,
+  cpuLimit: 1000,
+};
+
+describe("GpuNodePool", () => {
+  it("reproduces the seed NodePool field by field, plus the GPU limit and the NVIDIA-only requirement", () => {
+    const json = buildGpuNodePool({ ...seedProps, capacityTypes: [...seedProps.capacityTypes] }).toJSON();
+    assert.deepEqual(json, seedNodePoolWithAdditions());
+    // The additions are the only difference from the seed.
+    const withoutAdditions = structuredClone(json) as any;
+    delete withoutAdditions.spec.limits["nvidia.com/gpu"];
+    withoutAdditions.spec.template.spec.requirements.pop();
+    assert.deepEqual(withoutAdditions, SEED_NODE_POOL);
+  });
+
+  it("defaults to on-demand capacity, g and p categories, amd64, the sku=gpu taint", () => {
+    const spec = buildGpuNodePool({ name: "p", nodeClassName: "c", cpuLimit: 96 }).toJSON().spec as any;
+    assert.deepEqual(spec.template.spec.requirements.slice(0, 3), [
+      { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["g", "p"] },
+      { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+      { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+    ]);
+    assert.deepEqual(spec.template.spec.taints, [{ key: "sku", value: "gpu", effect: "NoSchedule" }]);
+    assert.deepEqual(spec.limits, { cpu: 96, "nvidia.com/gpu": 24 });
+  });
+
+  it("derives the default GPU cap as the most GPUs the CPU cap admits (4 vCPUs per GPU at best)", () => {
+    assert.equal(defaultGpuLimit(1000), 250);
+    assert.equal(defaultGpuLimit(10), 2);
+  });
+
+  it("applies every override: limits, weight, requirements, taints, expiry, disruption and budgets", () => {
+    const spec = buildGpuNodePool({
+      name: "training",
+      nodeClassName: "gpu",
+      instanceCategories: ["p"],
+      capacityTypes: ["spot"],
+      architectures: ["amd64", "arm64"],
+      requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["3"] }],
+      taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }],
+      cpuLimit: 384,
+      gpuLimit: 16,
+      memoryLimitGiB: 4096,
+      weight: 10,
+      expireAfter: "Never",
+      consolidationPolicy: "WhenEmpty",
+      consolidateAfter: "10m",
+      budgets: [{ nodes: "0", reasons: ["Underutilized", "Drifted"] }, { nodes: "1", schedule: "0 22 * * *", duration: "8h" }],
+    }).toJSON().spec as any;
+    assert.deepEqual(spec.limits, { cpu: 384, "nvidia.com/gpu": 16, memory: "4096Gi" });
+    assert.equal(spec.weight, 10);
+    assert.deepEqual(spec.disruption, {
+      consolidationPolicy: "WhenEmpty",
+      consolidateAfter: "10m",
+      budgets: [{ nodes: "0", reasons: ["Underutilized", "Drifted"] }, { nodes: "1", schedule: "0 22 * * *", duration: "8h" }],
+    });
+    assert.equal(spec.template.spec.expireAfter, "Never");
+    assert.deepEqual(spec.template.spec.requirements.at(-1), { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["3"] });
+    assert.deepEqual(spec.template.spec.requirements[0].values, ["p"]);
+    assert.deepEqual(spec.template.spec.taints, [{ key: "nvidia.com/gpu", effect: "NoSchedule" }]);
+  });
+
+  it("applies the pool as a kubernetes_manifest that waits for Ready and allows 30 minutes to drain on delete", () => {
+    const s = synthStack((stack) => new GpuNodePool(stack, "pool", seedProps));
+    const m = ofType(s.resource, "kubernetes_manifest").pool_manifest as any;
+    assert.deepEqual(m.manifest, JSON.parse(JSON.stringify(seedNodePoolWithAdditions())));
+    assert.deepEqual(m.wait, { condition: [{ type: "Ready", status: "True" }] });
+    assert.equal(m.timeouts.delete, "30m");
+  });
+
+  it("fails at synth, naming the pool and the field, when the object breaks the Karpenter v1 schema", () => {
+    const message = errorOf(() =>
+      synthStack((stack) => new GpuNodePool(stack, "pool", { ...seedProps, consolidateAfter: "30 seconds", taints: [{ key: "sku", effect: "NoSchedul" as "NoSchedule" }] })),
+    );
+    assert.match(message, /^NodePool gpu-workloads does not pass the Karpenter v1 schema:/);
+    assert.match(message, /- spec\.disruption\.consolidateAfter: must match pattern/);
+    assert.match(message, /- spec\.template\.spec\.taints\.0\.effect: must be equal to one of the allowed values \(NoExecute, NoSchedule, PreferNoSchedule\)/);
+  });
+});

@@ -1,0 +1,67 @@
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role/index.js";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider/index.js";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { configuredAwsProvider } from "./aws-stack.js";
+import { EksClusterConnection } from "./cluster-connection.js";
+import type { KarpenterGpuConfig } from "./config.js";
+import { controllerRoleNameFor } from "./controller-iam.js";
+import { GpuOperator } from "./gpu-operator.js";
+import { interruptionQueueNameFor } from "./interruption-queue.js";
+import { KarpenterChart } from "./karpenter-chart.js";
+
+export interface KarpenterChartsStackProps {
+  readonly config: KarpenterGpuConfig;
+}
+
+/**
+ * Karpenter (CRD chart, then controller chart) and the NVIDIA GPU Operator, in their own stack
+ * and state. It must be applied before the node-pool stack: `kubernetes_manifest` needs the
+ * Karpenter CRDs at plan time.
+ *
+ * It refers to the AWS stack's resources by their names, which are known at synth, not through
+ * remote state; so each stack plans on its own state only.
+ */
+export class KarpenterChartsStack extends TerraformStack {
+  public readonly connection: EksClusterConnection;
+  public readonly karpenter: KarpenterChart;
+  public readonly gpuOperator: GpuOperator;
+
+  constructor(scope: Construct, id: string, props: KarpenterChartsStackProps) {
+    super(scope, id);
+    const c = props.config;
+    configuredAwsProvider(this, c);
+    // Public ECR issues its auth tokens in us-east-1 only, whatever the cluster's region.
+    const ecrPublic = configuredAwsProvider(this, c, "ecrPublic", "us-east-1");
+    this.connection = new EksClusterConnection(this, "cluster", { clusterName: c.clusterName, region: c.region, auth: c.kubernetesAuth });
+    new HelmProvider(this, "helm", { kubernetes: this.connection.helmKubernetes() });
+
+    const irsaRoleArn =
+      c.controller.identity === "irsa"
+        ? new DataAwsIamRole(this, "controllerRole", {
+            name: controllerRoleNameFor({ clusterName: c.clusterName, roleName: c.controller.roleName }),
+          }).arn
+        : undefined;
+    this.karpenter = new KarpenterChart(this, "karpenter", {
+      clusterName: c.clusterName,
+      clusterEndpoint: this.connection.endpoint,
+      interruptionQueueName: interruptionQueueNameFor({ clusterName: c.clusterName, queueName: c.interruptionQueue.name }),
+      version: c.karpenter.chartVersion,
+      namespace: c.controller.namespace,
+      serviceAccountName: c.controller.serviceAccount,
+      irsaRoleArn,
+      controllerResources: c.karpenter.controllerResources,
+      ecrPublicProvider: ecrPublic,
+      additionalValues: c.karpenter.additionalValues,
+    });
+    this.gpuOperator = new GpuOperator(this, "gpuOperator", {
+      gpuNodeTaints: c.nodePools.flatMap((p) => p.taints),
+      version: c.gpuOperator.chartVersion,
+      installDriver: c.gpuOperator.installDriver,
+      additionalValues: c.gpuOperator.additionalValues,
+    });
+
+    new TerraformOutput(this, "karpenterChartVersion", { value: this.karpenter.version, description: "Installed karpenter chart version" });
+    new TerraformOutput(this, "gpuOperatorChartVersion", { value: this.gpuOperator.version, description: "Installed gpu-operator chart version" });
+  }
+}

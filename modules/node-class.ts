@@ -1,0 +1,99 @@
+import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
+import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
+import { Construct } from "constructs";
+import { DISCOVERY_TAG_KEY } from "./discovery-tags.js";
+import { manifestOf } from "./manifest.js";
+
+/** EBS settings of a node's root volume (`/dev/xvda` on AL2023). */
+export interface RootVolumeProps {
+  /** Size in GiB (20-16384). GPU images are large and checkpoints need scratch. @default 200 */
+  readonly sizeGiB?: number;
+  /** Volume type. @default "gp3" */
+  readonly type?: "gp3" | "gp2" | "io1" | "io2";
+  /** Provisioned IOPS (gp3: 3000-16000; io1/io2: up to 64000). @default - the type's baseline */
+  readonly iops?: number;
+  /** gp3 throughput in MiB/s (125-2000). @default - the gp3 baseline, 125 */
+  readonly throughputMiBps?: number;
+  /** KMS key for the volume. @default - the account's default EBS key */
+  readonly kmsKeyId?: string;
+}
+
+export interface GpuNodeClassProps {
+  /** EC2NodeClass name (DNS-1123). */
+  readonly name: string;
+  /** Cluster name: the value of the discovery tag the selector terms match. */
+  readonly clusterName: string;
+  /** Name (not ARN) of the node role; Karpenter makes an instance profile for it. */
+  readonly roleName: string;
+  /**
+   * AMI alias. `al2023@latest` resolves, per instance type, to the EKS-optimized AL2023 AMI,
+   * whose NVIDIA variant ships the driver and container toolkit (no driver install at boot).
+   * Pin a version (`al2023@v20250101`) to control rollouts.
+   * @default "al2023@latest"
+   * @see https://karpenter.sh/docs/concepts/nodeclasses/#specamiselectorterms
+   */
+  readonly amiAlias?: string;
+  /** Root volume. @default - 200 GiB gp3, encrypted, deleted with the instance */
+  readonly rootVolume?: RootVolumeProps;
+  /** Extra tags for instances, volumes and launch templates. @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The EC2NodeClass a GPU pool launches with, built as a typed Karpenter v1 object. On top of
+ * the seed spec it always sets: encrypted EBS, IMDSv2 required with hop limit 1 (pods cannot
+ * reach the node's credentials), and the discovery tag on everything it launches.
+ */
+export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
+  const v = props.rootVolume ?? {};
+  const discovery = { [DISCOVERY_TAG_KEY]: props.clusterName };
+  return new EC2NodeClass({
+    metadata: { name: props.name },
+    spec: {
+      role: props.roleName,
+      amiFamily: "AL2023",
+      amiSelectorTerms: [{ alias: props.amiAlias ?? "al2023@latest" }],
+      subnetSelectorTerms: [{ tags: discovery }],
+      securityGroupSelectorTerms: [{ tags: discovery }],
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeSize: `${v.sizeGiB ?? 200}Gi`,
+            volumeType: v.type ?? "gp3",
+            ...(v.iops !== undefined ? { iops: v.iops } : {}),
+            ...(v.throughputMiBps !== undefined ? { throughput: v.throughputMiBps } : {}),
+            // Encrypted at rest always; deleted with the node so nothing is left billing.
+            encrypted: true,
+            ...(v.kmsKeyId !== undefined ? { kmsKeyID: v.kmsKeyId } : {}),
+            deleteOnTermination: true,
+          },
+        },
+      ],
+      // IMDSv2 only, and one hop: containers on the pod network cannot reach instance credentials.
+      metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+      tags: { ...props.tags, ...discovery },
+    },
+  });
+}
+
+/** An EC2NodeClass applied as a `kubernetes_manifest`, validated against the Karpenter v1 schema at synth. */
+export class GpuNodeClass extends Construct {
+  /** The typed object (what is applied). */
+  public readonly model: EC2NodeClass;
+  /** The `kubernetes_manifest`. Escape hatch. */
+  public readonly manifest: Manifest;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: GpuNodeClassProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.model = buildGpuNodeClass(props);
+    this.manifest = manifestOf(this, "manifest", this.model, `EC2NodeClass ${props.name}`, {
+      // Ready means AMIs, subnets, security groups and the instance profile all resolved: a
+      // missing discovery tag fails the deploy here instead of leaving pods Pending.
+      wait: { condition: [{ type: "Ready", status: "True" }] },
+      timeouts: { create: "10m", update: "10m", delete: "30m" },
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { manifestOf } from "./manifest.js";
+
+/** A Kubernetes taint. */
+export interface Taint {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** A NodePool scheduling requirement beyond the ones the pool manages itself. */
+export interface Requirement {
+  readonly key: string;
+  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  readonly values?: readonly string[];
+  readonly minValues?: number;
+}
+
+/** A disruption budget: how many nodes Karpenter may disrupt at once, for which reasons, when. */
+export interface DisruptionBudget {
+  /** A count (`"1"`) or a percentage (`"10%"`); `"0"` blocks. */
+  readonly nodes: string;
+  /** Reasons the budget applies to. @default - all reasons */
+  readonly reasons?: readonly ("Underutilized" | "Empty" | "Drifted")[];
+  /** Cron schedule when the budget is active (needs `duration`). @default - always */
+  readonly schedule?: string;
+  /** How long the budget is active after each `schedule` start, e.g. `8h`. */
+  readonly duration?: string;
+}
+
+/** Requirement keys the pool sets from its own props; user requirements may not repeat them. */
+export const MANAGED_REQUIREMENT_KEYS = {
+  "karpenter.k8s.aws/instance-category": "set instanceCategories instead",
+  "karpenter.sh/capacity-type": "set capacityTypes instead",
+  "kubernetes.io/arch": "set architectures instead",
+  "karpenter.k8s.aws/instance-gpu-manufacturer": "it is always nvidia in a GPU pool; remove this requirement",
+} as const;
+
+export interface GpuNodePoolProps {
+  /** NodePool name (DNS-1123). */
+  readonly name: string;
+  /** Name of the EC2NodeClass the pool launches with. */
+  readonly nodeClassName: string;
+  /** GPU instance categories. `gr` (gr6, gr6f) is a category of its own. @default ["g", "p"] */
+  readonly instanceCategories?: readonly ("g" | "p" | "gr")[];
+  /** Capacity types. Spot only for fault-tolerant work (training with checkpoints). @default ["on-demand"] */
+  readonly capacityTypes?: readonly ("spot" | "on-demand" | "reserved")[];
+  /** CPU architectures (g5g is arm64). @default ["amd64"] */
+  readonly architectures?: readonly ("amd64" | "arm64")[];
+  /** Further requirements, after the managed ones. @default [] */
+  readonly requirements?: readonly Requirement[];
+  /** Taints keeping non-GPU pods off the nodes. @default [{ key: "sku", value: "gpu", effect: "NoSchedule" }] */
+  readonly taints?: readonly Taint[];
+  /** Cap on the pool's total vCPUs. Size it to your EC2 vCPU quota. */
+  readonly cpuLimit: number;
+  /**
+   * Cap on the pool's total NVIDIA GPUs.
+   * @default - cpuLimit / 4, rounded down: no GPU instance has fewer than 4 vCPUs per GPU, so
+   * this is the most the CPU cap can reach; set it lower to cap GPUs on their own
+   */
+  readonly gpuLimit?: number;
+  /** Cap on the pool's total memory, in GiB. @default - none */
+  readonly memoryLimitGiB?: number;
+  /** Preference among pools that fit a pod (higher first). @default - none */
+  readonly weight?: number;
+  /** Node lifetime before Karpenter replaces it. @default "720h" */
+  readonly expireAfter?: string;
+  /** When Karpenter may consolidate. @default "WhenEmptyOrUnderutilized" */
+  readonly consolidationPolicy?: "WhenEmptyOrUnderutilized" | "WhenEmpty";
+  /** How long a node must be consolidatable before it is. @default "30s" */
+  readonly consolidateAfter?: string;
+  /** Disruption budgets. @default - Karpenter's default (10% of nodes) */
+  readonly budgets?: readonly DisruptionBudget[];
+  /**
+   * Resources the NodePool is created after and destroyed before, typically its EC2NodeClass,
+   * so that on destroy the nodes drain while their node class still exists.
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** The most NVIDIA GPUs a CPU cap admits: every GPU instance type has at least 4 vCPUs per GPU. */
+export function defaultGpuLimit(cpuLimit: number): number {
+  return Math.floor(cpuLimit / 4);
+}
+
+/**
+ * The NodePool of a GPU pool, built as a typed Karpenter v1 object. On top of the seed spec it
+ * adds a `nvidia.com/gpu` limit and the requirement `instance-gpu-manufacturer In [nvidia]`
+ * (g4ad is AMD; g6f/gr6f report no NVIDIA GPUs and would never fit a GPU pod).
+ */
+export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
+  const limits: Record<string, number | string> = {
+    cpu: props.cpuLimit,
+    "nvidia.com/gpu": props.gpuLimit ?? defaultGpuLimit(props.cpuLimit),
+  };
+  if (props.memoryLimitGiB !== undefined) limits.memory = `${props.memoryLimitGiB}Gi`;
+  const budgets = props.budgets?.map((b) => ({ ...b, reasons: b.reasons ? [...b.reasons] : undefined }));
+  return new NodePool({
+    metadata: { name: props.name },
+    spec: {
+      ...(props.weight !== undefined ? { weight: props.weight } : {}),
+      limits,
+      disruption: {
+        consolidationPolicy: props.consolidationPolicy ?? "WhenEmptyOrUnderutilized",
+        consolidateAfter: props.consolidateAfter ?? "30s",
+        ...(budgets ? { budgets } : {}),
+      },
+      template: {
+        spec: {
+          expireAfter: props.expireAfter ?? "720h",
+          nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: props.nodeClassName },
+          requirements: [
+            { key: "karpenter.k8s.aws/instance-category", operator: "In", values: [...(props.instanceCategories ?? ["g", "p"])] },
+            { key: "karpenter.sh/capacity-type", operator: "In", values: [...(props.capacityTypes ?? ["on-demand"])] },
+            { key: "kubernetes.io/arch", operator: "In", values: [...(props.architectures ?? ["amd64"])] },
+            { key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator: "In", values: ["nvidia"] },
+            ...(props.requirements ?? []).map((r) => ({ ...r, values: r.values ? [...r.values] : undefined })),
+          ],
+          taints: [...(props.taints ?? [{ key: "sku", value: "gpu", effect: "NoSchedule" as const }])],
+        },
+      },
+    },
+  });
+}
+
+/** A NodePool applied as a `kubernetes_manifest`, validated against the Karpenter v1 schema at synth. */
+export class GpuNodePool extends Construct {
+  public readonly model: NodePool;
+  /** The `kubernetes_manifest`. Escape hatch. */
+  public readonly manifest: Manifest;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.model = buildGpuNodePool(props);
+    this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, {
+      dependsOn: props.dependsOn,
+      wait: { condition: [{ type: "Ready", status: "True" }] },
+      // Deleting a pool drains and terminates its nodes (finalizers); GPU pods may take a while.
+      timeouts: { create: "10m", update: "10m", delete: "30m" },
+    });
+  }
+}
