@@ -18,19 +18,19 @@ describe("GpuNodeClass", () => {
   });
 
   it("requires IMDSv2 with hop limit 1 and encrypts the root volume whatever the overrides", () => {
-    const spec = buildGpuNodeClass({ ...seedProps, rootVolume: { sizeGiB: 500, type: "io2", iops: 10000 } }).toJSON().spec as any;
+    const spec = (buildGpuNodeClass({ ...seedProps, rootVolume: { sizeGiB: 500, type: "io2", iops: 10000 } }).toJSON() as any).spec;
     assert.equal(spec.metadataOptions.httpTokens, "required");
     assert.equal(spec.metadataOptions.httpPutResponseHopLimit, 1);
     assert.equal(spec.blockDeviceMappings[0].ebs.encrypted, true);
   });
 
   it("applies overrides: AMI alias, volume size/type/IOPS/throughput/KMS key, extra tags (discovery tag kept)", () => {
-    const spec = buildGpuNodeClass({
+    const spec = (buildGpuNodeClass({
       ...seedProps,
       amiAlias: "al2023@v20250101",
       rootVolume: { sizeGiB: 500, type: "gp3", iops: 6000, throughputMiBps: 500, kmsKeyId: "arn:aws:kms:us-west-2:111122223333:key/abc" },
       tags: { team: "ml", "karpenter.sh/discovery": "spoofed" },
-    }).toJSON().spec as any;
+    }).toJSON() as any).spec;
     assert.deepEqual(spec.amiSelectorTerms, [{ alias: "al2023@v20250101" }]);
     assert.deepEqual(spec.blockDeviceMappings[0].ebs, {
       volumeSize: "500Gi",

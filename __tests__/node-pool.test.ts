@@ -23,7 +23,7 @@ describe("GpuNodePool", () => {
   });
 
   it("defaults to on-demand capacity, g and p categories, amd64, the sku=gpu taint", () => {
-    const spec = buildGpuNodePool({ name: "p", nodeClassName: "c", cpuLimit: 96 }).toJSON().spec as any;
+    const spec = (buildGpuNodePool({ name: "p", nodeClassName: "c", cpuLimit: 96 }).toJSON() as any).spec;
     assert.deepEqual(spec.template.spec.requirements.slice(0, 3), [
       { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["g", "p"] },
       { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
@@ -39,7 +39,7 @@ describe("GpuNodePool", () => {
   });
 
   it("applies every override: limits, weight, requirements, taints, expiry, disruption and budgets", () => {
-    const spec = buildGpuNodePool({
+    const spec = (buildGpuNodePool({
       name: "training",
       nodeClassName: "gpu",
       instanceCategories: ["p"],
@@ -55,7 +55,7 @@ describe("GpuNodePool", () => {
       consolidationPolicy: "WhenEmpty",
       consolidateAfter: "10m",
       budgets: [{ nodes: "0", reasons: ["Underutilized", "Drifted"] }, { nodes: "1", schedule: "0 22 * * *", duration: "8h" }],
-    }).toJSON().spec as any;
+    }).toJSON() as any).spec;
     assert.deepEqual(spec.limits, { cpu: 384, "nvidia.com/gpu": 16, memory: "4096Gi" });
     assert.equal(spec.weight, 10);
     assert.deepEqual(spec.disruption, {
