@@ -2,36 +2,16 @@
  * Real `terraform validate` of the synthesized stacks against the real hashicorp/aws provider
  * schema: the whole AWS stack, and the AWS data sources of the chart and node-pool stacks (there
  * are no helm or kubernetes provider binaries to validate the rest against; those are checked
- * by schema validation of the typed models and by the chart-values tests).
- *
- * - With TF_PLUGIN_DIR (a folder holding registry.terraform.io/hashicorp/aws/<version>/...),
- *   init runs offline from it and the aws version pin is relaxed to the version found there.
- * - Without it, a plain `terraform init` downloads the pinned provider (a machine with network).
- * - If terraform or the provider cannot be had, the test FAILS and says what is missing. Set
- *   KARPENTER_GPU_SKIP_TERRAFORM=1 to skip it on purpose; the skip is reported, never silent.
+ * by schema validation of the typed models and by the chart-values tests). How terraform and the
+ * provider are found, and why a missing one fails the test: see ./terraform.ts.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runApp } from "./helpers.js";
-
-const TF_ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-
-function terraform(args: string[], cwd: string) {
-  return spawnSync("terraform", args, { cwd, env: TF_ENV, encoding: "utf8" });
-}
-
-/** The aws provider version a plugin dir holds, or a failure that says what is missing. */
-function mirroredAwsVersion(pluginDir: string): string {
-  const dir = join(pluginDir, "registry.terraform.io", "hashicorp", "aws");
-  assert.ok(existsSync(dir), `TF_PLUGIN_DIR=${pluginDir} holds no registry.terraform.io/hashicorp/aws: cannot validate against the real provider schema`);
-  const versions = readdirSync(dir).sort();
-  assert.ok(versions.length > 0, `${dir} holds no provider version`);
-  return versions[versions.length - 1];
-}
+import { errorsOf, TerraformWorkdir } from "./terraform.js";
 
 /**
  * Rewrites a synthesized stack for offline validation: no backend, and only what the AWS
@@ -84,20 +64,8 @@ kubernetesAuth: exec
 
 describe("terraform validate (real hashicorp/aws provider)", () => {
   it("accepts the AWS resources and data sources of every stack, for the default example and an IRSA + KMS + existing-role config", (t) => {
-    if (process.env.KARPENTER_GPU_SKIP_TERRAFORM === "1") {
-      process.stderr.write("\n*** terraform validate SKIPPED on request (KARPENTER_GPU_SKIP_TERRAFORM=1) ***\n\n");
-      t.skip("KARPENTER_GPU_SKIP_TERRAFORM=1");
-      return;
-    }
-    const version = spawnSync("terraform", ["version"], { env: TF_ENV, encoding: "utf8" });
-    assert.equal(
-      version.error,
-      undefined,
-      "terraform is not on PATH: install Terraform >= 1.5 to run this test (or set KARPENTER_GPU_SKIP_TERRAFORM=1 to skip it on purpose)",
-    );
-    const pluginDir = process.env.TF_PLUGIN_DIR;
-    const awsVersion = pluginDir ? mirroredAwsVersion(pluginDir) : undefined;
-
+    const tf = TerraformWorkdir.open(t);
+    if (!tf) return;
     const variantFile = join(mkdtempSync(join(tmpdir(), "kgpu-variant-")), "variant.yaml");
     writeFileSync(variantFile, VARIANT);
     const stacks = [runApp(), runApp({ KARPENTER_GPU_CONFIG: variantFile })].flatMap((run) => {
@@ -111,19 +79,11 @@ describe("terraform validate (real hashicorp/aws provider)", () => {
       "gpu-staging-aws", "gpu-staging-charts", "gpu-staging-nodepools",
     ]);
 
-    const work = mkdtempSync(join(tmpdir(), "kgpu-tf-"));
     for (const stack of stacks) {
-      writeFileSync(join(work, "main.tf.json"), JSON.stringify(forValidation(stack.json, awsVersion)));
-      if (!existsSync(join(work, ".terraform"))) {
-        const init = terraform(["init", "-input=false", "-backend=false", ...(pluginDir ? [`-plugin-dir=${pluginDir}`] : [])], work);
-        assert.equal(init.status, 0, `terraform init failed (${pluginDir ? `plugin dir ${pluginDir}` : "no TF_PLUGIN_DIR: needs network to the Terraform registry"}):\n${init.stderr}${init.stdout}`);
-      }
-      const validate = terraform(["validate", "-json"], work);
-      const result = JSON.parse(validate.stdout) as { valid: boolean; diagnostics: { severity: string; summary: string; detail: string }[] };
-      const errors = result.diagnostics.filter((d) => d.severity === "error");
-      assert.deepEqual(errors, [], `${stack.name}: terraform validate found errors`);
+      const result = tf.validate("main.tf.json", JSON.stringify(forValidation(stack.json, tf.awsVersion)));
+      assert.deepEqual(errorsOf(result), [], `${stack.name}: terraform validate found errors`);
       assert.equal(result.valid, true, `${stack.name}: terraform validate said invalid`);
-      t.diagnostic(`${stack.name}: valid against hashicorp/aws ${awsVersion ?? "(pinned)"}; ${result.diagnostics.length} warning(s)`);
+      t.diagnostic(`${stack.name}: valid against hashicorp/aws ${tf.awsVersion ?? "(pinned)"}; ${result.diagnostics.length} warning(s)`);
     }
   });
 });

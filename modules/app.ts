@@ -1,7 +1,8 @@
 import type { App } from "cdktf";
+import { useTerraformCloud } from "./backend.js";
 import { KarpenterAwsStack, stackNames } from "./aws-stack.js";
 import { KarpenterChartsStack } from "./charts-stack.js";
-import type { KarpenterGpuConfig } from "./config.js";
+import { parseConfig, type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "./config.js";
 import { GpuNodePoolsStack } from "./node-pools-stack.js";
 
 /** The stacks of one cluster, built from a validated configuration. */
@@ -24,5 +25,29 @@ export function buildStacks(app: App, config: KarpenterGpuConfig): KarpenterGpuS
   charts.addDependency(aws);
   const nodePools = new GpuNodePoolsStack(app, names.nodePools, { config });
   nodePools.addDependency(charts);
+  for (const stack of [aws, charts, nodePools]) useTerraformCloud(stack, config.terraformCloud);
   return { aws, charts, nodePools };
+}
+
+/**
+ * Everything in one call: validates a configuration object (the same shape as the config file,
+ * defaults optional) and builds the three chained stacks into `app`. Throws `ConfigError`
+ * naming every bad field. Use the constructs directly to compose your own stacks instead.
+ *
+ * @example
+ * const app = new App();
+ * new KarpenterGpu(app, { clusterName: "prod", region: "us-west-2", discovery: {...}, nodeClasses: [...], nodePools: [...] });
+ * app.synth();
+ */
+export class KarpenterGpu implements KarpenterGpuStacks {
+  /** The validated configuration, defaults applied. */
+  public readonly config: KarpenterGpuConfig;
+  public readonly aws: KarpenterAwsStack;
+  public readonly charts: KarpenterChartsStack;
+  public readonly nodePools: GpuNodePoolsStack;
+
+  constructor(app: App, config: KarpenterGpuConfigInput) {
+    this.config = parseConfig(config, "KarpenterGpu config");
+    ({ aws: this.aws, charts: this.charts, nodePools: this.nodePools } = buildStacks(app, this.config));
+  }
 }

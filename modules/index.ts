@@ -1,13 +1,23 @@
-/** karpenter-gpu: the public API. */
+/** karpenter-gpu: the public API. Every module's exports are re-exported here. */
+export * from "./app.js";
 export * from "./aws-context.js";
 export * from "./aws-stack.js";
+export * from "./backend.js";
+export * from "./charts-stack.js";
+export * from "./cluster-connection.js";
 export * from "./config.js";
 export * from "./controller-iam.js";
 export * from "./controller-policy.js";
 export * from "./discovery-tags.js";
+export * from "./gpu-operator.js";
+export * from "./helm-values.js";
 export * from "./interruption-queue.js";
 export * from "./karpenter-aws.js";
+export * from "./karpenter-chart.js";
+export * from "./manifest.js";
+export * from "./node-class.js";
+export * from "./node-pool.js";
+export * from "./node-pools-stack.js";
 export * from "./node-role.js";
 export * from "./policy.js";
 export * from "./rules.js";
-export * from "./app.js";

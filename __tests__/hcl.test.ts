@@ -1,0 +1,50 @@
+/**
+ * Is `cdktf synth --hcl` output valid Terraform for this project? Measured, so the README's
+ * answer stays true: if a cdktf/cdktn release fixes the rendering, these assertions fail and the
+ * README's "Life after CDKTF" section must be updated.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { ROOT, runApp } from "./helpers.js";
+import { errorsOf, TerraformWorkdir } from "./terraform.js";
+
+describe("cdktf synth --hcl", () => {
+  const out = mkdtempSync(join(tmpdir(), "kgpu-hcl-"));
+  const synth = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--hcl", "--output", out], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, KARPENTER_GPU_CONFIG: "", CHECKPOINT_DISABLE: "1", CI: "1" },
+  });
+  const hcl = (stack: string) => readFileSync(join(out, "stacks", stack, "cdk.tf"), "utf8");
+
+  it("renders every stack", () => {
+    assert.equal(synth.status, 0, synth.stderr + synth.stdout);
+  });
+
+  it("renders the AWS stack as valid Terraform (real terraform validate)", (t) => {
+    const tf = TerraformWorkdir.open(t);
+    if (!tf) return;
+    const aws = hcl("prod-cluster-aws").replace(/version = "6\.25\.0"/, `version = "${tf.awsVersion ?? "6.25.0"}"`);
+    const result = tf.validate("main.tf", aws);
+    assert.deepEqual(errorsOf(result), []);
+  });
+
+  it("renders the Helm provider's `kubernetes` attribute as a block, which helm provider 3.x rejects", () => {
+    const helm = hcl("prod-cluster-charts").match(/provider "helm" \{[\s\S]*?\n\}/)?.[0] ?? "";
+    assert.match(helm, /\n  kubernetes \{\n/, "cdktf 0.21 writes `kubernetes { ... }`; helm 3 needs `kubernetes = { ... }`");
+    // The JSON output is right: an object attribute.
+    const run = runApp();
+    const json = JSON.parse(readFileSync(join(run.outdir, "stacks", "prod-cluster-charts", "cdk.tf.json"), "utf8"));
+    assert.equal(Array.isArray(json.provider.helm[0].kubernetes), false);
+  });
+
+  it("mangles the kubernetes_manifest lists (requirements, taints) into index-keyed maps", () => {
+    const pools = hcl("prod-cluster-nodepools");
+    assert.match(pools, /requirements = \{\s*0 = \{/, "a list of requirements became a map keyed 0, 1, ...");
+    assert.match(pools, /taints = \{\s*0 = gpu\s*\}/, "the taint object collapsed to a bare `gpu`");
+  });
+});
