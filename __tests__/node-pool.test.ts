@@ -12,13 +12,13 @@ const seedProps = {
 };
 
 describe("GpuNodePool", () => {
-  it("reproduces the seed NodePool field by field, plus the GPU limit and the NVIDIA-only requirement", () => {
+  it("reproduces the seed NodePool field by field, plus the GPU limit and the NVIDIA-only, whole-GPU requirements", () => {
     const json = buildGpuNodePool({ ...seedProps, capacityTypes: [...seedProps.capacityTypes] }).toJSON();
     assert.deepEqual(json, seedNodePoolWithAdditions());
     // The additions are the only difference from the seed.
     const withoutAdditions = structuredClone(json) as any;
     delete withoutAdditions.spec.limits["nvidia.com/gpu"];
-    withoutAdditions.spec.template.spec.requirements.pop();
+    withoutAdditions.spec.template.spec.requirements.splice(3, 2);
     assert.deepEqual(withoutAdditions, SEED_NODE_POOL);
   });
 

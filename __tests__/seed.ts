@@ -66,11 +66,14 @@ const [nodePool, nodeClass] = parseAllDocuments(SEED_YAML).map((d) => d.toJS() a
 export const SEED_NODE_POOL: Json = nodePool;
 export const SEED_NODE_CLASS: Json = nodeClass;
 
-/** The seed NodePool plus the documented additions: a GPU limit and the NVIDIA-only requirement. */
+/** The seed NodePool plus the documented additions: a GPU limit, and NVIDIA-only, whole-GPU requirements. */
 export function seedNodePoolWithAdditions(): Json {
   const np = structuredClone(SEED_NODE_POOL);
   np.spec.limits["nvidia.com/gpu"] = 250;
-  np.spec.template.spec.requirements.push({ key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator: "In", values: ["nvidia"] });
+  np.spec.template.spec.requirements.push(
+    { key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator: "In", values: ["nvidia"] },
+    { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["0"] },
+  );
   return np;
 }
 

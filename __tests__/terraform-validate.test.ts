@@ -15,8 +15,8 @@ import { errorsOf, TerraformWorkdir } from "./terraform.js";
 
 /**
  * Rewrites a synthesized stack for offline validation: no backend, and only what the AWS
- * provider validates (no helm or kubernetes provider binaries here); the aws pin is relaxed to
- * what is installed.
+ * provider and Terraform's built-ins validate (no helm or kubernetes provider binaries here);
+ * the aws pin is relaxed to what is installed. Check blocks stay.
  */
 function forValidation(stackJson: Record<string, any>, awsVersion: string | undefined): Record<string, any> {
   const copy = structuredClone(stackJson);
@@ -28,7 +28,7 @@ function forValidation(stackJson: Record<string, any>, awsVersion: string | unde
   const dropped: string[] = [];
   for (const section of ["resource", "data"]) {
     for (const type of Object.keys(copy[section] ?? {})) {
-      if (!type.startsWith("aws_")) {
+      if (!type.startsWith("aws_") && type !== "terraform_data") {
         dropped.push(type);
         delete copy[section][type];
       }
@@ -60,6 +60,7 @@ interruptionQueue:
 nodeClasses: [{name: gpu}]
 nodePools: [{name: training, nodeClass: gpu, limits: {cpu: 96}}]
 kubernetesAuth: exec
+quotaGuard: fail
 `;
 
 describe("terraform validate (real hashicorp/aws provider)", () => {

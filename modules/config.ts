@@ -270,6 +270,7 @@ export const configSchema = z
     nodeClasses: z.array(nodeClass, { error: "must be a list of node classes" }).min(1, { error: "must list at least one node class" }),
     nodePools: z.array(nodePool, { error: "must be a list of node pools" }).min(1, { error: "must list at least one node pool" }),
     kubernetesAuth: z.enum(["token", "exec"], { error: "must be one of token, exec" }).default("token"),
+    quotaGuard: z.enum(["warn", "fail", "off"], { error: "must be one of warn, fail, off" }).default("warn"),
     karpenter: z
       .strictObject({
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"1.14.1\"" }).default(KARPENTER_CHART_VERSION),

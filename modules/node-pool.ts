@@ -82,6 +82,24 @@ export interface GpuNodePoolProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/**
+ * The requirements every GPU pool starts with: the seed's three (category, capacity type,
+ * arch) from the pool's settings, then two additions: only NVIDIA GPUs (g4ad is AMD), and at
+ * least one whole GPU (g6f/gr6f carry fractional GPUs and report 0, so a `nvidia.com/gpu`
+ * request never fits them).
+ */
+export function managedRequirements(
+  props: Pick<GpuNodePoolProps, "instanceCategories" | "capacityTypes" | "architectures">,
+): Requirement[] {
+  return [
+    { key: "karpenter.k8s.aws/instance-category", operator: "In", values: [...(props.instanceCategories ?? ["g", "p"])] },
+    { key: "karpenter.sh/capacity-type", operator: "In", values: [...(props.capacityTypes ?? ["on-demand"])] },
+    { key: "kubernetes.io/arch", operator: "In", values: [...(props.architectures ?? ["amd64"])] },
+    { key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator: "In", values: ["nvidia"] },
+    { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["0"] },
+  ];
+}
+
 /** The most NVIDIA GPUs a CPU cap admits: every GPU instance type has at least 4 vCPUs per GPU. */
 export function defaultGpuLimit(cpuLimit: number): number {
   return Math.floor(cpuLimit / 4);
@@ -89,8 +107,8 @@ export function defaultGpuLimit(cpuLimit: number): number {
 
 /**
  * The NodePool of a GPU pool, built as a typed Karpenter v1 object. On top of the seed spec it
- * adds a `nvidia.com/gpu` limit and the requirement `instance-gpu-manufacturer In [nvidia]`
- * (g4ad is AMD; g6f/gr6f report no NVIDIA GPUs and would never fit a GPU pod).
+ * adds a `nvidia.com/gpu` limit and the NVIDIA-only, whole-GPU requirements (see
+ * `managedRequirements`).
  */
 export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
   const limits: Record<string, number | string> = {
@@ -113,13 +131,10 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
         spec: {
           expireAfter: props.expireAfter ?? "720h",
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: props.nodeClassName },
-          requirements: [
-            { key: "karpenter.k8s.aws/instance-category", operator: "In", values: [...(props.instanceCategories ?? ["g", "p"])] },
-            { key: "karpenter.sh/capacity-type", operator: "In", values: [...(props.capacityTypes ?? ["on-demand"])] },
-            { key: "kubernetes.io/arch", operator: "In", values: [...(props.architectures ?? ["amd64"])] },
-            { key: "karpenter.k8s.aws/instance-gpu-manufacturer", operator: "In", values: ["nvidia"] },
-            ...(props.requirements ?? []).map((r) => ({ ...r, values: r.values ? [...r.values] : undefined })),
-          ],
+          requirements: [...managedRequirements(props), ...(props.requirements ?? [])].map((r) => ({
+            ...r,
+            values: r.values ? [...r.values] : undefined,
+          })),
           taints: [...(props.taints ?? [{ key: "sku", value: "gpu", effect: "NoSchedule" as const }])],
         },
       },

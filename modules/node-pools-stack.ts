@@ -7,6 +7,8 @@ import type { KarpenterGpuConfig } from "./config.js";
 import { GpuNodeClass } from "./node-class.js";
 import { GpuNodePool } from "./node-pool.js";
 import { nodeRoleNameFor } from "./node-role.js";
+import { QuotaGuard } from "./quota-guard.js";
+import { capacityReport } from "./capacity.js";
 
 export interface GpuNodePoolsStackProps {
   readonly config: KarpenterGpuConfig;
@@ -21,6 +23,8 @@ export interface GpuNodePoolsStackProps {
 export class GpuNodePoolsStack extends TerraformStack {
   public readonly nodeClasses: Readonly<Record<string, GpuNodeClass>>;
   public readonly nodePools: Readonly<Record<string, GpuNodePool>>;
+  /** Plan-time check of the pools' CPU caps against the EC2 GPU vCPU quotas. */
+  public readonly quotaGuard: QuotaGuard;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolsStackProps) {
     super(scope, id);
@@ -65,6 +69,7 @@ export class GpuNodePoolsStack extends TerraformStack {
     }
     this.nodeClasses = classes;
     this.nodePools = pools;
+    this.quotaGuard = new QuotaGuard(this, "quotaGuard", { needs: capacityReport(c).buckets, mode: c.quotaGuard, region: c.region });
     new TerraformOutput(this, "nodePoolNames", { value: Object.keys(pools), description: "NodePools applied" });
   }
 }

@@ -1,0 +1,195 @@
+/**
+ * What each GPU pool can reach under its caps, and which EC2 vCPU quotas it draws on: the
+ * numbers to compare with Service Quotas before `VcpuLimitExceeded` shows up in production.
+ */
+import type { KarpenterGpuConfig, NodePoolConfig } from "./config.js";
+import { GPU_INSTANCE_TYPES, type GpuInstanceType, type QuotaFamily } from "./gpu-instances.js";
+import { defaultGpuLimit, managedRequirements, type Requirement } from "./node-pool.js";
+
+const CAPACITY_TYPE = "karpenter.sh/capacity-type";
+
+/** An EC2 vCPU quota Karpenter GPU nodes draw on (Service Quotas, service code `ec2`). */
+export interface QuotaBucket {
+  /** Service Quotas quota code, e.g. `L-DB2E81BA`. */
+  readonly code: string;
+  /** The quota's name in the Service Quotas console. */
+  readonly name: string;
+  readonly family: QuotaFamily;
+  readonly market: "on-demand" | "spot";
+}
+
+/** The four GPU vCPU quotas (values are vCPUs). Reserved capacity counts as on-demand. */
+export const QUOTA_BUCKETS: readonly QuotaBucket[] = [
+  { code: "L-DB2E81BA", name: "Running On-Demand G and VT instances", family: "G and VT", market: "on-demand" },
+  { code: "L-3819A6DF", name: "All G and VT Spot Instance Requests", family: "G and VT", market: "spot" },
+  { code: "L-417A185B", name: "Running On-Demand P instances", family: "P", market: "on-demand" },
+  { code: "L-7212CCBC", name: "All P Spot Instance Requests", family: "P", market: "spot" },
+];
+
+export function quotaBucketFor(family: QuotaFamily, capacityType: "spot" | "on-demand" | "reserved"): QuotaBucket {
+  const market = capacityType === "spot" ? "spot" : "on-demand";
+  return QUOTA_BUCKETS.find((b) => b.family === family && b.market === market)!;
+}
+
+/** An instance type a pool admits, and how far the pool's caps let it go with that type alone. */
+export interface AdmittedType {
+  readonly type: string;
+  readonly vcpu: number;
+  readonly gpus: number;
+  readonly gpuName: string;
+  /** Most nodes of this type the caps allow: min(cpu cap / vCPU, GPU cap / GPUs). */
+  readonly maxNodes: number;
+  /** GPUs at `maxNodes`. */
+  readonly maxGpus: number;
+}
+
+/** What a pool may draw from one quota bucket. */
+export interface BucketUse {
+  readonly bucket: QuotaBucket;
+  /** The most vCPUs the pool can run in this bucket under its caps: the quota it needs. */
+  readonly vcpus: number;
+}
+
+export interface PoolCapacity {
+  readonly pool: string;
+  readonly cpuLimit: number;
+  readonly gpuLimit: number;
+  readonly capacityTypes: readonly string[];
+  readonly admitted: readonly AdmittedType[];
+  readonly buckets: readonly BucketUse[];
+  /** Requirement keys the report cannot evaluate from the instance table (it may admit more than Karpenter will). */
+  readonly unevaluated: readonly string[];
+}
+
+/** Per quota bucket, what all pools together may draw: the vCPUs to request. */
+export interface BucketTotal {
+  readonly bucket: QuotaBucket;
+  readonly pools: readonly string[];
+  readonly vcpus: number;
+}
+
+export interface CapacityReport {
+  readonly cluster: string;
+  readonly region: string;
+  readonly pools: readonly PoolCapacity[];
+  readonly buckets: readonly BucketTotal[];
+}
+
+/** The instance-table value of a Karpenter label, or undefined when the table does not know it. */
+function labelValue(t: GpuInstanceType, key: string): string | undefined {
+  switch (key) {
+    case "node.kubernetes.io/instance-type":
+      return t.type;
+    case "kubernetes.io/arch":
+      return t.arch;
+    case "karpenter.k8s.aws/instance-category":
+      return t.category;
+    case "karpenter.k8s.aws/instance-family":
+      return t.family;
+    case "karpenter.k8s.aws/instance-size":
+      return t.type.slice(t.type.indexOf(".") + 1);
+    case "karpenter.k8s.aws/instance-cpu":
+      return String(t.vcpu);
+    case "karpenter.k8s.aws/instance-memory":
+      return String(t.memoryMiB);
+    case "karpenter.k8s.aws/instance-gpu-count":
+      return String(t.gpus);
+    case "karpenter.k8s.aws/instance-gpu-name":
+      return t.gpuName;
+    case "karpenter.k8s.aws/instance-gpu-manufacturer":
+      return t.gpuManufacturer;
+    case "karpenter.k8s.aws/instance-gpu-memory":
+      return String(t.gpuMemoryMiB);
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a type satisfies a requirement; undefined when the table cannot tell. */
+export function satisfies(t: GpuInstanceType, r: Requirement): boolean | undefined {
+  const value = labelValue(t, r.key);
+  if (value === undefined) return undefined;
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case "In":
+      return values.includes(value);
+    case "NotIn":
+      return !values.includes(value);
+    case "Exists":
+      return true;
+    case "DoesNotExist":
+      return false;
+    case "Gt":
+      return Number(value) > Number(values[0]);
+    case "Lt":
+      return Number(value) < Number(values[0]);
+  }
+}
+
+/** The capacity of one pool, from its validated config. */
+export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
+  const requirements = [...managedRequirements(pool), ...pool.requirements];
+  // Capacity type is not an instance property: it selects the quota buckets below.
+  const unevaluated = [
+    ...new Set(requirements.filter((r) => r.key !== CAPACITY_TYPE && labelValue(GPU_INSTANCE_TYPES[0], r.key) === undefined).map((r) => r.key)),
+  ];
+  const gpuLimit = pool.limits.gpus ?? defaultGpuLimit(pool.limits.cpu);
+  const types = GPU_INSTANCE_TYPES.filter((t) => requirements.every((r) => r.key === CAPACITY_TYPE || satisfies(t, r) !== false));
+  const admitted = types.map((t) => {
+    const maxNodes = Math.min(Math.floor(pool.limits.cpu / t.vcpu), t.gpus > 0 ? Math.floor(gpuLimit / t.gpus) : Infinity);
+    return { type: t.type, vcpu: t.vcpu, gpus: t.gpus, gpuName: t.gpuName, maxNodes, maxGpus: maxNodes * t.gpus };
+  });
+  const buckets: BucketUse[] = [];
+  for (const capacityType of pool.capacityTypes) {
+    for (const family of ["G and VT", "P"] as const) {
+      const inFamily = types.filter((t) => t.quotaFamily === family && admitted.find((a) => a.type === t.type)!.maxNodes > 0);
+      if (inFamily.length === 0) continue;
+      const bucket = quotaBucketFor(family, capacityType);
+      // Any mix of nodes stays within both caps, so at most min(cpu cap, GPU cap × the most vCPUs per GPU).
+      const vcpuPerGpu = Math.max(...inFamily.map((t) => t.vcpu / t.gpus));
+      const vcpus = Math.min(pool.limits.cpu, Math.floor(gpuLimit * vcpuPerGpu));
+      const existing = buckets.findIndex((b) => b.bucket.code === bucket.code);
+      if (existing === -1) buckets.push({ bucket, vcpus });
+      else buckets[existing] = { bucket, vcpus: Math.max(buckets[existing].vcpus, vcpus) };
+    }
+  }
+  return { pool: pool.name, cpuLimit: pool.limits.cpu, gpuLimit, capacityTypes: pool.capacityTypes, admitted, buckets, unevaluated };
+}
+
+/** The capacity report of a whole configuration. */
+export function capacityReport(config: KarpenterGpuConfig): CapacityReport {
+  const pools = config.nodePools.map(poolCapacity);
+  const buckets: BucketTotal[] = [];
+  for (const bucket of QUOTA_BUCKETS) {
+    const users = pools.flatMap((p) => p.buckets.filter((b) => b.bucket.code === bucket.code).map((b) => ({ pool: p.pool, vcpus: b.vcpus })));
+    if (users.length) buckets.push({ bucket, pools: users.map((u) => u.pool), vcpus: users.reduce((sum, u) => sum + u.vcpus, 0) });
+  }
+  return { cluster: config.clusterName, region: config.region, pools, buckets };
+}
+
+/** The report as text for a terminal. */
+export function formatCapacityReport(report: CapacityReport): string {
+  const lines: string[] = [`GPU capacity for cluster ${report.cluster} (${report.region})`, ""];
+  for (const p of report.pools) {
+    lines.push(`Pool ${p.pool}: caps cpu ${p.cpuLimit} vCPU, nvidia.com/gpu ${p.gpuLimit}; capacity ${p.capacityTypes.join(", ")}`);
+    if (p.admitted.length === 0) {
+      lines.push("  admits no GPU instance type: check instanceCategories, architectures and requirements");
+    } else {
+      lines.push(table(["instance type", "vCPU", "GPUs", "GPU", "max nodes", "max GPUs"], p.admitted.map((a) => [a.type, a.vcpu, a.gpus, a.gpuName, a.maxNodes, a.maxGpus])));
+      const unreachable = p.admitted.filter((a) => a.maxNodes === 0).map((a) => a.type);
+      if (unreachable.length) lines.push(`  too large for the caps (0 nodes): ${unreachable.join(", ")}`);
+    }
+    for (const b of p.buckets) lines.push(`  draws on ${b.bucket.code} ${b.bucket.name}: up to ${b.vcpus} vCPUs`);
+    if (p.unevaluated.length) lines.push(`  not evaluated (the table lacks these labels): ${p.unevaluated.join(", ")}`);
+    lines.push("");
+  }
+  lines.push("vCPU quotas to request (Service Quotas, service ec2, per region), on top of what other workloads already use:");
+  lines.push(table(["quota code", "quota name", "pools", "vCPUs"], report.buckets.map((b) => [b.bucket.code, b.bucket.name, b.pools.join(", "), b.vcpus])));
+  return `${lines.join("\n")}\n`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cells = [header, ...rows].map((r) => r.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => `  ${r.map((c, i) => (typeof rows[0]?.[i] === "number" ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ")}`.trimEnd()).join("\n");
+}
