@@ -61,6 +61,7 @@ describe("config: defaults", () => {
     assert.equal(c.discovery.allowMultipleSecurityGroups, false);
     assert.deepEqual(c.tags, {});
     assert.equal(c.kubernetesAuth, "token");
+    assert.equal(c.quotaGuard, "warn");
     assert.deepEqual(c.karpenter, { chartVersion: "1.14.1" });
     assert.deepEqual(c.gpuOperator, { chartVersion: "v26.7.0", installDriver: false });
   });
@@ -75,7 +76,7 @@ describe("config: defaults", () => {
 
 describe("config: every problem names its field", () => {
   const cases: [string, unknown, string][] = [
-    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, karpenter, gpuOperator, terraformCloud, tags'],
+    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, quotaGuard, karpenter, gpuOperator, terraformCloud, tags'],
     ["a typo in a nested key", withPool({ limits: { cpu: 1, gpu: 8 } }), 'nodePools[0].limits.gpu: unknown key (did you mean "gpus"?); allowed keys here: cpu, gpus, memoryGiB'],
     ["a wrong type", { ...minimal, region: 5 }, "region: must be a string (got 5)"],
     ["a negative limit", { ...minimal, nodePools: [minimal.nodePools[0], { name: "b", nodeClass: "gpu-nodeclass", limits: { cpu: -1 } }] }, "nodePools[1].limits.cpu: must be a positive number (vCPUs) (got -1)"],
@@ -110,6 +111,11 @@ describe("config: every problem names its field", () => {
     ["an unknown Kubernetes auth method", { ...minimal, kubernetesAuth: "kubeconfig" }, 'kubernetesAuth: must be one of token, exec (got "kubeconfig")'],
     ["a bad chart version", { ...minimal, karpenter: { chartVersion: "latest" } }, 'karpenter.chartVersion: must be a chart version such as "1.14.1" (got "latest")'],
     ["a bad resource quantity", { ...minimal, karpenter: { controllerResources: { requests: { cpu: "one" } } } }, 'karpenter.controllerResources.requests.cpu: must be a Kubernetes quantity such as "1", "500m" or "1Gi" (got "one")'],
+    ["gp3 throughput above IOPS / 4", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { iops: 3000, throughputMiBps: 1000 } }] }, "nodeClasses[0].rootVolume.throughputMiBps: is 1000 MiB/s, but gp3 allows at most IOPS / 4 = 750 MiB/s with 3000 IOPS: raise iops or lower throughputMiBps"],
+    ["throughput on a non-gp3 volume", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { type: "io2", iops: 10000, throughputMiBps: 500 } }] }, "nodeClasses[0].rootVolume.throughputMiBps: applies to gp3 volumes only (type is io2)"],
+    ["an io2 volume without IOPS", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { type: "io2" } }] }, "nodeClasses[0].rootVolume.iops: is required for io2 volumes"],
+    ["an unknown instance store policy", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", instanceStorePolicy: "RAID1" }] }, 'nodeClasses[0].instanceStorePolicy: must be RAID0 (or left out) (got "RAID1")'],
+    ["an unknown quota guard mode", { ...minimal, quotaGuard: "strict" }, 'quotaGuard: must be one of warn, fail, off (got "strict")'],
     ["a bad Terraform Cloud prefix", { ...minimal, terraformCloud: { organization: "acme", workspacePrefix: "gpu/" } }, "terraformCloud.workspacePrefix: must use only letters, digits, '-' and '_' (Terraform Cloud workspace names) (got \"gpu/\")"],
   ];
   for (const [what, input, expected] of cases) {

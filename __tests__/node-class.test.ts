@@ -7,11 +7,13 @@ import { SEED_NODE_CLASS, seedNodeClassWithAdditions } from "./seed.js";
 const seedProps = { name: "gpu-nodeclass", clusterName: "prod-cluster", roleName: "KarpenterNodeRole-prod-cluster" };
 
 describe("GpuNodeClass", () => {
-  it("reproduces the seed EC2NodeClass field by field, plus encryption, IMDSv2 and the discovery tag", () => {
+  it("reproduces the seed EC2NodeClass field by field, plus encryption, gp3 performance, IMDSv2 and the discovery tag", () => {
     const json = buildGpuNodeClass(seedProps).toJSON() as any;
     assert.deepEqual(json, seedNodeClassWithAdditions());
     const withoutAdditions = structuredClone(json);
     delete withoutAdditions.spec.blockDeviceMappings[0].ebs.encrypted;
+    delete withoutAdditions.spec.blockDeviceMappings[0].ebs.iops;
+    delete withoutAdditions.spec.blockDeviceMappings[0].ebs.throughput;
     delete withoutAdditions.spec.metadataOptions;
     delete withoutAdditions.spec.tags;
     assert.deepEqual(withoutAdditions, SEED_NODE_CLASS);
@@ -49,6 +51,15 @@ describe("GpuNodeClass", () => {
     const m = ofType(s.resource, "kubernetes_manifest").nc_manifest as any;
     assert.deepEqual(m.manifest, JSON.parse(JSON.stringify(seedNodeClassWithAdditions())));
     assert.deepEqual(m.wait, { condition: [{ type: "Ready", status: "True" }] });
+  });
+
+  it("raises gp3 IOPS and throughput above the baseline by default, only for gp3, and puts storage on NVMe with RAID0", () => {
+    const ebs = (rootVolume: object) => ((buildGpuNodeClass({ ...seedProps, rootVolume }).toJSON() as any).spec.blockDeviceMappings[0].ebs);
+    assert.deepEqual([ebs({}).iops, ebs({}).throughput], [6000, 500]);
+    assert.deepEqual([ebs({ type: "gp2" }).iops, ebs({ type: "gp2" }).throughput], [undefined, undefined]);
+    assert.deepEqual([ebs({ iops: 3000, throughputMiBps: 125 }).iops, ebs({ iops: 3000, throughputMiBps: 125 }).throughput], [3000, 125]);
+    assert.equal((buildGpuNodeClass({ ...seedProps, instanceStorePolicy: "RAID0" }).toJSON() as any).spec.instanceStorePolicy, "RAID0");
+    assert.equal((buildGpuNodeClass(seedProps).toJSON() as any).spec.instanceStorePolicy, undefined);
   });
 
   it("fails at synth, naming the class and the field, when the object breaks the Karpenter v1 schema", () => {

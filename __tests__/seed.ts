@@ -77,10 +77,10 @@ export function seedNodePoolWithAdditions(): Json {
   return np;
 }
 
-/** The seed EC2NodeClass plus the documented additions: encrypted EBS, IMDSv2 with hop limit 1, discovery tag. */
+/** The seed EC2NodeClass plus the documented additions: encrypted EBS with gp3 IOPS/throughput raised, IMDSv2 with hop limit 1, discovery tag. */
 export function seedNodeClassWithAdditions(): Json {
   const nc = structuredClone(SEED_NODE_CLASS);
-  nc.spec.blockDeviceMappings[0].ebs.encrypted = true;
+  Object.assign(nc.spec.blockDeviceMappings[0].ebs, { encrypted: true, iops: 6000, throughput: 500 });
   nc.spec.metadataOptions = { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" };
   nc.spec.tags = { "karpenter.sh/discovery": "prod-cluster" };
   return nc;

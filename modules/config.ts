@@ -10,6 +10,7 @@ import { controllerRoleNameFor } from "./controller-iam.js";
 import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
 import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
 import { nodeRoleNameFor } from "./node-role.js";
+import { GP3_DEFAULTS } from "./node-class.js";
 import { defaultGpuLimit, MANAGED_REQUIREMENT_KEYS } from "./node-pool.js";
 import {
   clusterNameProblem,
@@ -159,10 +160,22 @@ const nodeClass = z.strictObject({
     .strictObject({
       sizeGiB: z.number({ error: "must be a whole number of GiB" }).int({ error: "must be a whole number of GiB" }).min(20, { error: "must be at least 20 GiB (GPU images are large)" }).max(16384, { error: "must be at most 16384 GiB" }).default(200),
       type: z.enum(["gp3", "gp2", "io1", "io2"], { error: "must be one of gp3, gp2, io1, io2" }).default("gp3"),
-      iops: z.number().int().min(3000).max(80000).optional(),
-      throughputMiBps: z.number().int().min(125).max(2000).optional(),
+      iops: z.number({ error: "must be a whole number from 3000 to 80000" }).int({ error: "must be a whole number from 3000 to 80000" }).min(3000, { error: "must be a whole number from 3000 to 80000" }).max(80000, { error: "must be a whole number from 3000 to 80000" }).optional(),
+      throughputMiBps: z.number({ error: "must be a whole number of MiB/s from 125 to 2000" }).int({ error: "must be a whole number of MiB/s from 125 to 2000" }).min(125, { error: "must be a whole number of MiB/s from 125 to 2000" }).max(2000, { error: "must be a whole number of MiB/s from 125 to 2000" }).optional(),
+    })
+    .superRefine((v, ctx) => {
+      const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+      if (v.throughputMiBps !== undefined && v.type !== "gp3") issue("throughputMiBps", `applies to gp3 volumes only (type is ${v.type})`);
+      if (v.iops !== undefined && v.type === "gp2") issue("iops", "does not apply to gp2 volumes (their IOPS follow their size); use gp3");
+      if ((v.type === "io1" || v.type === "io2") && v.iops === undefined) issue("iops", `is required for ${v.type} volumes`);
+      if (v.type === "gp3") {
+        const iops = v.iops ?? GP3_DEFAULTS.iops;
+        const throughput = v.throughputMiBps ?? GP3_DEFAULTS.throughputMiBps;
+        if (throughput > iops / 4) issue("throughputMiBps", `is ${throughput} MiB/s, but gp3 allows at most IOPS / 4 = ${Math.floor(iops / 4)} MiB/s with ${iops} IOPS: raise iops or lower throughputMiBps`);
+      }
     })
     .default({ sizeGiB: 200, type: "gp3" }),
+  instanceStorePolicy: z.enum(["RAID0"], { error: "must be RAID0 (or left out)" }).optional(),
   tags: z
     .record(z.string(), z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }))
     .superRefine((tags, ctx) => {

@@ -10,9 +10,17 @@ export interface RootVolumeProps {
   readonly sizeGiB?: number;
   /** Volume type. @default "gp3" */
   readonly type?: "gp3" | "gp2" | "io1" | "io2";
-  /** Provisioned IOPS (gp3: 3000-16000; io1/io2: up to 64000). @default - the type's baseline */
+  /**
+   * Provisioned IOPS (gp3: 3000-80000; io1/io2: required by the type).
+   * @default 6000 for gp3 (twice the 3000 baseline: image layers are many small files)
+   */
   readonly iops?: number;
-  /** gp3 throughput in MiB/s (125-2000). @default - the gp3 baseline, 125 */
+  /**
+   * gp3 throughput in MiB/s (125-2000, at most IOPS / 4).
+   * @default 500 for gp3 (four times the 125 baseline: multi-GB GPU images pull and unpack
+   * ~4x faster where the instance's EBS bandwidth allows)
+   * @see docs/startup-latency.md
+   */
   readonly throughputMiBps?: number;
   /** KMS key for the volume. @default - the account's default EBS key */
   readonly kmsKeyId?: string;
@@ -35,17 +43,33 @@ export interface GpuNodeClassProps {
   readonly amiAlias?: string;
   /** Root volume. @default - 200 GiB gp3, encrypted, deleted with the instance */
   readonly rootVolume?: RootVolumeProps;
+  /**
+   * `RAID0`: Karpenter stripes the instance's local NVMe disks (g5, g6, g6e, p4d, p5, ...) into
+   * one array and puts kubelet and containerd storage on it, so images and emptyDir volumes use
+   * local NVMe instead of EBS. Types without NVMe ignore it.
+   * @default - none (everything on the root volume)
+   * @see https://karpenter.sh/docs/concepts/nodeclasses/#specinstancestorepolicy
+   */
+  readonly instanceStorePolicy?: "RAID0";
   /** Extra tags for instances, volumes and launch templates. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** gp3 performance this module provisions unless told otherwise (see docs/startup-latency.md). */
+export const GP3_DEFAULTS = { iops: 6000, throughputMiBps: 500 } as const;
+
 /**
  * The EC2NodeClass a GPU pool launches with, built as a typed Karpenter v1 object. On top of
  * the seed spec it always sets: encrypted EBS, IMDSv2 required with hop limit 1 (pods cannot
- * reach the node's credentials), and the discovery tag on everything it launches.
+ * reach the node's credentials), the discovery tag on everything it launches, and (gp3) IOPS
+ * and throughput above the baseline for faster image pulls.
  */
 export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
   const v = props.rootVolume ?? {};
+  const type = v.type ?? "gp3";
+  // Faster image pulls by default on gp3; other types keep what the user sets.
+  const iops = v.iops ?? (type === "gp3" ? GP3_DEFAULTS.iops : undefined);
+  const throughput = v.throughputMiBps ?? (type === "gp3" ? GP3_DEFAULTS.throughputMiBps : undefined);
   const discovery = { [DISCOVERY_TAG_KEY]: props.clusterName };
   return new EC2NodeClass({
     metadata: { name: props.name },
@@ -60,9 +84,9 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
           deviceName: "/dev/xvda",
           ebs: {
             volumeSize: `${v.sizeGiB ?? 200}Gi`,
-            volumeType: v.type ?? "gp3",
-            ...(v.iops !== undefined ? { iops: v.iops } : {}),
-            ...(v.throughputMiBps !== undefined ? { throughput: v.throughputMiBps } : {}),
+            volumeType: type,
+            ...(iops !== undefined ? { iops } : {}),
+            ...(throughput !== undefined ? { throughput } : {}),
             // Encrypted at rest always; deleted with the node so nothing is left billing.
             encrypted: true,
             ...(v.kmsKeyId !== undefined ? { kmsKeyID: v.kmsKeyId } : {}),
@@ -72,6 +96,7 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
       ],
       // IMDSv2 only, and one hop: containers on the pod network cannot reach instance credentials.
       metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+      ...(props.instanceStorePolicy ? { instanceStorePolicy: props.instanceStorePolicy } : {}),
       tags: { ...props.tags, ...discovery },
     },
   });

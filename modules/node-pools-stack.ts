@@ -42,6 +42,7 @@ export class GpuNodePoolsStack extends TerraformStack {
         roleName,
         amiAlias: nc.amiAlias,
         rootVolume: nc.rootVolume,
+        instanceStorePolicy: nc.instanceStorePolicy,
         tags: nc.tags,
       });
     }

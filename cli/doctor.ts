@@ -1,0 +1,287 @@
+/**
+ * `karpenter-gpu doctor`: the seed's operate-and-debug checks, run through `kubectl`, each
+ * finding named after the gotcha it points to.
+ */
+import { spawnSync } from "node:child_process";
+import { quotaBucketFor, type QuotaBucket } from "../modules/capacity.js";
+
+export type Severity = "ok" | "warn" | "fail";
+
+export interface Finding {
+  /** Which check found it, e.g. `karpenter`, `nodepool/gpu-workloads`. */
+  readonly check: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The seed gotcha this is, when it is one: `quota`, `startup`, `device-plugin`, ... */
+  readonly gotcha?: string;
+  /** What to do about it. */
+  readonly fix?: string;
+}
+
+/** Runs kubectl with the given arguments; returns stdout or throws with stderr. */
+export type Kubectl = (args: readonly string[]) => string;
+
+export interface DoctorOptions {
+  /** kubectl context. @default - the current context */
+  readonly context?: string;
+  /** Karpenter's namespace. @default "kube-system" */
+  readonly karpenterNamespace?: string;
+  /** GPU Operator's namespace. @default "gpu-operator" */
+  readonly gpuOperatorNamespace?: string;
+  /** Time to measure ages against. @default - now */
+  readonly now?: Date;
+}
+
+/** Karpenter deletes a NodeClaim that has not registered within this time. */
+export const REGISTRATION_TTL_MINUTES = 15;
+
+/** A kubectl runner bound to a context; the binary comes from PATH. */
+export function kubectlFor(context?: string): Kubectl {
+  return (args) => {
+    const run = spawnSync("kubectl", [...(context ? ["--context", context] : []), ...args], { encoding: "utf8" });
+    if (run.error) throw new Error(`kubectl could not be run: ${run.error.message}`);
+    // kubectl's last stderr line is the error; earlier ones are client-go log noise.
+    if (run.status !== 0) throw new Error(run.stderr.trim().split("\n").at(-1) || `kubectl ${args.join(" ")} exited ${run.status}`);
+    return run.stdout;
+  };
+}
+
+interface K8sCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+interface K8sObject {
+  metadata: { name: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> };
+  spec?: any;
+  status?: any;
+}
+
+const condition = (o: K8sObject, type: string): K8sCondition | undefined =>
+  (o.status?.conditions as K8sCondition[] | undefined)?.find((c) => c.type === type);
+
+/** Parses a Kubernetes quantity ("1000", "500m", "16Gi") into a number in base units. */
+export function quantity(q: string | number | undefined): number {
+  if (q === undefined) return 0;
+  if (typeof q === "number") return q;
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
+  if (!m) return Number.NaN;
+  const scale: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+  return Number(m[1]) * (scale[m[2]] ?? Number.NaN);
+}
+
+/** Runs every check. A check that cannot run (kubectl error) is itself a finding. */
+export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Finding[] {
+  const now = options.now ?? new Date();
+  const ns = options.karpenterNamespace ?? "kube-system";
+  const findings: Finding[] = [];
+  const list = (args: string[]): K8sObject[] => (JSON.parse(kubectl([...args, "-o", "json"])) as { items: K8sObject[] }).items;
+  const attempt = (check: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (err) {
+      findings.push({ check, severity: "fail", message: `could not check: ${(err as Error).message}` });
+    }
+  };
+
+  try {
+    kubectl(["get", "--raw", "/version"]);
+  } catch (err) {
+    findings.push({
+      check: "cluster",
+      severity: "fail",
+      message: `cannot reach the Kubernetes API: ${(err as Error).message}`,
+      fix: "check the kubectl context (--context NAME) and credentials: aws eks update-kubeconfig --name <cluster>",
+    });
+    return findings;
+  }
+
+  attempt("karpenter", () => {
+    const deployment = JSON.parse(kubectl(["get", "deployment", "karpenter", "-n", ns, "-o", "json"])) as K8sObject;
+    const want = deployment.spec?.replicas ?? 1;
+    const ready = deployment.status?.readyReplicas ?? 0;
+    if (ready >= want) {
+      findings.push({ check: "karpenter", severity: "ok", message: `controller ready (${ready}/${want})` });
+      return;
+    }
+    const logs = kubectl(["logs", "-n", ns, "deployment/karpenter", "--tail=100"]);
+    const errors = logs
+      .split("\n")
+      .filter((l) => /"level":"ERROR"|\bERROR\b/.test(l))
+      .map((l) => {
+        try {
+          const entry = JSON.parse(l) as { message?: string; error?: string };
+          return [entry.message, entry.error].filter(Boolean).join(": ");
+        } catch {
+          return l.trim();
+        }
+      })
+      .slice(-5);
+    findings.push({
+      check: "karpenter",
+      severity: "fail",
+      message: `controller not ready (${ready}/${want})${errors.length ? `; last errors:\n${errors.map((e) => `      ${e}`).join("\n")}` : ""}`,
+      fix: `kubectl logs -n ${ns} deployment/karpenter --tail=100; check the controller role, the Pod Identity association (or IRSA annotation) and settings.clusterEndpoint`,
+    });
+  });
+
+  let pools: K8sObject[] = [];
+  attempt("nodepools", () => {
+    pools = list(["get", "nodepools"]);
+    if (pools.length === 0) findings.push({ check: "nodepools", severity: "warn", message: "no NodePools: GPU pods cannot get nodes", fix: "apply the <cluster>-nodepools stack" });
+    for (const pool of pools) {
+      const check = `nodepool/${pool.metadata.name}`;
+      const ready = condition(pool, "Ready");
+      if (ready?.status !== "True") {
+        findings.push({ check, severity: "fail", message: `not Ready${ready?.message ? `: ${ready.message}` : ""}`, fix: `kubectl describe nodepool ${pool.metadata.name}` });
+        continue;
+      }
+      const limits = (pool.spec?.limits ?? {}) as Record<string, string | number>;
+      const used = (pool.status?.resources ?? {}) as Record<string, string | number>;
+      let atLimit = false;
+      for (const [resource, limit] of Object.entries(limits)) {
+        const use = quantity(used[resource]);
+        const cap = quantity(limit);
+        if (cap > 0 && use >= cap) {
+          atLimit = true;
+          findings.push({
+            check,
+            severity: "fail",
+            gotcha: "limits",
+            message: `at its ${resource} limit (${used[resource]}/${limit}): Karpenter launches no more nodes for this pool and new pods stay Pending`,
+            fix: `raise limits.${resource === "nvidia.com/gpu" ? "gpus" : resource} of pool ${pool.metadata.name} (and the EC2 vCPU quota it draws on: npm run capacity)`,
+          });
+        } else if (cap > 0 && use >= 0.9 * cap) {
+          atLimit = true;
+          findings.push({ check, severity: "warn", gotcha: "limits", message: `near its ${resource} limit (${used[resource]}/${limit})` });
+        }
+      }
+      if (!atLimit) findings.push({ check, severity: "ok", message: "Ready, below its limits" });
+    }
+  });
+
+  let nodeClaims: K8sObject[] = [];
+  attempt("nodeclaims", () => {
+    nodeClaims = list(["get", "nodeclaims"]);
+    const nodes = nodeClaims.some((c) => condition(c, "Registered")?.status === "True" && condition(c, "Initialized")?.status !== "True")
+      ? list(["get", "nodes"])
+      : [];
+    for (const claim of nodeClaims) {
+      const check = `nodeclaim/${claim.metadata.name}`;
+      const ageMin = claim.metadata.creationTimestamp ? (now.getTime() - Date.parse(claim.metadata.creationTimestamp)) / 60_000 : 0;
+      const instanceType = claim.metadata.labels?.["node.kubernetes.io/instance-type"] ?? "unknown type";
+      const launched = condition(claim, "Launched");
+      if (launched?.status === "False") {
+        findings.push({ check, severity: "fail", message: `not launched: ${launched.message ?? launched.reason ?? "no reason given"}` });
+        continue;
+      }
+      if (condition(claim, "Registered")?.status !== "True") {
+        const left = Math.max(0, REGISTRATION_TTL_MINUTES - ageMin);
+        findings.push({
+          check,
+          severity: ageMin >= 10 ? "fail" : "warn",
+          gotcha: "startup",
+          message: `${instanceType} not Registered after ${Math.floor(ageMin)} min; Karpenter deletes it at ${REGISTRATION_TTL_MINUTES} min (${Math.ceil(left)} min left)`,
+          fix: "the node has not joined: check the EC2_LINUX access entry of the node role, the AMI (al2023 alias) and the instance's console output",
+        });
+        continue;
+      }
+      if (condition(claim, "Initialized")?.status !== "True") {
+        const node = nodes.find((n) => n.metadata.name === claim.status?.nodeName);
+        const gpus = quantity(node?.status?.allocatable?.["nvidia.com/gpu"]);
+        const taints = ((claim.spec?.taints ?? []) as { key: string; value?: string; effect: string }[]).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`);
+        if (gpus === 0) {
+          findings.push({
+            check,
+            severity: "fail",
+            gotcha: "device-plugin",
+            message: `${instanceType} registered but not Initialized: node ${claim.status?.nodeName ?? "?"} advertises nvidia.com/gpu 0`,
+            fix: `the NVIDIA device plugin is not running on the node: the GPU Operator DaemonSets must tolerate ${taints.join(", ") || "the node's taints"} (kubectl -n gpu-operator get pods -o wide)`,
+          });
+        } else {
+          findings.push({ check, severity: "warn", gotcha: "startup", message: `${instanceType} registered, not yet Initialized (${Math.floor(ageMin)} min old)` });
+        }
+      }
+    }
+    if (nodeClaims.length && !findings.some((f) => f.check.startsWith("nodeclaim/"))) {
+      findings.push({ check: "nodeclaims", severity: "ok", message: `${nodeClaims.length} NodeClaim(s), all launched, registered and initialized` });
+    }
+  });
+
+  attempt("events", () => {
+    const events = list(["get", "events", "-A"]);
+    const quotaEvents = events.filter((e: any) => /InsufficientCapacity/.test(e.reason ?? "") && /VcpuLimitExceeded/.test(e.message ?? ""));
+    const seen = new Set<string>();
+    for (const e of quotaEvents as any[]) {
+      const claim = nodeClaims.find((c) => c.metadata.name === e.involvedObject?.name);
+      const poolName = claim?.metadata.labels?.["karpenter.sh/nodepool"];
+      const pool = pools.find((p) => p.metadata.name === poolName);
+      const buckets = claim ? bucketsOf(claim) : [];
+      const key = `${poolName ?? "?"}:${buckets.map((b) => b.code).join(",")}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const cpuLimit = pool?.spec?.limits?.cpu;
+      findings.push({
+        check: `quota${poolName ? `/${poolName}` : ""}`,
+        severity: "fail",
+        gotcha: "quota",
+        message: `EC2 refused capacity with VcpuLimitExceeded${claim ? ` for NodeClaim ${claim.metadata.name}` : ""}: ${e.message}`,
+        fix: buckets.length
+          ? `request more vCPUs for ${buckets.map((b) => `${b.code} "${b.name}"`).join(" or ")}${cpuLimit ? ` (at least ${cpuLimit}, the pool's limits.cpu)` : ""} in Service Quotas, or lower the pool's limits.cpu`
+          : "request more vCPUs for the G and VT / P quota of the pool's capacity type in Service Quotas (npm run capacity names them)",
+      });
+    }
+  });
+
+  attempt("gpu-operator", () => {
+    const pods = list(["get", "pods", "-n", options.gpuOperatorNamespace ?? "gpu-operator"]);
+    const bad = pods.filter((p) => p.status?.phase !== "Succeeded" && condition(p, "Ready")?.status !== "True");
+    if (pods.length === 0) {
+      findings.push({ check: "gpu-operator", severity: "fail", gotcha: "device-plugin", message: "no GPU Operator pods", fix: "apply the <cluster>-charts stack" });
+    } else if (bad.length) {
+      for (const p of bad) {
+        const waiting = (p.status?.containerStatuses ?? []).map((c: any) => c.state?.waiting?.reason).filter(Boolean);
+        findings.push({
+          check: `gpu-operator/${p.metadata.name}`,
+          severity: "fail",
+          gotcha: "device-plugin",
+          message: `not Ready (${p.status?.phase}${waiting.length ? `, ${waiting.join(", ")}` : ""}) on node ${p.spec?.nodeName ?? "?"}`,
+          fix: `kubectl -n ${p.metadata.namespace ?? "gpu-operator"} logs ${p.metadata.name}`,
+        });
+      }
+    } else {
+      findings.push({ check: "gpu-operator", severity: "ok", message: `${pods.length} pod(s) Ready or completed` });
+    }
+  });
+
+  return findings;
+}
+
+/** The quota buckets a NodeClaim's requirements point to (capacity type × instance category). */
+function bucketsOf(claim: K8sObject): QuotaBucket[] {
+  const reqs = (claim.spec?.requirements ?? []) as { key: string; operator: string; values?: string[] }[];
+  const values = (key: string) => reqs.find((r) => r.key === key && r.operator === "In")?.values ?? [];
+  const type = claim.metadata.labels?.["node.kubernetes.io/instance-type"];
+  const categories = type ? [type.startsWith("p") ? "p" : "g"] : values("karpenter.k8s.aws/instance-category");
+  const capacity = claim.metadata.labels?.["karpenter.sh/capacity-type"];
+  const capacityTypes = (capacity ? [capacity] : values("karpenter.sh/capacity-type")) as ("spot" | "on-demand" | "reserved")[];
+  const out = new Map<string, QuotaBucket>();
+  for (const c of capacityTypes) for (const cat of categories) {
+    const bucket = quotaBucketFor(cat === "p" ? "P" : "G and VT", c);
+    out.set(bucket.code, bucket);
+  }
+  return [...out.values()];
+}
+
+/** The findings as text for a terminal, worst first within the order the checks ran. */
+export function formatFindings(findings: readonly Finding[]): string {
+  const mark: Record<Severity, string> = { ok: "ok  ", warn: "WARN", fail: "FAIL" };
+  const lines = findings.map((f) => {
+    const gotcha = f.gotcha ? ` [${f.gotcha}]` : "";
+    return `${mark[f.severity]} ${f.check}${gotcha}: ${f.message}${f.fix ? `\n       fix: ${f.fix}` : ""}`;
+  });
+  const counts = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  lines.push("", `${counts("fail")} failing, ${counts("warn")} warning(s), ${counts("ok")} ok`);
+  return `${lines.join("\n")}\n`;
+}
