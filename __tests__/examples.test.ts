@@ -58,6 +58,12 @@ describe("examples/consumer (installed from `npm pack`)", () => {
     }
     for (const file of ["main.ts", "package.json", "tsconfig.json"]) copyFileSync(join(ROOT, "examples", "consumer", file), join(app, file));
 
+    // The package's `karpenter-gpu` command runs from the tarball too.
+    const bin = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).bin["karpenter-gpu"];
+    const capacity = spawnSync(process.execPath, [join(pkgDir, bin), "capacity", "--config", join(ROOT, "examples", "default.yaml")], { encoding: "utf8" });
+    assert.equal(capacity.status, 0, capacity.stderr);
+    assert.match(capacity.stdout, /^GPU capacity for cluster prod-cluster/);
+
     const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
     assert.equal(tsc.status, 0, `consumer does not type-check against the package:\n${tsc.stdout}${tsc.stderr}`);
 
