@@ -5,9 +5,9 @@
  * unset, the built-in example examples/default.yaml (the seed spec) is used.
  */
 import { join } from "node:path";
-import { App } from "cdktf";
 import { ConfigError, loadConfigFile } from "./modules/config.js";
 import { buildStacks } from "./modules/app.js";
+import { App } from "./modules/cjs-deps.js";
 
 const configPath = process.env.KARPENTER_GPU_CONFIG || join(import.meta.dirname, "examples", "default.yaml");
 try {

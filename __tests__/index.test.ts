@@ -7,9 +7,9 @@ import * as api from "../modules/index.js";
 import { ROOT } from "./helpers.js";
 
 describe("modules/index.ts (the package's public API)", () => {
-  it("re-exports everything every module exports", async () => {
+  it("re-exports everything every module exports (cjs-deps.ts only re-loads cdktf and provider classes)", async () => {
     const missing: string[] = [];
-    for (const file of readdirSync(join(ROOT, "modules")).filter((f) => f.endsWith(".ts") && f !== "index.ts")) {
+    for (const file of readdirSync(join(ROOT, "modules")).filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "cjs-deps.ts")) {
       const mod = await import(pathToFileURL(join(ROOT, "modules", file)).href);
       for (const name of Object.keys(mod)) if (!(name in api)) missing.push(`${file}: ${name}`);
     }

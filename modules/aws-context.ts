@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity/index.js";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition/index.js";
-import { TerraformStack, Token } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
+import { DataAwsCallerIdentity, DataAwsPartition, TerraformStack, Token } from "./cjs-deps.js";
 
 /**
  * Account-level facts every IAM ARN needs, read once per stack from `data.aws_partition` and

@@ -1,8 +1,7 @@
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
-import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { KarpenterGpuConfig } from "./config.js";
 import { KarpenterAws } from "./karpenter-aws.js";
+import { AwsProvider, TerraformOutput, TerraformStack } from "./cjs-deps.js";
 
 export interface KarpenterAwsStackProps {
   /** A validated configuration (see `parseConfig` / `loadConfigFile`). */

@@ -1,4 +1,5 @@
-import { CloudBackend, NamedCloudWorkspace, type TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
+import { CloudBackend, NamedCloudWorkspace } from "./cjs-deps.js";
 
 /** Where a stack keeps its state in Terraform Cloud / HCP Terraform (or Terraform Enterprise). */
 export interface TerraformCloudSettings {

@@ -1,6 +1,3 @@
-import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role/index.js";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider/index.js";
-import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { configuredAwsProvider } from "./aws-stack.js";
 import { EksClusterConnection } from "./cluster-connection.js";
@@ -9,6 +6,7 @@ import { controllerRoleNameFor } from "./controller-iam.js";
 import { GpuOperator } from "./gpu-operator.js";
 import { interruptionQueueNameFor } from "./interruption-queue.js";
 import { KarpenterChart } from "./karpenter-chart.js";
+import { DataAwsIamRole, HelmProvider, TerraformOutput, TerraformStack } from "./cjs-deps.js";
 
 export interface KarpenterChartsStackProps {
   readonly config: KarpenterGpuConfig;

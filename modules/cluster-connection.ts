@@ -1,10 +1,8 @@
-import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster/index.js";
-import { DataAwsEksClusterAuth } from "@cdktf/provider-aws/lib/data-aws-eks-cluster-auth/index.js";
 import type { HelmProviderKubernetes } from "@cdktf/provider-helm/lib/provider/index.js";
 import type { KubernetesProviderConfig } from "@cdktf/provider-kubernetes/lib/provider/index.js";
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { clusterNameProblem, regionProblem, throwIfProblems } from "./rules.js";
+import { DataAwsEksCluster, DataAwsEksClusterAuth, Fn } from "./cjs-deps.js";
 
 /**
  * How Terraform authenticates to the Kubernetes API.

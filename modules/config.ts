@@ -4,8 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
-import { z } from "zod";
+import { createRequire } from "node:module";
+import { parseYaml, YAMLParseError } from "./cjs-deps.js";
+import type { z as ZT } from "zod";
 import { controllerRoleNameFor } from "./controller-iam.js";
 import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
 import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
@@ -26,6 +27,10 @@ import {
   subnetIdProblem,
 } from "./rules.js";
 
+// zod's CommonJS build through require(): its ESM build is dozens of files, each a module load
+// (see cjs-deps.ts and npm run bench).
+const { z } = createRequire(import.meta.url)("zod") as typeof import("zod");
+
 /** Turns a rule from rules.ts into a zod refinement on a string. */
 const rule = (check: (v: string) => string | undefined) =>
   z.string({ error: "must be a string" }).superRefine((value, ctx) => {
@@ -33,7 +38,7 @@ const rule = (check: (v: string) => string | undefined) =>
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-const uniqueStrings = (what: string, item: z.ZodType<string>) =>
+const uniqueStrings = (what: string, item: ZT.ZodType<string>) =>
   z.array(item, { error: `must be a list of ${what}` }).superRefine((values, ctx) => {
     const seen = new Set<string>();
     values.forEach((v, i) => {
@@ -356,9 +361,9 @@ export const configSchema = z
   });
 
 /** A configuration after defaults are applied: what the stacks are built from. */
-export type KarpenterGpuConfig = z.output<typeof configSchema>;
+export type KarpenterGpuConfig = ZT.output<typeof configSchema>;
 /** A configuration as a user writes it (defaults optional). */
-export type KarpenterGpuConfigInput = z.input<typeof configSchema>;
+export type KarpenterGpuConfigInput = ZT.input<typeof configSchema>;
 export type NodePoolConfig = KarpenterGpuConfig["nodePools"][number];
 export type NodeClassConfig = KarpenterGpuConfig["nodeClasses"][number];
 
@@ -404,7 +409,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), "");
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string[] {
+function describeIssue(issue: ZT.core.$ZodIssue): string[] {
   const at = (path: readonly PropertyKey[]) => formatPath(path) || "(top level)";
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeysAt(configSchema, issue.path);
@@ -422,18 +427,18 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
 }
 
 /** The keys an object accepts at a config path, read from the schema itself so they never drift. */
-function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let node: z.ZodType | undefined = schema;
+function allowedKeysAt(schema: ZT.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: ZT.ZodType | undefined = schema;
   for (const part of [...path, undefined]) {
     // Unwrap optional/default/pipe/refinement wrappers.
     while (node && !(node instanceof z.ZodObject) && !(node instanceof z.ZodArray) && !(node instanceof z.ZodRecord)) {
-      const def = (node as { def?: { innerType?: z.ZodType; in?: z.ZodType } }).def;
+      const def = (node as { def?: { innerType?: ZT.ZodType; in?: ZT.ZodType } }).def;
       node = def?.innerType ?? def?.in;
     }
     if (part === undefined || !node) break;
-    if (node instanceof z.ZodObject) node = node.shape[String(part)] as z.ZodType | undefined;
-    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
-    else if (node instanceof z.ZodRecord) node = node.def.valueType as z.ZodType;
+    if (node instanceof z.ZodObject) node = node.shape[String(part)] as ZT.ZodType | undefined;
+    else if (node instanceof z.ZodArray) node = node.element as ZT.ZodType;
+    else if (node instanceof z.ZodRecord) node = node.def.valueType as ZT.ZodType;
   }
   return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }

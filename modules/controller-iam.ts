@@ -1,8 +1,3 @@
-import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association/index.js";
-import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { AwsContext, boundedName } from "./aws-context.js";
 import { CONTROLLER_POLICY_GROUPS, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy.js";
@@ -15,6 +10,7 @@ import {
   regionProblem,
   throwIfProblems,
 } from "./rules.js";
+import { EksPodIdentityAssociation, IamPolicy, IamRole, IamRolePolicyAttachment, Token } from "./cjs-deps.js";
 
 /** How the Karpenter pod gets AWS credentials. */
 export type ControllerIdentity =

@@ -1,5 +1,3 @@
-import { Ec2Tag } from "@cdktf/provider-aws/lib/ec2-tag/index.js";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   clusterNameProblem,
@@ -9,6 +7,7 @@ import {
   subnetIdProblem,
   throwIfProblems,
 } from "./rules.js";
+import { Ec2Tag, Token } from "./cjs-deps.js";
 
 /** The tag key Karpenter's `subnetSelectorTerms` / `securityGroupSelectorTerms` select on. */
 export const DISCOVERY_TAG_KEY = "karpenter.sh/discovery";

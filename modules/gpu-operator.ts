@@ -1,7 +1,7 @@
-import { Release } from "@cdktf/provider-helm/lib/release/index.js";
 import { Construct } from "constructs";
 import { mergeValues, toValuesYaml, type Toleration } from "./helm-values.js";
 import type { Taint } from "./node-pool.js";
+import { Release } from "./cjs-deps.js";
 
 export const GPU_OPERATOR_CHART_VERSION = "v26.7.0";
 export const GPU_OPERATOR_CHART_REPOSITORY = "https://helm.ngc.nvidia.com/nvidia";

@@ -1,4 +1,4 @@
-import { stringify } from "yaml";
+import { stringifyYaml } from "./cjs-deps.js";
 
 /** A Kubernetes toleration, as Helm charts take it. */
 export interface Toleration {
@@ -19,7 +19,7 @@ export interface ResourceRequirements {
  * Terraform references inside them stay intact.
  */
 export function toValuesYaml(values: object): string {
-  return stringify(values, { lineWidth: 0, sortMapEntries: false });
+  return stringifyYaml(values, { lineWidth: 0, sortMapEntries: false });
 }
 
 /**

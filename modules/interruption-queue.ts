@@ -1,12 +1,8 @@
-import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule/index.js";
-import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target/index.js";
-import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy/index.js";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
 import { Construct } from "constructs";
 import { AwsContext, boundedName } from "./aws-context.js";
 import { condition, policyDocument, type PolicyStatement } from "./policy.js";
 import { clusterNameProblem, kmsKeyArnProblem, queueNameProblem, throwIfProblems, warn } from "./rules.js";
+import { CloudwatchEventRule, CloudwatchEventTarget, KmsKeyPolicy, SqsQueue, SqsQueuePolicy } from "./cjs-deps.js";
 
 /**
  * The events Karpenter handles before EC2 takes a node away, keyed by the construct id of

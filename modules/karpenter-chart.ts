@@ -1,9 +1,8 @@
-import { DataAwsEcrpublicAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecrpublic-authorization-token/index.js";
-import { Release } from "@cdktf/provider-helm/lib/release/index.js";
 import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { mergeValues, toValuesYaml, type ResourceRequirements } from "./helm-values.js";
 import { clusterNameProblem, queueNameProblem, throwIfProblems } from "./rules.js";
+import { DataAwsEcrpublicAuthorizationToken, Release } from "./cjs-deps.js";
 
 /** The Karpenter chart version this module is built and tested against. */
 export const KARPENTER_CHART_VERSION = "1.14.1";

@@ -1,5 +1,6 @@
-import { Manifest, type ManifestConfig } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
+import type { ManifestConfig } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
 import type { Construct } from "constructs";
+import { Manifest } from "./cjs-deps.js";
 
 /** What the typed @kubernetes-models objects share: schema validation and plain JSON. */
 export interface ValidatableModel {

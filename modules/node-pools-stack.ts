@@ -1,5 +1,3 @@
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
-import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { configuredAwsProvider } from "./aws-stack.js";
 import { EksClusterConnection } from "./cluster-connection.js";
@@ -9,6 +7,7 @@ import { GpuNodePool } from "./node-pool.js";
 import { nodeRoleNameFor } from "./node-role.js";
 import { QuotaGuard } from "./quota-guard.js";
 import { capacityReport } from "./capacity.js";
+import { KubernetesProvider, TerraformOutput, TerraformStack } from "./cjs-deps.js";
 
 export interface GpuNodePoolsStackProps {
   readonly config: KarpenterGpuConfig;

@@ -1,7 +1,3 @@
-import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry/index.js";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
-import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { AwsContext } from "./aws-context.js";
 import { policyDocument } from "./policy.js";
@@ -13,6 +9,7 @@ import {
   throwIfProblems,
   type PropProblem,
 } from "./rules.js";
+import { EksAccessEntry, Fn, IamRole, IamRolePolicyAttachment, Token } from "./cjs-deps.js";
 
 /**
  * The AWS managed policies every Karpenter node needs, keyed by the construct id of their

@@ -1,9 +1,6 @@
-import {
-  DataAwsIamPolicyDocument,
-  type DataAwsIamPolicyDocumentStatementCondition,
-  type DataAwsIamPolicyDocumentStatementPrincipals,
-} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
+import type { DataAwsIamPolicyDocumentStatementCondition, DataAwsIamPolicyDocumentStatementPrincipals } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js";
 import type { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "./cjs-deps.js";
 
 /** One IAM policy statement, as plain data so it can be inspected and tested before it becomes Terraform. */
 export interface PolicyStatement {

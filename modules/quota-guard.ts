@@ -1,7 +1,6 @@
-import { DataAwsServicequotasServiceQuota } from "@cdktf/provider-aws/lib/data-aws-servicequotas-service-quota/index.js";
-import { DataResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { BucketTotal } from "./capacity.js";
+import { DataAwsServicequotasServiceQuota, DataResource, TerraformStack } from "./cjs-deps.js";
 
 /**
  * What the quota guard does when a pool's CPU cap does not fit the EC2 vCPU quota it draws on.

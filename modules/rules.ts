@@ -6,8 +6,8 @@
  * Each rule returns `undefined` when the value is fine, or the problem as a sentence that
  * says what is allowed and what was given (the caller prefixes the field path).
  */
-import { Annotations, Token } from "cdktf";
 import type { IConstruct } from "constructs";
+import { Annotations, Token } from "./cjs-deps.js";
 
 /** EKS cluster names: 1-100 chars, alphanumerics, hyphens and underscores, starting alphanumeric. */
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
