@@ -15,103 +15,10 @@ import { Testing } from "cdktf";
 import fc from "fast-check";
 import { buildStacks } from "../modules/app.js";
 import { ConfigError, parseConfig } from "../modules/config.js";
+import { validConfig } from "./arbitraries.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
-
-const hex = (n: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: n, maxLength: n });
-const dnsName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
-const duration = fc.constantFrom("30s", "5m", "1h30m", "720h", "Never");
-
-const taint = fc.record(
-  {
-    key: fc.constantFrom("sku", "workload", "nvidia.com/gpu", "dedicated"),
-    value: fc.constantFrom("gpu", "training", "inference"),
-    effect: fc.constantFrom("NoSchedule", "PreferNoSchedule", "NoExecute"),
-  },
-  { requiredKeys: ["key", "effect"] },
-);
-const requirement = fc.oneof(
-  fc.record({ key: fc.constant("karpenter.k8s.aws/instance-gpu-name"), operator: fc.constant("In"), values: fc.subarray(["a10g", "l4", "l40s", "h100"], { minLength: 1 }) }),
-  fc.record({ key: fc.constant("karpenter.k8s.aws/instance-gpu-count"), operator: fc.constantFrom("Gt", "Lt"), values: fc.integer({ min: 0, max: 8 }).map((n) => [String(n)]) }),
-  fc.record({ key: fc.constant("topology.kubernetes.io/zone"), operator: fc.constantFrom("Exists", "DoesNotExist") }),
-  fc.record({ key: fc.constant("karpenter.k8s.aws/instance-family"), operator: fc.constantFrom("In", "NotIn"), values: fc.subarray(["g5", "g6", "g6e", "p5"], { minLength: 1 }) }),
-);
-const budget = fc.oneof(
-  fc.record({ nodes: fc.constantFrom("0", "1", "10%", "100%"), reasons: fc.subarray(["Underutilized", "Empty", "Drifted"], { minLength: 1 }) }, { requiredKeys: ["nodes"] }),
-  fc.record({ nodes: fc.constantFrom("0", "2"), schedule: fc.constantFrom("@daily", "0 9 * * mon-fri"), duration: fc.constantFrom("8h", "1h30m") }),
-);
-
-/** A valid configuration: a random mix of every section's options. */
-const validConfig = fc
-  .record({
-    clusterName: fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,30}$/),
-    region: fc.constantFrom("us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2", "us-gov-west-1"),
-    subnets: fc.uniqueArray(hex(17).map((h) => `subnet-${h}`), { minLength: 1, maxLength: 3 }),
-    sgs: fc.uniqueArray(hex(17).map((h) => `sg-${h}`), { minLength: 1, maxLength: 2 }),
-    classNames: fc.uniqueArray(dnsName, { minLength: 1, maxLength: 3 }),
-    pools: fc.uniqueArray(
-      fc.record({
-        name: dnsName,
-        classIndex: fc.nat(),
-        instanceCategories: fc.subarray(["g", "p", "gr"] as const, { minLength: 1 }),
-        capacityTypes: fc.subarray(["spot", "on-demand", "reserved"] as const, { minLength: 1 }),
-        architectures: fc.subarray(["amd64", "arm64"] as const, { minLength: 1 }),
-        taints: fc.uniqueArray(taint, { selector: (t) => `${t.key}:${t.effect}`, maxLength: 3 }),
-        requirements: fc.array(requirement, { maxLength: 2 }),
-        cpu: fc.integer({ min: 4, max: 5000 }),
-        gpuShare: fc.option(fc.double({ min: 0.01, max: 1, noNaN: true })),
-        weight: fc.option(fc.integer({ min: 1, max: 100 })),
-        expireAfter: duration,
-        consolidationPolicy: fc.constantFrom("WhenEmptyOrUnderutilized", "WhenEmpty"),
-        consolidateAfter: duration,
-        budgets: fc.option(fc.array(budget, { minLength: 1, maxLength: 2 })),
-      }),
-      { selector: (p) => p.name, minLength: 1, maxLength: 3 },
-    ),
-    rootVolume: fc.option(
-      fc.oneof(
-        fc.record({ sizeGiB: fc.integer({ min: 20, max: 2000 }), type: fc.constant("gp3"), iops: fc.integer({ min: 8000, max: 16000 }), throughputMiBps: fc.integer({ min: 125, max: 2000 }) }),
-        fc.record({ sizeGiB: fc.integer({ min: 20, max: 2000 }), type: fc.constant("gp2") }),
-        fc.record({ type: fc.constantFrom("io1", "io2"), iops: fc.integer({ min: 3000, max: 64000 }) }),
-      ),
-    ),
-    raid: fc.boolean(),
-    identity: fc.constantFrom("podIdentity", "irsa"),
-    quotaGuard: fc.constantFrom("warn", "fail", "off"),
-    auth: fc.constantFrom("token", "exec"),
-    tags: fc.dictionary(fc.stringMatching(/^[a-z][a-z-]{0,10}$/), fc.string({ minLength: 1, maxLength: 10 }), { maxKeys: 3 }),
-  })
-  .map((g) => ({
-    clusterName: g.clusterName,
-    region: g.region,
-    discovery: { subnetIds: g.subnets, securityGroupIds: g.sgs, allowMultipleSecurityGroups: g.sgs.length > 1 },
-    controller:
-      g.identity === "irsa"
-        ? { identity: "irsa", oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/oidc.eks.${g.region}.amazonaws.com/id/ABC` }
-        : { identity: "podIdentity" },
-    nodeClasses: g.classNames.map((name) => ({
-      name,
-      ...(g.rootVolume ? { rootVolume: g.rootVolume.type === "gp3" ? { ...g.rootVolume, throughputMiBps: Math.min(g.rootVolume.throughputMiBps ?? 125, Math.floor((g.rootVolume.iops ?? 6000) / 4)) } : g.rootVolume } : {}),
-      ...(g.raid ? { instanceStorePolicy: "RAID0" } : {}),
-    })),
-    nodePools: g.pools.map((p) => ({
-      name: p.name,
-      nodeClass: g.classNames[p.classIndex % g.classNames.length],
-      instanceCategories: p.instanceCategories,
-      capacityTypes: p.capacityTypes,
-      architectures: p.architectures,
-      taints: p.taints,
-      requirements: p.requirements,
-      limits: { cpu: p.cpu, ...(p.gpuShare !== null ? { gpus: Math.max(1, Math.floor((p.cpu / 4) * p.gpuShare)) } : {}) },
-      ...(p.weight !== null ? { weight: p.weight } : {}),
-      expireAfter: p.expireAfter,
-      disruption: { consolidationPolicy: p.consolidationPolicy, consolidateAfter: p.consolidateAfter, ...(p.budgets ? { budgets: p.budgets } : {}) },
-    })),
-    quotaGuard: g.quotaGuard,
-    kubernetesAuth: g.auth,
-    tags: g.tags,
-  }));
 
 type Json = Record<string, any>;
 /** Paths into a config object, to aim mutations at. */
