@@ -2,16 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { KarpenterAwsStack, stackNames } from "../modules/aws-stack.js";
 import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
-import { at, newApp, ofType, synthOf } from "./helpers.js";
+import { at, configInput, newApp, ofType, synthOf } from "./helpers.js";
 
-const input: KarpenterGpuConfigInput = {
-  clusterName: "prod-cluster",
-  region: "eu-central-1",
-  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
-  nodeClasses: [{ name: "gpu-nodeclass" }],
-  nodePools: [{ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 } }],
-  tags: { team: "ml-platform" },
-};
+const input = configInput({ region: "eu-central-1", tags: { team: "ml-platform" } });
 const synthConfig = (extra: Partial<KarpenterGpuConfigInput> = {}) =>
   synthOf(new KarpenterAwsStack(newApp(), stackNames("prod-cluster").aws, { config: parseConfig({ ...input, ...extra }) }));
 

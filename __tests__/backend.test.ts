@@ -2,18 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { KarpenterGpu } from "../modules/app.js";
 import { workspaceName } from "../modules/backend.js";
-import { ConfigError, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { ConfigError } from "../modules/config.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { newApp, runApp, synthOf } from "./helpers.js";
+import { configInput, newApp, runApp, synthOf } from "./helpers.js";
 
-const input: KarpenterGpuConfigInput = {
-  clusterName: "prod-cluster",
-  region: "us-west-2",
-  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
-  nodeClasses: [{ name: "gpu" }],
-  nodePools: [{ name: "gpu-workloads", nodeClass: "gpu", limits: { cpu: 1000 } }],
-};
+const input = configInput();
 
 describe("Terraform Cloud backend", () => {
   it("gives every stack its own named workspace <workspacePrefix><stack>", () => {

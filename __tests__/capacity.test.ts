@@ -1,18 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { capacityReport, formatCapacityReport, poolCapacity, QUOTA_BUCKETS, quotaBucketFor } from "../modules/capacity.js";
-import { loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { loadConfigFile, parseConfig } from "../modules/config.js";
 import { GPU_INSTANCE_TYPES } from "../modules/gpu-instances.js";
 import { join } from "node:path";
-import { ROOT } from "./helpers.js";
+import { ROOT, configInput } from "./helpers.js";
 
-const base: KarpenterGpuConfigInput = {
-  clusterName: "c",
-  region: "us-west-2",
-  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
-  nodeClasses: [{ name: "gpu" }],
-  nodePools: [{ name: "p", nodeClass: "gpu", limits: { cpu: 96 } }],
-};
+const base = configInput({ clusterName: "c", nodeClasses: [{ name: "gpu" }] });
 const pool = (p: Record<string, unknown>) => parseConfig({ ...base, nodePools: [{ name: "p", nodeClass: "gpu", limits: { cpu: 96 }, ...p }] }).nodePools[0];
 const types = (p: Record<string, unknown>) => poolCapacity(pool(p)).admitted.map((a) => a.type);
 

@@ -4,18 +4,16 @@ import { parse } from "yaml";
 import { stackNames } from "../modules/aws-stack.js";
 import { KarpenterChartsStack } from "../modules/charts-stack.js";
 import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
-import { at, newApp, ofType, synthOf } from "./helpers.js";
+import { at, configInput, newApp, ofType, synthOf } from "./helpers.js";
 
-const input: KarpenterGpuConfigInput = {
-  clusterName: "prod-cluster",
+const input = configInput({
   region: "eu-central-1",
-  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
   nodeClasses: [{ name: "gpu" }],
   nodePools: [
     { name: "training", nodeClass: "gpu", limits: { cpu: 192 }, taints: [{ key: "workload", value: "training", effect: "NoSchedule" }] },
     { name: "inference", nodeClass: "gpu", limits: { cpu: 64 } },
   ],
-};
+});
 const synthConfig = (extra: Partial<KarpenterGpuConfigInput> = {}) =>
   synthOf(new KarpenterChartsStack(newApp(), stackNames("prod-cluster").charts, { config: parseConfig({ ...input, ...extra }) }));
 

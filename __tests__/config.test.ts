@@ -3,15 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError, formatPath, loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { configInput } from "./helpers.js";
+import { ConfigError, formatPath, loadConfigFile, parseConfig } from "../modules/config.js";
 
-const minimal: KarpenterGpuConfigInput = {
-  clusterName: "prod-cluster",
-  region: "us-west-2",
-  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
-  nodeClasses: [{ name: "gpu-nodeclass" }],
-  nodePools: [{ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 } }],
-};
+const minimal = configInput();
 
 /** The problems a config yields (as ConfigError lines). */
 function problemsOf(input: unknown): readonly string[] {

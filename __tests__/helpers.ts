@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
+import type { KarpenterGpuConfigInput } from "../modules/config.js";
 
 /** The synthesized Terraform JSON of one stack. */
 export interface Synth {
@@ -91,4 +92,19 @@ export function runApp(env: Record<string, string> = {}) {
     encoding: "utf8",
   });
   return { ...run, outdir };
+}
+
+/**
+ * The smallest valid configuration (the seed's names), with `overrides` on top: tests state only
+ * what they are about.
+ */
+export function configInput(overrides: Partial<KarpenterGpuConfigInput> = {}): KarpenterGpuConfigInput {
+  return {
+    clusterName: "prod-cluster",
+    region: "us-west-2",
+    discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
+    nodeClasses: [{ name: "gpu-nodeclass" }],
+    nodePools: [{ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 } }],
+    ...overrides,
+  };
 }

@@ -3,18 +3,15 @@ import { describe, it } from "node:test";
 import { stackNames } from "../modules/aws-stack.js";
 import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
 import { GpuNodePoolsStack } from "../modules/node-pools-stack.js";
-import { newApp, ofType, synthOf } from "./helpers.js";
+import { configInput, newApp, ofType, synthOf } from "./helpers.js";
 
-const input: KarpenterGpuConfigInput = {
-  clusterName: "prod-cluster",
-  region: "us-west-2",
-  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
+const input = configInput({
   nodeClasses: [{ name: "gpu" }, { name: "gpu-large-disk", rootVolume: { sizeGiB: 1000 } }],
   nodePools: [
     { name: "training", nodeClass: "gpu-large-disk", capacityTypes: ["spot"], limits: { cpu: 192, gpus: 16 } },
     { name: "inference", nodeClass: "gpu", limits: { cpu: 64 } },
   ],
-};
+});
 const synthConfig = (extra: Partial<KarpenterGpuConfigInput> = {}) =>
   synthOf(new GpuNodePoolsStack(newApp(), stackNames("prod-cluster").nodePools, { config: parseConfig({ ...input, ...extra }) }));
 

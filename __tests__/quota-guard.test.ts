@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { stackNames } from "../modules/aws-stack.js";
-import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { parseConfig } from "../modules/config.js";
 import { GpuNodePoolsStack } from "../modules/node-pools-stack.js";
-import { newApp, ofType, synthOf } from "./helpers.js";
+import { configInput, newApp, ofType, synthOf } from "./helpers.js";
 
-const input: KarpenterGpuConfigInput = {
-  clusterName: "prod-cluster",
-  region: "us-west-2",
-  discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: ["sg-0c3d4e5f607182930"] },
-  nodeClasses: [{ name: "gpu" }],
-  nodePools: [{ name: "training", nodeClass: "gpu", instanceCategories: ["p"], capacityTypes: ["spot"], limits: { cpu: 384, gpus: 16 } }],
-};
+const input = configInput({
+  nodePools: [{ name: "training", nodeClass: "gpu-nodeclass", instanceCategories: ["p"], capacityTypes: ["spot"], limits: { cpu: 384, gpus: 16 } }],
+});
 const synthGuard = (quotaGuard?: "warn" | "fail" | "off") =>
   synthOf(new GpuNodePoolsStack(newApp(), stackNames("prod-cluster").nodePools, { config: parseConfig({ ...input, quotaGuard }) })) as any;
 
