@@ -53,9 +53,18 @@ export const validConfig = fc
     ),
     rootVolume: fc.option(
       fc.oneof(
-        fc.record({ sizeGiB: fc.integer({ min: 20, max: 2000 }), type: fc.constant("gp3"), iops: fc.integer({ min: 8000, max: 16000 }), throughputMiBps: fc.integer({ min: 125, max: 2000 }) }),
+        // IOPS within what EBS allows for the size: gp3 500/GiB (80000 max), io1 50/GiB, io2 1000/GiB.
+        fc.record({ sizeGiB: fc.integer({ min: 20, max: 2000 }), iopsShare: fc.double({ min: 0, max: 1, noNaN: true }), throughputMiBps: fc.integer({ min: 125, max: 2000 }) }).map((v) => {
+          const iops = Math.round(3000 + v.iopsShare * (Math.min(80000, 500 * v.sizeGiB) - 3000));
+          return { sizeGiB: v.sizeGiB, type: "gp3", iops, throughputMiBps: Math.min(v.throughputMiBps, Math.floor(iops / 4)) };
+        }),
         fc.record({ sizeGiB: fc.integer({ min: 20, max: 2000 }), type: fc.constant("gp2") }),
-        fc.record({ type: fc.constantFrom("io1", "io2"), iops: fc.integer({ min: 3000, max: 64000 }) }),
+        fc.record({ sizeGiB: fc.integer({ min: 60, max: 2000 }), type: fc.constant("io1"), iopsShare: fc.double({ min: 0, max: 1, noNaN: true }) }).map((v) => ({
+          sizeGiB: v.sizeGiB, type: "io1", iops: Math.round(3000 + v.iopsShare * (Math.min(64000, 50 * v.sizeGiB) - 3000)),
+        })),
+        fc.record({ sizeGiB: fc.integer({ min: 20, max: 2000 }), type: fc.constant("io2"), iopsShare: fc.double({ min: 0, max: 1, noNaN: true }) }).map((v) => ({
+          sizeGiB: v.sizeGiB, type: "io2", iops: Math.round(3000 + v.iopsShare * (Math.min(256000, 1000 * v.sizeGiB) - 3000)),
+        })),
       ),
     ),
     raid: fc.boolean(),
@@ -74,7 +83,7 @@ export const validConfig = fc
         : { identity: "podIdentity" },
     nodeClasses: g.classNames.map((name) => ({
       name,
-      ...(g.rootVolume ? { rootVolume: g.rootVolume.type === "gp3" ? { ...g.rootVolume, throughputMiBps: Math.min(g.rootVolume.throughputMiBps ?? 125, Math.floor((g.rootVolume.iops ?? 6000) / 4)) } : g.rootVolume } : {}),
+      ...(g.rootVolume ? { rootVolume: g.rootVolume } : {}),
       ...(g.raid ? { instanceStorePolicy: "RAID0" } : {}),
     })),
     nodePools: g.pools.map((p) => ({

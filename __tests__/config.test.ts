@@ -19,7 +19,7 @@ function problemsOf(input: unknown): readonly string[] {
   assert.fail("expected the config to be rejected");
 }
 
-const withPool = (pool: Record<string, unknown>) => ({ ...minimal, nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 1 }, ...pool }] });
+const withPool = (pool: Record<string, unknown>) => ({ ...minimal, nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 8 }, ...pool }] });
 
 describe("config: the built-in example", () => {
   const config = loadConfigFile(join(import.meta.dirname, "..", "examples", "default.yaml"));
@@ -83,7 +83,7 @@ describe("config: every problem names its field", () => {
     ["a taint effect typo", withPool({ taints: [{ key: "sku", value: "gpu", effect: "NoSchedul" }] }), 'nodePools[0].taints[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute (got "NoSchedul")'],
     ["an unknown consolidation policy", withPool({ disruption: { consolidationPolicy: "Sometimes" } }), 'nodePools[0].disruption.consolidationPolicy: must be one of WhenEmptyOrUnderutilized, WhenEmpty (got "Sometimes")'],
     ["an unknown capacity type", withPool({ capacityTypes: ["spot", "preemptible"] }), 'nodePools[0].capacityTypes[1]: must be one of spot, on-demand, reserved (got "preemptible")'],
-    ["a non-DNS-1123 pool name", withPool({ name: "GPU_Pool" }), "nodePools[0].name: must be a DNS-1123 name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got \"GPU_Pool\")"],
+    ["a non-DNS-1123 pool name", withPool({ name: "GPU_Pool" }), "nodePools[0].name: must be a DNS-1123 name: at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got \"GPU_Pool\")"],
     ["a bad duration", withPool({ expireAfter: "30 days" }), 'nodePools[0].expireAfter: must be a duration such as "30s", "15m", "720h" or "Never" (got "30 days")'],
     ["a pool referring to a missing node class", withPool({ nodeClass: "cpu-nodeclass" }), 'nodePools[0].nodeClass: refers to "cpu-nodeclass", which is not in nodeClasses (known: gpu-nodeclass)'],
     ["duplicate pool names", { ...minimal, nodePools: [minimal.nodePools[0], minimal.nodePools[0]] }, 'nodePools[1].name: "gpu-workloads" is used by another node pool; names must be unique'],
@@ -99,6 +99,13 @@ describe("config: every problem names its field", () => {
     ["a restricted requirement key", withPool({ requirements: [{ key: "kubernetes.io/hostname", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: label "kubernetes.io/hostname" is restricted by Karpenter'],
     ["an unknown karpenter.k8s.aws label", withPool({ requirements: [{ key: "karpenter.k8s.aws/gpu", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: "karpenter.k8s.aws/gpu" is not a well-known karpenter.k8s.aws label (see https://karpenter.sh/docs/reference/instance-types/)'],
     ["conflicting taints", withPool({ taints: [{ key: "sku", value: "gpu", effect: "NoSchedule" }, { key: "sku", value: "a100", effect: "NoSchedule" }] }), 'nodePools[0].taints[1]: conflicts with an earlier taint with key "sku" and effect NoSchedule; a node carries one value per key and effect'],
+    ["a fractional CPU cap", withPool({ limits: { cpu: 1.5 } }), "nodePools[0].limits.cpu: must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got 1.5)"],
+    ["a CPU cap below the smallest GPU instance", withPool({ limits: { cpu: 2 } }), "nodePools[0].limits.cpu: must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got 2)"],
+    ["a requirement key that is not a label key", withPool({ requirements: [{ key: "bad key!", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: must be a label key such as "topology.kubernetes.io/zone" (got "bad key!")'],
+    ["a Bottlerocket alias (the node class is AL2023)", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", amiAlias: "bottlerocket@latest" }] }, 'nodeClasses[0].amiAlias: must be an AL2023 AMI alias such as "al2023@latest" or "al2023@v20250101" (got "bottlerocket@latest")'],
+    ["more gp3 IOPS than the volume size allows", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { sizeGiB: 20, iops: 80000 } }] }, "nodeClasses[0].rootVolume.iops: must be a whole number from 3000 to 10000 for a 20 GiB gp3 volume (gp3 allows 500 IOPS per GiB, 80000 at most) (got 80000)"],
+    ["more io1 IOPS than io1 allows", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { type: "io1", iops: 64000 } }] }, "nodeClasses[0].rootVolume.iops: must be a whole number from 3000 to 10000 for a 200 GiB io1 volume (io1 allows 50 IOPS per GiB, 64000 at most) (got 64000)"],
+    ["a reserved tag in the global tags (they go on every GPU instance)", { ...minimal, tags: { "eks:eks-cluster-name": "x" } }, "tags.eks:eks-cluster-name: is a tag Karpenter sets itself and may not be overridden (these tags also go on every GPU instance)"],
     ["a GPU cap the CPU cap can never reach", withPool({ limits: { cpu: 100, gpus: 40 } }), "nodePools[0].limits.gpus: is 40, but limits.cpu 100 admits at most 25 GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus"],
     ["a budget schedule without a duration", withPool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily" }] } }), "nodePools[0].disruption.budgets[0].duration: schedule and duration must be set together"],
     ["a budget with a bad node count", withPool({ disruption: { budgets: [{ nodes: "all" }] } }), 'nodePools[0].disruption.budgets[0].nodes: must be a count such as "1" or a percentage such as "10%" (got "all")'],

@@ -115,7 +115,7 @@ describe("karpenter-gpu doctor", () => {
       const quota = find("quota/gpu-workloads");
       assert.equal(quota.length, 1, "two events for the same pool give one finding");
       assert.equal(quota[0].gotcha, "quota");
-      assert.match(quota[0].fix ?? "", /^request more vCPUs for L-7212CCBC "All P Spot Instance Requests" \(at least 1000, the pool's limits\.cpu\) in Service Quotas/);
+      assert.match(quota[0].fix ?? "", /^request more vCPUs for L-7212CCBC "All P Spot Instance Requests" \(at least 1000, the pool's limits\.cpu, plus what other pools drawing on it may use: npm run capacity adds them up\) in Service Quotas/);
     });
 
     it("lists GPU Operator pods that are not Ready, with their waiting reason", () => {

@@ -22,6 +22,7 @@ describe("KarpenterChart", () => {
       assert.equal(release.repository, "oci://public.ecr.aws/karpenter");
       assert.equal(release.version, "1.14.1");
       assert.equal(release.namespace, "kube-system");
+      assert.equal(release.create_namespace, false, "kube-system always exists");
       assert.equal(release.wait, true);
       assert.equal(release.timeout, 300);
     }
@@ -47,8 +48,7 @@ describe("KarpenterChart", () => {
       settings: { clusterName: "prod-cluster", clusterEndpoint: base.clusterEndpoint, interruptionQueue: "Karpenter-prod-cluster" },
       serviceAccount: { name: "karpenter" },
       controller: { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } },
-    });
-    assert.equal("affinity" in values, false, "the chart's default affinity keeps the controller off Karpenter nodes");
+    }, "no affinity: the chart's default keeps the controller off Karpenter nodes");
   });
 
   it("with IRSA annotates the service account with the role ARN; additional values merge over the defaults", () => {
@@ -74,6 +74,8 @@ describe("KarpenterChart", () => {
     });
     assert.equal(values.replicas, 3);
     assert.equal(release.namespace, "karpenter");
+    assert.equal(release.create_namespace, true, "a namespace other than kube-system is created");
+    assert.equal(at(irsa.resource, "helm_release", "karpenter/crd").create_namespace, true);
     assert.equal(release.version, "1.14.2");
     assert.equal(release.repository_password, undefined, "anonymous pulls without an ECR provider");
   });

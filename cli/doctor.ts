@@ -150,7 +150,7 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
             severity: "fail",
             gotcha: "limits",
             message: `at its ${resource} limit (${used[resource]}/${limit}): Karpenter launches no more nodes for this pool and new pods stay Pending`,
-            fix: `raise limits.${resource === "nvidia.com/gpu" ? "gpus" : resource} of pool ${pool.metadata.name} (and the EC2 vCPU quota it draws on: npm run capacity)`,
+            fix: `raise limits.${({ "nvidia.com/gpu": "gpus", memory: "memoryGiB" } as Record<string, string>)[resource] ?? resource} of pool ${pool.metadata.name} (and the EC2 vCPU quota it draws on: npm run capacity)`,
           });
         } else if (cap > 0 && use >= 0.9 * cap) {
           atLimit = true;
@@ -228,7 +228,7 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
         gotcha: "quota",
         message: `EC2 refused capacity with VcpuLimitExceeded${claim ? ` for NodeClaim ${claim.metadata.name}` : ""}: ${e.message}`,
         fix: buckets.length
-          ? `request more vCPUs for ${buckets.map((b) => `${b.code} "${b.name}"`).join(" or ")}${cpuLimit ? ` (at least ${cpuLimit}, the pool's limits.cpu)` : ""} in Service Quotas, or lower the pool's limits.cpu`
+          ? `request more vCPUs for ${buckets.map((b) => `${b.code} "${b.name}"`).join(" or ")}${cpuLimit ? ` (at least ${cpuLimit}, the pool's limits.cpu, plus what other pools drawing on it may use: npm run capacity adds them up)` : ""} in Service Quotas, or lower the pool's limits.cpu`
           : "request more vCPUs for the G and VT / P quota of the pool's capacity type in Service Quotas (npm run capacity names them)",
       });
     }

@@ -11,9 +11,9 @@ import { controllerRoleNameFor } from "./controller-iam.js";
 import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
 import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
 import { nodeRoleNameFor } from "./node-role.js";
-import { GP3_DEFAULTS } from "./node-class.js";
-import { defaultGpuLimit, MANAGED_REQUIREMENT_KEYS } from "./node-pool.js";
+import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, nodeClassTagProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
 import {
+  k8sNameProblem,
   clusterNameProblem,
   iamRoleNameProblem,
   kmsKeyArnProblem,
@@ -47,11 +47,7 @@ const uniqueStrings = (what: string, item: ZT.ZodType<string>) =>
     });
   });
 
-const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const k8sName = z
-  .string({ error: "must be a string" })
-  .regex(DNS1123, { error: "must be a DNS-1123 name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit" })
-  .max(63, { error: "must be at most 63 characters" });
+const k8sName = rule(k8sNameProblem);
 
 /** Karpenter durations: `30s`, `5m`, `1h30m`, or `Never`. */
 const DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
@@ -70,30 +66,6 @@ const taint = z.strictObject({
   }),
 });
 
-/** Label keys of the karpenter.k8s.aws domain a NodePool may use (the v1 CRD's allow-list). */
-const AWS_WELL_KNOWN_LABELS = new Set(
-  [
-    "instance-tenancy", "capacity-reservation-type", "capacity-reservation-id", "capacity-reservation-interruptible",
-    "ec2nodeclass", "instance-encryption-in-transit-supported", "instance-category", "instance-hypervisor", "instance-family",
-    "instance-generation", "instance-local-nvme", "instance-size", "instance-cpu", "instance-cpu-manufacturer",
-    "instance-cpu-sustained-clock-speed-mhz", "instance-memory", "instance-ebs-bandwidth", "instance-network-bandwidth",
-    "instance-gpu-name", "instance-gpu-manufacturer", "instance-gpu-count", "instance-gpu-memory", "instance-accelerator-name",
-    "instance-accelerator-manufacturer", "instance-accelerator-count", "instance-capability-flex", "placement-group-id",
-    "placement-group-partition",
-  ].map((k) => `karpenter.k8s.aws/${k}`),
-);
-
-/** The Karpenter v1 CRD's CEL rules on requirement keys, which schema validation alone does not run. */
-export function requirementKeyProblem(key: string): string | undefined {
-  const domain = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
-  if (key === "karpenter.sh/nodepool" || key === "kubernetes.io/hostname") return `label ${JSON.stringify(key)} is restricted by Karpenter`;
-  if (domain.endsWith("karpenter.sh") && key !== "karpenter.sh/capacity-type") return `label domain "karpenter.sh" is restricted by Karpenter`;
-  if (domain.endsWith("karpenter.k8s.aws") && !AWS_WELL_KNOWN_LABELS.has(key)) {
-    return `${JSON.stringify(key)} is not a well-known karpenter.k8s.aws label (see https://karpenter.sh/docs/reference/instance-types/)`;
-  }
-  return undefined;
-}
-
 const requirement = z
   .strictObject({
     key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
@@ -105,17 +77,9 @@ const requirement = z
     minValues: z.number({ error: "must be a whole number from 1 to 50" }).int({ error: "must be a whole number from 1 to 50" }).min(1, { error: "must be a whole number from 1 to 50" }).max(50, { error: "must be a whole number from 1 to 50" }).optional(),
   })
   .superRefine((r, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-    const keyProblem = requirementKeyProblem(r.key);
-    if (keyProblem) issue("key", keyProblem);
-    const n = r.values?.length ?? 0;
-    if (r.operator === "In" && n === 0) issue("values", "must list at least one value with operator In");
-    if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) issue("values", `must be empty with operator ${r.operator}`);
-    if ((r.operator === "Gt" || r.operator === "Lt") && (n !== 1 || !/^[0-9]+$/.test(r.values?.[0] ?? ""))) {
-      issue("values", `must be a single non-negative integer with operator ${r.operator}`);
-    }
-    if (r.minValues !== undefined && r.operator === "In" && n < r.minValues) issue("minValues", `is ${r.minValues} but only ${n} value(s) are listed`);
+    for (const p of requirementProblems(r)) ctx.addIssue({ code: "custom", path: [p.field], message: p.problem });
   });
+
 
 const budget = z
   .strictObject({
@@ -150,34 +114,20 @@ const quantity = z.string({ error: "must be a Kubernetes quantity string such as
 const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 const resources = z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() });
 
-/** Tag keys Karpenter reserves on what it launches (EC2NodeClass CRD rules). */
-const RESTRICTED_TAG = /^(eks:eks-cluster-name|kubernetes\.io\/cluster.*|karpenter\.sh\/nodepool|karpenter\.sh\/nodeclaim|karpenter\.k8s\.aws\/ec2nodeclass)$/;
-
 const nodeClass = z.strictObject({
   /** EC2NodeClass name. */
   name: k8sName,
   /** AMI alias; `al2023@latest` resolves to the EKS AL2023 AMI, whose NVIDIA variant ships the driver. */
-  amiAlias: z
-    .string({ error: "must be a string" })
-    .regex(/^(al2023|bottlerocket)@(latest|v[0-9]+(\.[0-9]+)*)$/, { error: "must be an AMI alias such as \"al2023@latest\" or \"al2023@v20250101\"" })
-    .default("al2023@latest"),
+  amiAlias: rule(amiAliasProblem).default("al2023@latest"),
   rootVolume: z
     .strictObject({
-      sizeGiB: z.number({ error: "must be a whole number of GiB" }).int({ error: "must be a whole number of GiB" }).min(20, { error: "must be at least 20 GiB (GPU images are large)" }).max(16384, { error: "must be at most 16384 GiB" }).default(200),
+      sizeGiB: z.number({ error: "must be a whole number of GiB" }).default(200),
       type: z.enum(["gp3", "gp2", "io1", "io2"], { error: "must be one of gp3, gp2, io1, io2" }).default("gp3"),
-      iops: z.number({ error: "must be a whole number from 3000 to 80000" }).int({ error: "must be a whole number from 3000 to 80000" }).min(3000, { error: "must be a whole number from 3000 to 80000" }).max(80000, { error: "must be a whole number from 3000 to 80000" }).optional(),
-      throughputMiBps: z.number({ error: "must be a whole number of MiB/s from 125 to 2000" }).int({ error: "must be a whole number of MiB/s from 125 to 2000" }).min(125, { error: "must be a whole number of MiB/s from 125 to 2000" }).max(2000, { error: "must be a whole number of MiB/s from 125 to 2000" }).optional(),
+      iops: z.number({ error: "must be a whole number of IOPS" }).optional(),
+      throughputMiBps: z.number({ error: "must be a whole number of MiB/s" }).optional(),
     })
     .superRefine((v, ctx) => {
-      const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-      if (v.throughputMiBps !== undefined && v.type !== "gp3") issue("throughputMiBps", `applies to gp3 volumes only (type is ${v.type})`);
-      if (v.iops !== undefined && v.type === "gp2") issue("iops", "does not apply to gp2 volumes (their IOPS follow their size); use gp3");
-      if ((v.type === "io1" || v.type === "io2") && v.iops === undefined) issue("iops", `is required for ${v.type} volumes`);
-      if (v.type === "gp3") {
-        const iops = v.iops ?? GP3_DEFAULTS.iops;
-        const throughput = v.throughputMiBps ?? GP3_DEFAULTS.throughputMiBps;
-        if (throughput > iops / 4) issue("throughputMiBps", `is ${throughput} MiB/s, but gp3 allows at most IOPS / 4 = ${Math.floor(iops / 4)} MiB/s with ${iops} IOPS: raise iops or lower throughputMiBps`);
-      }
+      for (const p of rootVolumeProblems(v)) ctx.addIssue({ code: "custom", path: [p.field], message: p.problem });
     })
     .default({ sizeGiB: 200, type: "gp3" }),
   instanceStorePolicy: z.enum(["RAID0"], { error: "must be RAID0 (or left out)" }).optional(),
@@ -185,7 +135,8 @@ const nodeClass = z.strictObject({
     .record(z.string(), z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }))
     .superRefine((tags, ctx) => {
       for (const key of Object.keys(tags)) {
-        if (RESTRICTED_TAG.test(key)) ctx.addIssue({ code: "custom", path: [key], message: "is a tag Karpenter sets itself and may not be overridden" });
+        const problem = nodeClassTagProblem(key);
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
       }
     })
     .optional(),
@@ -209,11 +160,19 @@ const nodePool = z.strictObject({
     .default(["amd64"]),
   requirements: z.array(requirement).default([]),
   taints: z.array(taint).default([{ key: "sku", value: "gpu", effect: "NoSchedule" }]),
-  limits: z.strictObject({
-    cpu: positive("vCPUs"),
-    gpus: positive("NVIDIA GPUs").int({ error: "must be a whole number of GPUs" }).optional(),
-    memoryGiB: positive("GiB").optional(),
-  }),
+  limits: z
+    .strictObject({
+      cpu: positive("vCPUs"),
+      gpus: positive("NVIDIA GPUs").optional(),
+      memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).optional(),
+    })
+    .superRefine((l, ctx) => {
+      // Non-positive values already failed `positive` above: one message per problem.
+      const cpu = l.cpu > 0 ? cpuLimitProblem(l.cpu) : undefined;
+      if (cpu) ctx.addIssue({ code: "custom", path: ["cpu"], message: cpu });
+      const gpus = l.gpus === undefined || cpu || l.cpu <= 0 ? undefined : gpuLimitProblem(l.gpus, l.cpu);
+      if (gpus) ctx.addIssue({ code: "custom", path: ["gpus"], message: gpus });
+    }),
   weight: z.number().int().min(1).max(100).optional(),
   expireAfter: duration.default("720h"),
   disruption: z
@@ -226,22 +185,7 @@ const nodePool = z.strictObject({
     })
     .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "30s" }),
 }).superRefine((pool, ctx) => {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-  pool.requirements.forEach((r, i) => {
-    const managedBy = (MANAGED_REQUIREMENT_KEYS as Record<string, string>)[r.key];
-    if (managedBy) issue(["requirements", i, "key"], `${JSON.stringify(r.key)} is set by the pool itself: ${managedBy}`);
-  });
-  const taints = new Map<string, string | undefined>();
-  pool.taints.forEach((t, i) => {
-    const id = `${t.key}:${t.effect}`;
-    if (taints.has(id)) {
-      issue(["taints", i], `conflicts with an earlier taint with key ${JSON.stringify(t.key)} and effect ${t.effect}; a node carries one value per key and effect`);
-    }
-    taints.set(id, t.value);
-  });
-  if (pool.limits.gpus !== undefined && pool.limits.gpus > defaultGpuLimit(pool.limits.cpu)) {
-    issue(["limits", "gpus"], `is ${pool.limits.gpus}, but limits.cpu ${pool.limits.cpu} admits at most ${defaultGpuLimit(pool.limits.cpu)} GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus`);
-  }
+  for (const p of taintProblems(pool.taints)) ctx.addIssue({ code: "custom", path: ["taints", Number(p.field)], message: p.problem });
 });
 
 export const configSchema = z
@@ -313,7 +257,15 @@ export const configSchema = z
         hostname: z.string({ error: "must be a string" }).default("app.terraform.io"),
       })
       .optional(),
-    tags: z.record(z.string(), z.string({ error: "must be a string" })).default({}),
+    tags: z
+      .record(z.string(), z.string({ error: "must be a string" }))
+      .superRefine((tags, ctx) => {
+        for (const key of Object.keys(tags)) {
+          const problem = nodeClassTagProblem(key);
+          if (problem) ctx.addIssue({ code: "custom", path: [key], message: `${problem} (these tags also go on every GPU instance)` });
+        }
+      })
+      .default({}),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });

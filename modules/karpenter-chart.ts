@@ -115,6 +115,8 @@ export class KarpenterChart extends Construct {
       namespace,
       repositoryUsername: auth?.userName,
       repositoryPassword: auth?.password,
+      // A namespace other than kube-system may not exist yet.
+      createNamespace: namespace !== "kube-system",
       wait: true,
       timeout,
     };

@@ -2,7 +2,9 @@ import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/
 import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
 import { Construct } from "constructs";
 import { DISCOVERY_TAG_KEY } from "./discovery-tags.js";
+import { amiAliasProblem, nodeClassTagProblem, rootVolumeProblems } from "./karpenter-rules.js";
 import { manifestOf } from "./manifest.js";
+import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, throwIfProblems } from "./rules.js";
 
 /** EBS settings of a node's root volume (`/dev/xvda` on AL2023). */
 export interface RootVolumeProps {
@@ -113,6 +115,15 @@ export class GpuNodeClass extends Construct {
   constructor(scope: Construct, id: string, props: GpuNodeClassProps) {
     super(scope, id);
     this.name = props.name;
+    const alias = props.amiAlias ?? "al2023@latest";
+    throwIfProblems(this, "GpuNodeClass", [
+      { prop: "name", problem: k8sNameProblem(props.name) },
+      { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
+      { prop: "roleName", problem: props.roleName.startsWith("arn:") ? `must be the role's name, not its ARN (got ${JSON.stringify(props.roleName)})` : iamRoleNameProblem(props.roleName) },
+      { prop: "amiAlias", problem: amiAliasProblem(alias) },
+      ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
+      ...Object.keys(props.tags ?? {}).map((key) => ({ prop: `tags.${key}`, problem: nodeClassTagProblem(key) })),
+    ]);
     this.model = buildGpuNodeClass(props);
     this.manifest = manifestOf(this, "manifest", this.model, `EC2NodeClass ${props.name}`, {
       // Ready means AMIs, subnets, security groups and the instance profile all resolved: a

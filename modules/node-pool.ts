@@ -2,7 +2,9 @@ import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool"
 import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { cpuLimitProblem, gpuLimitProblem, requirementProblems, taintProblems } from "./karpenter-rules.js";
 import { manifestOf } from "./manifest.js";
+import { k8sNameProblem, throwIfProblems } from "./rules.js";
 
 /** A Kubernetes taint. */
 export interface Taint {
@@ -30,14 +32,6 @@ export interface DisruptionBudget {
   /** How long the budget is active after each `schedule` start, e.g. `8h`. */
   readonly duration?: string;
 }
-
-/** Requirement keys the pool sets from its own props; user requirements may not repeat them. */
-export const MANAGED_REQUIREMENT_KEYS = {
-  "karpenter.k8s.aws/instance-category": "set instanceCategories instead",
-  "karpenter.sh/capacity-type": "set capacityTypes instead",
-  "kubernetes.io/arch": "set architectures instead",
-  "karpenter.k8s.aws/instance-gpu-manufacturer": "it is always nvidia in a GPU pool; remove this requirement",
-} as const;
 
 export interface GpuNodePoolProps {
   /** NodePool name (DNS-1123). */
@@ -152,6 +146,20 @@ export class GpuNodePool extends Construct {
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     this.name = props.name;
+    const weight = props.weight;
+    throwIfProblems(this, "GpuNodePool", [
+      { prop: "name", problem: k8sNameProblem(props.name) },
+      { prop: "nodeClassName", problem: k8sNameProblem(props.nodeClassName) },
+      { prop: "cpuLimit", problem: cpuLimitProblem(props.cpuLimit) },
+      { prop: "gpuLimit", problem: props.gpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit) },
+      {
+        prop: "memoryLimitGiB",
+        problem: props.memoryLimitGiB === undefined || (Number.isInteger(props.memoryLimitGiB) && props.memoryLimitGiB > 0) ? undefined : `must be a positive whole number of GiB (got ${props.memoryLimitGiB})`,
+      },
+      { prop: "weight", problem: weight === undefined || (Number.isInteger(weight) && weight >= 1 && weight <= 100) ? undefined : `must be a whole number from 1 to 100 (got ${weight})` },
+      ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
+      ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
+    ]);
     this.model = buildGpuNodePool(props);
     this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, {
       dependsOn: props.dependsOn,

@@ -42,7 +42,8 @@ export class GpuNodePoolsStack extends TerraformStack {
         amiAlias: nc.amiAlias,
         rootVolume: nc.rootVolume,
         instanceStorePolicy: nc.instanceStorePolicy,
-        tags: nc.tags,
+        // Config tags go on the GPU instances and volumes too: they are where the money goes.
+        tags: { ...c.tags, ...nc.tags },
       });
     }
     const pools: Record<string, GpuNodePool> = {};

@@ -23,7 +23,15 @@ const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/\S+$/;
 /** SQS queue names: 1-80 chars of alphanumerics, hyphens and underscores. */
 const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
+const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 const show = (value: unknown): string => JSON.stringify(value);
+
+/** Kubernetes object names (NodePool, EC2NodeClass, namespaces): DNS-1123, at most 63 characters. */
+export function k8sNameProblem(name: string): string | undefined {
+  if (DNS1123.test(name) && name.length <= 63) return undefined;
+  return `must be a DNS-1123 name: at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got ${show(name)})`;
+}
 
 export function clusterNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || CLUSTER_NAME.test(name)) return undefined;

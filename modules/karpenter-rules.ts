@@ -1,0 +1,140 @@
+/**
+ * Rules that Karpenter's CRDs (CEL, which schema validation does not run), the Karpenter
+ * controller and EBS enforce on node pools and node classes. Shared by the configuration schema
+ * (paths like `nodePools[0].requirements[1].values`) and the GpuNodePool / GpuNodeClass
+ * constructs (props like `requirements[1].values`), so a rule is written once.
+ *
+ * Each returns `{ field, problem }` pairs with the field relative to the object checked.
+ */
+import { GP3_DEFAULTS, type RootVolumeProps } from "./node-class.js";
+import type { Requirement, Taint } from "./node-pool.js";
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** Label keys of the karpenter.k8s.aws domain a NodePool may use (the v1 CRD's allow-list). */
+const AWS_WELL_KNOWN_LABELS = new Set(
+  [
+    "instance-tenancy", "capacity-reservation-type", "capacity-reservation-id", "capacity-reservation-interruptible",
+    "ec2nodeclass", "instance-encryption-in-transit-supported", "instance-category", "instance-hypervisor", "instance-family",
+    "instance-generation", "instance-local-nvme", "instance-size", "instance-cpu", "instance-cpu-manufacturer",
+    "instance-cpu-sustained-clock-speed-mhz", "instance-memory", "instance-ebs-bandwidth", "instance-network-bandwidth",
+    "instance-gpu-name", "instance-gpu-manufacturer", "instance-gpu-count", "instance-gpu-memory", "instance-accelerator-name",
+    "instance-accelerator-manufacturer", "instance-accelerator-count", "instance-capability-flex", "placement-group-id",
+    "placement-group-partition",
+  ].map((k) => `karpenter.k8s.aws/${k}`),
+);
+
+/** The Karpenter v1 CRD's CEL rules on requirement keys, which schema validation alone does not run. */
+export function requirementKeyProblem(key: string): string | undefined {
+  const domain = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
+  if (key === "karpenter.sh/nodepool" || key === "kubernetes.io/hostname") return `label ${JSON.stringify(key)} is restricted by Karpenter`;
+  if (domain.endsWith("karpenter.sh") && key !== "karpenter.sh/capacity-type") return `label domain "karpenter.sh" is restricted by Karpenter`;
+  if (domain.endsWith("karpenter.k8s.aws") && !AWS_WELL_KNOWN_LABELS.has(key)) {
+    return `${JSON.stringify(key)} is not a well-known karpenter.k8s.aws label (see https://karpenter.sh/docs/reference/instance-types/)`;
+  }
+  return undefined;
+}
+
+/** The NodePool CRD's pattern for a requirement key: an optional DNS prefix, then a name. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** Requirement keys the pool sets from its own settings; a requirement may not repeat them. */
+export const MANAGED_REQUIREMENT_KEYS: Readonly<Record<string, string>> = {
+  "karpenter.k8s.aws/instance-category": "set instanceCategories instead",
+  "karpenter.sh/capacity-type": "set capacityTypes instead",
+  "kubernetes.io/arch": "set architectures instead",
+  "karpenter.k8s.aws/instance-gpu-manufacturer": "it is always nvidia in a GPU pool; remove this requirement",
+};
+
+/** A user requirement: key pattern and restrictions, operator/values pairing, minValues. */
+export function requirementProblems(r: Requirement): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const add = (field: string, problem: string | undefined) => problem && out.push({ field, problem });
+  add("key", LABEL_KEY.test(r.key) && r.key.length <= 316 ? requirementKeyProblem(r.key) : `must be a label key such as "topology.kubernetes.io/zone" (got ${JSON.stringify(r.key)})`);
+  const managedBy = MANAGED_REQUIREMENT_KEYS[r.key];
+  if (managedBy) add("key", `${JSON.stringify(r.key)} is set by the pool itself: ${managedBy}`);
+  const n = r.values?.length ?? 0;
+  if (r.operator === "In" && n === 0) add("values", "must list at least one value with operator In");
+  if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) add("values", `must be empty with operator ${r.operator}`);
+  if ((r.operator === "Gt" || r.operator === "Lt") && (n !== 1 || !/^[0-9]+$/.test(r.values?.[0] ?? ""))) {
+    add("values", `must be a single non-negative integer with operator ${r.operator}`);
+  }
+  if (r.minValues !== undefined && r.operator === "In" && n < r.minValues) add("minValues", `is ${r.minValues} but only ${n} value(s) are listed`);
+  return out;
+}
+
+/** Taints: one value per key and effect on a node. */
+export function taintProblems(taints: readonly Taint[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return taints.flatMap((t, i) => {
+    const id = `${t.key}:${t.effect}`;
+    const dup = seen.has(id);
+    seen.add(id);
+    return dup ? [{ field: `${i}`, problem: `conflicts with an earlier taint with key ${JSON.stringify(t.key)} and effect ${t.effect}; a node carries one value per key and effect` }] : [];
+  });
+}
+
+/** The smallest GPU instance has 4 vCPUs; a CPU cap below that admits no node. */
+export function cpuLimitProblem(cpu: number): string | undefined {
+  return Number.isInteger(cpu) && cpu >= 4 ? undefined : `must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got ${cpu})`;
+}
+
+/** A GPU cap is a positive whole number the CPU cap can reach (no GPU type has fewer than 4 vCPUs per GPU). */
+export function gpuLimitProblem(gpus: number, cpu: number): string | undefined {
+  if (!Number.isInteger(gpus) || gpus < 1) return `must be a whole number of GPUs, at least 1 (got ${gpus})`;
+  const reachable = Math.floor(cpu / 4);
+  if (gpus > reachable) {
+    return `is ${gpus}, but limits.cpu ${cpu} admits at most ${reachable} GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus`;
+  }
+  return undefined;
+}
+
+/** Tag keys Karpenter sets on what it launches (EC2NodeClass CRD rules). */
+const RESTRICTED_TAG = /^(eks:eks-cluster-name|kubernetes\.io\/cluster.*|karpenter\.sh\/nodepool|karpenter\.sh\/nodeclaim|karpenter\.k8s\.aws\/ec2nodeclass)$/;
+
+export function nodeClassTagProblem(key: string): string | undefined {
+  return RESTRICTED_TAG.test(key) ? "is a tag Karpenter sets itself and may not be overridden" : undefined;
+}
+
+/** IOPS limits per volume type: the most per GiB, and in all. */
+const IOPS_LIMITS = { gp3: { perGiB: 500, max: 80000 }, io1: { perGiB: 50, max: 64000 }, io2: { perGiB: 1000, max: 256000 } } as const;
+
+/** EBS rules for a root volume, with this module's gp3 defaults applied. */
+export function rootVolumeProblems(v: RootVolumeProps): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const type = v.type ?? "gp3";
+  const size = v.sizeGiB ?? 200;
+  if (!Number.isInteger(size) || size < 20 || size > 16384) out.push({ field: "sizeGiB", problem: `must be a whole number of GiB from 20 to 16384 (got ${size})` });
+  if (v.throughputMiBps !== undefined && type !== "gp3") out.push({ field: "throughputMiBps", problem: `applies to gp3 volumes only (type is ${type})` });
+  if (type === "gp2") {
+    if (v.iops !== undefined) out.push({ field: "iops", problem: "does not apply to gp2 volumes (their IOPS follow their size); use gp3" });
+    return out;
+  }
+  if ((type === "io1" || type === "io2") && v.iops === undefined) out.push({ field: "iops", problem: `is required for ${type} volumes` });
+  const iops = v.iops ?? (type === "gp3" ? GP3_DEFAULTS.iops : undefined);
+  if (iops !== undefined) {
+    const limit = IOPS_LIMITS[type];
+    const most = Math.min(limit.max, limit.perGiB * size);
+    if (!Number.isInteger(iops) || iops < 3000 || iops > most) {
+      out.push({ field: "iops", problem: `must be a whole number from 3000 to ${most} for a ${size} GiB ${type} volume (${type} allows ${limit.perGiB} IOPS per GiB, ${limit.max} at most) (got ${iops})` });
+    }
+  }
+  if (type === "gp3") {
+    const throughput = v.throughputMiBps ?? GP3_DEFAULTS.throughputMiBps;
+    const gp3Iops = iops ?? GP3_DEFAULTS.iops;
+    if (!Number.isInteger(throughput) || throughput < 125 || throughput > 2000) {
+      out.push({ field: "throughputMiBps", problem: `must be a whole number of MiB/s from 125 to 2000 (got ${throughput})` });
+    } else if (throughput > gp3Iops / 4) {
+      out.push({ field: "throughputMiBps", problem: `is ${throughput} MiB/s, but gp3 allows at most IOPS / 4 = ${Math.floor(gp3Iops / 4)} MiB/s with ${gp3Iops} IOPS: raise iops or lower throughputMiBps` });
+    }
+  }
+  return out;
+}
+
+/** AL2023 aliases only: the node class sets amiFamily AL2023 and the AL2023 root device /dev/xvda. */
+export function amiAliasProblem(alias: string): string | undefined {
+  return /^al2023@(latest|v[0-9]+)$/.test(alias) ? undefined : `must be an AL2023 AMI alias such as "al2023@latest" or "al2023@v20250101" (got ${JSON.stringify(alias)})`;
+}
