@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
-import type { Construct } from "constructs";
 import type { KarpenterGpuConfigInput } from "../modules/config.js";
 
 /** The synthesized Terraform JSON of one stack. */
@@ -75,7 +74,6 @@ export function errorOf(fn: () => unknown): string {
   throw new Error("expected an error, but none was thrown");
 }
 
-export type { Construct };
 
 /** The project root. */
 export const ROOT = join(import.meta.dirname, "..");

@@ -63,8 +63,8 @@ spec:
 type Json = Record<string, any>;
 const [nodePool, nodeClass] = parseAllDocuments(SEED_YAML).map((d) => d.toJS() as Json);
 
-export const SEED_NODE_POOL: Json = nodePool;
-export const SEED_NODE_CLASS: Json = nodeClass;
+const SEED_NODE_POOL: Json = nodePool;
+const SEED_NODE_CLASS: Json = nodeClass;
 
 /** The seed NodePool plus the documented additions: a GPU limit, and NVIDIA-only, whole-GPU requirements. */
 export function seedNodePoolWithAdditions(): Json {
