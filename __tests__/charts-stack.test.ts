@@ -21,11 +21,11 @@ describe("KarpenterChartsStack", () => {
   const s = synthConfig();
   const karpenterValues = () => parse((at(s.resource, "helm_release", "karpenter/controller").values as string[])[0]);
 
-  it("connects Helm to the cluster with endpoint, CA and an aws_eks_cluster_auth token (works on Terraform Cloud)", () => {
+  it("connects Helm to the cluster with endpoint, CA and an ephemeral aws_eks_cluster_auth token (works on Terraform Cloud, survives a late apply)", () => {
     const helm = (s.provider?.helm as Record<string, any>[])[0].kubernetes;
     assert.match(helm.host, /^\$\{data\.aws_eks_cluster\.[\w-]+\.endpoint\}$/);
     assert.match(helm.cluster_ca_certificate, /^\$\{base64decode\(data\.aws_eks_cluster\.[\w-]+\.certificate_authority\[0\]\.data\)\}$/);
-    assert.match(helm.token, /^\$\{data\.aws_eks_cluster_auth\.cluster_auth_\w+\.token\}$/);
+    assert.match(helm.token, /^\$\{ephemeral\.aws_eks_cluster_auth\.cluster_auth_\w+\.token\}$/);
     assert.equal(helm.exec, undefined);
   });
 
@@ -36,9 +36,21 @@ describe("KarpenterChartsStack", () => {
     assert.equal(helm.exec.command, "aws");
   });
 
-  it("gets the public ECR token from a us-east-1 provider, whatever the cluster region", () => {
+  it("uses one AWS provider, in the cluster's region: no us-east-1 provider for ECR tokens (charts are pulled anonymously)", () => {
     const aws = s.provider?.aws as Record<string, unknown>[];
-    assert.deepEqual(aws.map((p) => [p.alias, p.region]), [[undefined, "eu-central-1"], ["ecrPublic", "us-east-1"]]);
+    assert.deepEqual(aws.map((p) => [p.alias, p.region]), [[undefined, "eu-central-1"]]);
+    assert.deepEqual(ofType(s.data, "aws_ecrpublic_authorization_token"), {});
+  });
+
+  it("gives the controller AWS_REGION from the config and wires zonal shift to the config", () => {
+    assert.deepEqual(karpenterValues().controller.env, [{ name: "AWS_REGION", value: "eu-central-1" }]);
+    assert.equal(karpenterValues().settings.enableZonalShift, false);
+    const on = synthConfig({ karpenter: { zonalShift: true } });
+    assert.equal(parse((at(on.resource, "helm_release", "karpenter/controller").values as string[])[0]).settings.enableZonalShift, true);
+  });
+
+  it("upgrades the GPU Operator the way its guide says: OpenAPI validation off, so the pre-upgrade CRD hook can run", () => {
+    assert.equal(at(s.resource, "helm_release", "gpuOperator/release").disable_openapi_validation, true);
   });
 
   it("points Karpenter at the cluster endpoint, the interruption queue name and the Pod Identity service account", () => {

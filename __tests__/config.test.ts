@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { configInput } from "./helpers.js";
-import { ConfigError, formatPath, loadConfigFile, parseConfig } from "../modules/config.js";
+import { ConfigError, formatPath, loadConfigFile, parseConfig, podIdentityAgentMode } from "../modules/config.js";
 
 const minimal = configInput();
 
@@ -50,14 +50,16 @@ describe("config: the built-in example", () => {
 describe("config: defaults", () => {
   const c = parseConfig(minimal);
   it("applies secure, documented defaults", () => {
-    assert.deepEqual(c.controller, { identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter" });
+    assert.deepEqual(c.controller, { identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter", runsOnFargate: false });
+    assert.equal(podIdentityAgentMode(c), "present", "the add-on is checked, not managed: a cluster module usually owns it");
+    assert.equal(c.spotServiceLinkedRole, "present");
     assert.deepEqual(c.nodeRole, { createAccessEntry: true });
     assert.deepEqual(c.interruptionQueue, { messageRetentionSeconds: 300, manageKmsKeyPolicy: false });
     assert.equal(c.discovery.allowMultipleSecurityGroups, false);
     assert.deepEqual(c.tags, {});
     assert.equal(c.kubernetesAuth, "token");
     assert.equal(c.quotaGuard, "warn");
-    assert.deepEqual(c.karpenter, { chartVersion: "1.14.1" });
+    assert.deepEqual(c.karpenter, { chartVersion: "1.14.1", zonalShift: false });
     assert.deepEqual(c.gpuOperator, { chartVersion: "v26.7.0", installDriver: false });
   });
   it("gives pools on-demand capacity only unless spot is asked for, the sku=gpu taint, 720h expiry", () => {
@@ -71,7 +73,7 @@ describe("config: defaults", () => {
 
 describe("config: every problem names its field", () => {
   const cases: [string, unknown, string][] = [
-    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, quotaGuard, karpenter, gpuOperator, terraformCloud, tags'],
+    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, spotServiceLinkedRole, quotaGuard, karpenter, gpuOperator, terraformCloud, tags'],
     ["a typo in a nested key", withPool({ limits: { cpu: 1, gpu: 8 } }), 'nodePools[0].limits.gpu: unknown key (did you mean "gpus"?); allowed keys here: cpu, gpus, memoryGiB'],
     ["a wrong type", { ...minimal, region: 5 }, "region: must be a string (got 5)"],
     ["a negative limit", { ...minimal, nodePools: [minimal.nodePools[0], { name: "b", nodeClass: "gpu-nodeclass", limits: { cpu: -1 } }] }, "nodePools[1].limits.cpu: must be a positive number (vCPUs) (got -1)"],
@@ -89,6 +91,11 @@ describe("config: every problem names its field", () => {
     ["duplicate pool names", { ...minimal, nodePools: [minimal.nodePools[0], minimal.nodePools[0]] }, 'nodePools[1].name: "gpu-workloads" is used by another node pool; names must be unique'],
     ["IRSA without an OIDC provider", { ...minimal, controller: { identity: "irsa" } }, 'controller.oidcProviderArn: is required when controller.identity is "irsa" (the cluster\'s IAM OIDC provider ARN)'],
     ["an unknown identity", { ...minimal, controller: { identity: "keys" } }, 'controller.identity: must be one of podIdentity, irsa (got "keys")'],
+    ["a Pod Identity agent mode with IRSA", { ...minimal, controller: { identity: "irsa", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/X", podIdentityAgent: "install" } }, 'controller.podIdentityAgent: is only used with controller.identity "podIdentity" (got "install" with "irsa"); remove it'],
+    ["an unknown Pod Identity agent mode", { ...minimal, controller: { podIdentityAgent: "maybe" } }, 'controller.podIdentityAgent: must be one of install, present (got "maybe")'],
+    ["Pod Identity on Fargate", { ...minimal, controller: { runsOnFargate: true } }, 'controller.identity: "podIdentity" cannot work on Fargate (controller.runsOnFargate puts the controller there): EKS Pod Identity does not run on Fargate pods; set controller.identity: irsa with controller.oidcProviderArn'],
+    ["Pod Identity with a Fargate node selector in chart values", { ...minimal, karpenter: { additionalValues: { nodeSelector: { "eks.amazonaws.com/compute-type": "fargate" } } } }, 'controller.identity: "podIdentity" cannot work on Fargate (karpenter.additionalValues.nodeSelector.eks.amazonaws.com/compute-type puts the controller there): EKS Pod Identity does not run on Fargate pods; set controller.identity: irsa with controller.oidcProviderArn'],
+    ["an unknown spot service-linked role mode", { ...minimal, spotServiceLinkedRole: "yes" }, 'spotServiceLinkedRole: must be one of create, present (got "yes")'],
     ["a cluster name too long for the default node role name", { ...minimal, clusterName: "c".repeat(50) }, 'nodeRole.name: the default role name is too long: IAM role names are limited to 64 characters; "KarpenterNodeRole-' + "c".repeat(50) + '" has 68. Set a shorter name explicitly'],
     ["manageKmsKeyPolicy without a key", { ...minimal, interruptionQueue: { manageKmsKeyPolicy: true } }, "interruptionQueue.manageKmsKeyPolicy: needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS"],
     ["an operator the Karpenter v1 models do not know", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gte", values: ["2"] }] }), 'nodePools[0].requirements[0].operator: must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt (got "Gte")'],

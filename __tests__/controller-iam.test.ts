@@ -86,7 +86,8 @@ function statementsOf(s: Synth, group: string): Stmt[] {
 }
 
 describe("KarpenterControllerIam", () => {
-  const s = synthController();
+  // With zonal shift on, the role carries all six upstream policies.
+  const s = synthController({ zonalShift: true });
 
   for (const group of Object.keys(UPSTREAM_V1_14)) {
     it(`${group} policy grants exactly upstream v1.14's statements`, () => {
@@ -94,7 +95,17 @@ describe("KarpenterControllerIam", () => {
     });
   }
 
-  it("creates the six upstream-named managed policies, all attached to the controller role", () => {
+  it("by default leaves out the ZonalShift policy: Karpenter reads zonal shifts only when settings.enableZonalShift is on", () => {
+    const plain = synthController();
+    assert.deepEqual(
+      Object.values(ofType(plain.resource, "aws_iam_policy")).map((p) => p.name).sort(),
+      ["EKSIntegration", "IAMIntegration", "Interruption", "NodeLifecycle", "ResourceDiscovery"].map((g) => `KarpenterController${g}Policy-prod-cluster`),
+    );
+    assert.equal(Object.keys(ofType(plain.resource, "aws_iam_role_policy_attachment")).length, 5);
+    assert.doesNotMatch(JSON.stringify(plain.data), /arc-zonal-shift/);
+  });
+
+  it("with zonalShift creates the six upstream-named managed policies, all attached to the controller role", () => {
     const policies = ofType(s.resource, "aws_iam_policy");
     assert.deepEqual(
       Object.values(policies).map((p) => p.name).sort(),

@@ -74,7 +74,7 @@ describe("examples/consumer (installed from `npm pack`)", () => {
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
     assert.deepEqual(Object.keys(manifest.stacks), ["gpu-platform-iam", "gpu-platform-pools"]);
     const iam = readStack(outdir, "gpu-platform-iam");
-    assert.equal(Object.keys(iam.resource.aws_iam_policy).length, 6);
+    assert.equal(Object.keys(iam.resource.aws_iam_policy).length, 5, "no ZonalShift policy unless zonal shift is on");
     assert.ok(iam.output.controllerRoleArn);
     const pools = Object.values(readStack(outdir, "gpu-platform-pools").resource.kubernetes_manifest).map((m: any) => m.manifest);
     assert.deepEqual(pools.map((m) => `${m.kind}/${m.metadata.name}/${m.spec.role ?? m.spec.limits?.["nvidia.com/gpu"]}`), [

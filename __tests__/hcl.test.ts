@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ROOT, runApp } from "./helpers.js";
-import { errorsOf, TerraformWorkdir } from "./terraform.js";
+import { TerraformWorkdir } from "./terraform.js";
 
 describe("cdktf synth --hcl", () => {
   const out = mkdtempSync(join(tmpdir(), "kgpu-hcl-"));
@@ -25,12 +25,18 @@ describe("cdktf synth --hcl", () => {
     assert.equal(synth.status, 0, synth.stderr + synth.stdout);
   });
 
-  it("renders the AWS stack as valid Terraform (real terraform validate)", (t) => {
+  it("breaks even the AWS stack: the required_version override and terraform_data preconditions come out wrong (real terraform validate)", (t) => {
     const tf = TerraformWorkdir.open(t);
     if (!tf) return;
     const aws = hcl("prod-cluster-aws").replace(/version = "6\.25\.0"/, `version = "${tf.awsVersion ?? "6.25.0"}"`);
-    const result = tf.validate("main.tf", aws);
-    assert.deepEqual(errorsOf(result), []);
+    assert.match(aws, /\n\s*0 = "required_version"/, "the stack-level override became a map keyed 0");
+    assert.match(aws, /\n\s*precondition = \[/, "the precondition block became an argument");
+    assert.throws(() => tf.validate("main.tf", aws), /Argument or block definition required[\s\S]*An argument named "precondition" is not expected here/);
+  });
+
+  it("leaves out the ephemeral token the Helm and Kubernetes providers use", () => {
+    assert.doesNotMatch(hcl("prod-cluster-charts"), /ephemeral "aws_eks_cluster_auth"/);
+    assert.match(hcl("prod-cluster-charts"), /ephemeral\.aws_eks_cluster_auth\./, "but the provider still refers to it");
   });
 
   it("renders the Helm provider's `kubernetes` attribute as a block, which helm provider 3.x rejects", () => {

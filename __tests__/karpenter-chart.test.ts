@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { parse } from "yaml";
 import { KarpenterChart } from "../modules/karpenter-chart.js";
 import { at, errorOf, ofType, synthStack } from "./helpers.js";
 
-const base = { clusterName: "prod-cluster", clusterEndpoint: "https://ABC.gr7.us-west-2.eks.amazonaws.com", interruptionQueueName: "Karpenter-prod-cluster" };
+const base = { clusterName: "prod-cluster", region: "us-west-2", clusterEndpoint: "https://ABC.gr7.us-west-2.eks.amazonaws.com", interruptionQueueName: "Karpenter-prod-cluster" };
 
 describe("KarpenterChart", () => {
-  const s = synthStack((stack) => {
-    const ecrPublic = new AwsProvider(stack, "ecrPublic", { alias: "ecrPublic", region: "us-east-1" });
-    new KarpenterChart(stack, "karpenter", { ...base, ecrPublicProvider: ecrPublic });
-  });
+  const s = synthStack((stack) => new KarpenterChart(stack, "karpenter", base));
   const crd = at(s.resource, "helm_release", "karpenter/crd");
   const controller = at(s.resource, "helm_release", "karpenter/controller");
 
@@ -34,21 +30,42 @@ describe("KarpenterChart", () => {
     assert.deepEqual(controller.depends_on, [`helm_release.${Object.keys(s.resource.helm_release).find((k) => k.startsWith("karpenter_crd_"))}`]);
   });
 
-  it("authenticates chart pulls with a public ECR token from us-east-1", () => {
-    const token = Object.entries(ofType(s.data, "aws_ecrpublic_authorization_token"));
-    assert.equal(token.length, 1);
-    assert.equal(token[0][1].provider, "aws.ecrPublic");
-    assert.match(String(controller.repository_password), /data\.aws_ecrpublic_authorization_token\.karpenter_ecrPublicToken_\w+\.password/);
-    assert.match(String(crd.repository_username), /\.user_name\}$/);
+  it("pulls both charts anonymously: no registry credentials that would change on every plan and expire in state", () => {
+    for (const release of [crd, controller]) {
+      assert.equal(release.repository_username, undefined);
+      assert.equal(release.repository_password, undefined);
+    }
+    assert.deepEqual(ofType(s.data, "aws_ecrpublic_authorization_token"), {});
   });
 
   it("sets the cluster, endpoint, queue name, service account and controller resources, and nothing else", () => {
     const values = parse((controller.values as string[])[0]);
     assert.deepEqual(values, {
-      settings: { clusterName: "prod-cluster", clusterEndpoint: base.clusterEndpoint, interruptionQueue: "Karpenter-prod-cluster" },
+      settings: { clusterName: "prod-cluster", clusterEndpoint: base.clusterEndpoint, interruptionQueue: "Karpenter-prod-cluster", enableZonalShift: false },
       serviceAccount: { name: "karpenter" },
-      controller: { resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } } },
+      controller: {
+        resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+        env: [{ name: "AWS_REGION", value: "us-west-2" }],
+      },
     }, "no affinity: the chart's default keeps the controller off Karpenter nodes");
+  });
+
+  it("gives the controller its region, so it never asks IMDS (which a hop limit of 1 keeps from pods)", () => {
+    const values = parse((controller.values as string[])[0]);
+    assert.deepEqual(values.controller.env, [{ name: "AWS_REGION", value: "us-west-2" }]);
+  });
+
+  it("adds controller.env entries from additional values to AWS_REGION instead of dropping it; the same name replaces the module's", () => {
+    const env = (extra: unknown[]) =>
+      parse((at(synthStack((stack) => new KarpenterChart(stack, "k", { ...base, additionalValues: { controller: { env: extra, extraVolumeMounts: [] } } })).resource, "helm_release", "k/controller").values as string[])[0]).controller;
+    assert.deepEqual(env([{ name: "GOMEMLIMIT", value: "900MiB" }]).env, [{ name: "AWS_REGION", value: "us-west-2" }, { name: "GOMEMLIMIT", value: "900MiB" }]);
+    assert.deepEqual(env([{ name: "AWS_REGION", value: "eu-west-1" }]).env, [{ name: "AWS_REGION", value: "eu-west-1" }]);
+    assert.deepEqual(env([]).extraVolumeMounts, [], "the rest of controller still merges");
+  });
+
+  it("turns zonal shift on only when asked", () => {
+    const on = synthStack((stack) => new KarpenterChart(stack, "k", { ...base, zonalShift: true }));
+    assert.equal(parse((at(on.resource, "helm_release", "k/controller").values as string[])[0]).settings.enableZonalShift, true);
   });
 
   it("with IRSA annotates the service account with the role ARN; additional values merge over the defaults", () => {
@@ -70,6 +87,7 @@ describe("KarpenterChart", () => {
       clusterName: "prod-cluster",
       clusterEndpoint: base.clusterEndpoint,
       interruptionQueue: "Karpenter-prod-cluster",
+      enableZonalShift: false,
       featureGates: { spotToSpotConsolidation: true },
     });
     assert.equal(values.replicas, 3);
@@ -77,7 +95,6 @@ describe("KarpenterChart", () => {
     assert.equal(release.create_namespace, true, "a namespace other than kube-system is created");
     assert.equal(at(irsa.resource, "helm_release", "karpenter/crd").create_namespace, true);
     assert.equal(release.version, "1.14.2");
-    assert.equal(release.repository_password, undefined, "anonymous pulls without an ECR provider");
   });
 
   it("keeps a Terraform reference in a value intact through YAML", () => {
@@ -87,8 +104,9 @@ describe("KarpenterChart", () => {
 
   it("refuses values that would break the controller's placement, and bad names", () => {
     const message = errorOf(() =>
-      synthStack((stack) => new KarpenterChart(stack, "k", { ...base, interruptionQueueName: "a queue", additionalValues: { affinity: {} } })),
+      synthStack((stack) => new KarpenterChart(stack, "k", { ...base, region: "mars-1", interruptionQueueName: "a queue", additionalValues: { affinity: {} } })),
     );
+    assert.match(message, /- region: must be an AWS region code/);
     assert.match(message, /- interruptionQueueName: must be an SQS queue name/);
     assert.match(message, /- additionalValues\.affinity: would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it/);
   });

@@ -55,7 +55,7 @@ function checkInvariants(config: KarpenterGpuConfig, out: ReturnType<typeof synt
   const controller = Object.entries(docs)
     .filter(([id]) => /_controller_\w+Document_/.test(id))
     .flatMap(([, d]) => d.statement);
-  assert.equal(controller.length, 18 + (config.interruptionQueue.kmsKeyArn ? 1 : 0), "the six controller policies' statements");
+  assert.equal(controller.length, 17 + (config.karpenter.zonalShift ? 1 : 0) + (config.interruptionQueue.kmsKeyArn ? 1 : 0), "the controller policies' statements (ZonalShift's only with zonal shift)");
   const nodeRoleArn = config.nodeRole.existingRoleArn;
   for (const s of controller) {
     const where = `statement ${s.sid}`;

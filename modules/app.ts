@@ -4,6 +4,7 @@ import { KarpenterAwsStack, stackNames } from "./aws-stack.js";
 import { KarpenterChartsStack } from "./charts-stack.js";
 import { parseConfig, type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "./config.js";
 import { GpuNodePoolsStack } from "./node-pools-stack.js";
+import { requireTerraform } from "./ephemeral.js";
 
 /** The stacks of one cluster, built from a validated configuration. */
 export interface KarpenterGpuStacks {
@@ -25,7 +26,11 @@ export function buildStacks(app: App, config: KarpenterGpuConfig): KarpenterGpuS
   charts.addDependency(aws);
   const nodePools = new GpuNodePoolsStack(app, names.nodePools, { config });
   nodePools.addDependency(charts);
-  for (const stack of [aws, charts, nodePools]) useTerraformCloud(stack, config.terraformCloud);
+  for (const stack of [aws, charts, nodePools]) {
+    // One Terraform requirement for all three stacks, so a workspace set up for one runs all.
+    requireTerraform(stack);
+    useTerraformCloud(stack, config.terraformCloud);
+  }
   return { aws, charts, nodePools };
 }
 

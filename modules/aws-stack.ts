@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import type { KarpenterGpuConfig } from "./config.js";
+import { podIdentityAgentMode, type KarpenterGpuConfig } from "./config.js";
 import { KarpenterAws } from "./karpenter-aws.js";
 import { AwsProvider, TerraformOutput, TerraformStack } from "./cjs-deps.js";
 
@@ -19,6 +19,7 @@ export class KarpenterAwsStack extends TerraformStack {
     super(scope, id);
     const c = props.config;
     configuredAwsProvider(this, c);
+    const spotPools = c.nodePools.filter((p) => p.capacityTypes.includes("spot")).map((p) => p.name);
 
     this.karpenter = new KarpenterAws(this, "karpenter", {
       clusterName: c.clusterName,
@@ -40,6 +41,12 @@ export class KarpenterAwsStack extends TerraformStack {
         namespace: c.controller.namespace,
         serviceAccount: c.controller.serviceAccount,
         permissionsBoundaryArn: c.controller.permissionsBoundaryArn,
+        zonalShift: c.karpenter.zonalShift,
+      },
+      prerequisites: {
+        podIdentityAgent: podIdentityAgentMode(c),
+        spotServiceLinkedRole: spotPools.length ? c.spotServiceLinkedRole : undefined,
+        spotPools,
       },
       interruptionQueue: {
         queueName: c.interruptionQueue.name,
@@ -77,10 +84,9 @@ export function stackNames(clusterName: string) {
 }
 
 /** The AWS provider every stack uses: the config's region, and its tags on every resource. */
-export function configuredAwsProvider(scope: Construct, config: KarpenterGpuConfig, id = "aws", region = config.region): AwsProvider {
-  return new AwsProvider(scope, id, {
-    region,
-    alias: id === "aws" ? undefined : id,
+export function configuredAwsProvider(scope: Construct, config: KarpenterGpuConfig): AwsProvider {
+  return new AwsProvider(scope, "aws", {
+    region: config.region,
     // Config tags go on every resource through the provider, so nothing is left untagged.
     defaultTags: Object.keys(config.tags).length ? [{ tags: { ...config.tags } }] : undefined,
   });

@@ -29,8 +29,6 @@ export class KarpenterChartsStack extends TerraformStack {
     super(scope, id);
     const c = props.config;
     configuredAwsProvider(this, c);
-    // Public ECR issues its auth tokens in us-east-1 only, whatever the cluster's region.
-    const ecrPublic = configuredAwsProvider(this, c, "ecrPublic", "us-east-1");
     this.connection = new EksClusterConnection(this, "cluster", { clusterName: c.clusterName, region: c.region, auth: c.kubernetesAuth });
     new HelmProvider(this, "helm", { kubernetes: this.connection.helmKubernetes() });
 
@@ -42,6 +40,7 @@ export class KarpenterChartsStack extends TerraformStack {
         : undefined;
     this.karpenter = new KarpenterChart(this, "karpenter", {
       clusterName: c.clusterName,
+      region: c.region,
       clusterEndpoint: this.connection.endpoint,
       interruptionQueueName: interruptionQueueNameFor({ clusterName: c.clusterName, queueName: c.interruptionQueue.name }),
       version: c.karpenter.chartVersion,
@@ -49,7 +48,7 @@ export class KarpenterChartsStack extends TerraformStack {
       serviceAccountName: c.controller.serviceAccount,
       irsaRoleArn,
       controllerResources: c.karpenter.controllerResources,
-      ecrPublicProvider: ecrPublic,
+      zonalShift: c.karpenter.zonalShift,
       additionalValues: c.karpenter.additionalValues,
     });
     this.gpuOperator = new GpuOperator(this, "gpuOperator", {

@@ -2,14 +2,17 @@ import type { HelmProviderKubernetes } from "@cdktf/provider-helm/lib/provider/i
 import type { KubernetesProviderConfig } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { Construct } from "constructs";
 import { clusterNameProblem, regionProblem, throwIfProblems } from "./rules.js";
-import { DataAwsEksCluster, DataAwsEksClusterAuth, Fn } from "./cjs-deps.js";
+import { EphemeralEksClusterAuth } from "./ephemeral.js";
+import { DataAwsEksCluster, Fn } from "./cjs-deps.js";
 
 /**
  * How Terraform authenticates to the Kubernetes API.
- * - `token`: a short-lived token from `data.aws_eks_cluster_auth`. Works anywhere the AWS
- *   provider has credentials, including Terraform Cloud runners (no aws CLI there).
- * - `exec`: `aws eks get-token` at each call. Needs the aws CLI; survives applies longer than
- *   the token's 15-minute life. For local use.
+ * - `token`: a token from `ephemeral "aws_eks_cluster_auth"` (Terraform >= 1.10), opened anew
+ *   in each phase and never stored: a plan approved hours ago still applies. Works anywhere the
+ *   AWS provider has credentials, including Terraform Cloud runners (no aws CLI there). The token
+ *   lives about 15 minutes from the start of the phase.
+ * - `exec`: `aws eks get-token` whenever the provider needs a token. Needs the aws CLI; survives
+ *   applies longer than 15 minutes (a NodePool delete that waits for a long drain). For local use.
  */
 export type KubernetesAuth = "token" | "exec";
 
@@ -40,13 +43,15 @@ export class EksClusterConnection extends Construct {
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
       { prop: "region", problem: regionProblem(props.region) },
     ]);
-    // Token by default: Terraform Cloud runners have no aws CLI for exec.
+    // Token by default: Terraform Cloud runners have no aws CLI for exec. It is ephemeral, not a
+    // data source: a data source's token is frozen into the saved plan and expires 15 minutes
+    // later, so a reviewed plan fails with Unauthorized (hashicorp/terraform-provider-kubernetes#1131).
     this.auth = props.auth ?? "token";
     this.cluster = new DataAwsEksCluster(this, "cluster", { name: props.clusterName });
     this.endpoint = this.cluster.endpoint;
     this.clusterCaCertificate = Fn.base64decode(this.cluster.certificateAuthority.get(0).data);
     if (this.auth === "token") {
-      this.token = new DataAwsEksClusterAuth(this, "auth", { name: props.clusterName }).token;
+      this.token = new EphemeralEksClusterAuth(this, "auth", { name: props.clusterName }).token;
     } else {
       this.exec = {
         apiVersion: "client.authentication.k8s.io/v1beta1",

@@ -214,8 +214,11 @@ export const configSchema = z
         namespace: k8sName.default("kube-system"),
         serviceAccount: k8sName.default("karpenter"),
         permissionsBoundaryArn: rule(managedPolicyArnProblem).optional(),
+        /** With Pod Identity: manage the eks-pod-identity-agent add-on, or check it is there. Default applied in the refinement below. */
+        podIdentityAgent: z.enum(["install", "present"], { error: "must be one of install, present" }).optional(),
+        runsOnFargate: z.boolean({ error: "must be true or false" }).default(false),
       })
-      .default({ identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter" }),
+      .default({ identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter", runsOnFargate: false }),
     interruptionQueue: z
       .strictObject({
         name: rule(queueNameProblem).optional(),
@@ -232,14 +235,16 @@ export const configSchema = z
     nodeClasses: z.array(nodeClass, { error: "must be a list of node classes" }).min(1, { error: "must list at least one node class" }),
     nodePools: z.array(nodePool, { error: "must be a list of node pools" }).min(1, { error: "must list at least one node pool" }),
     kubernetesAuth: z.enum(["token", "exec"], { error: "must be one of token, exec" }).default("token"),
+    spotServiceLinkedRole: z.enum(["create", "present"], { error: "must be one of create, present" }).default("present"),
     quotaGuard: z.enum(["warn", "fail", "off"], { error: "must be one of warn, fail, off" }).default("warn"),
     karpenter: z
       .strictObject({
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"1.14.1\"" }).default(KARPENTER_CHART_VERSION),
         controllerResources: resources.optional(),
+        zonalShift: z.boolean({ error: "must be true or false" }).default(false),
         additionalValues: z.record(z.string(), z.unknown()).optional(),
       })
-      .default({ chartVersion: KARPENTER_CHART_VERSION }),
+      .default({ chartVersion: KARPENTER_CHART_VERSION, zonalShift: false }),
     gpuOperator: z
       .strictObject({
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"v26.7.0\"" }).default(GPU_OPERATOR_CHART_VERSION),
@@ -293,6 +298,15 @@ export const configSchema = z
     if (c.controller.identity === "podIdentity" && c.controller.oidcProviderArn !== undefined) {
       issue(["controller", "oidcProviderArn"], "is only used with controller.identity \"irsa\"; remove it or set identity: irsa");
     }
+    if (c.controller.identity === "irsa" && c.controller.podIdentityAgent !== undefined) {
+      issue(["controller", "podIdentityAgent"], `is only used with controller.identity "podIdentity" (got ${JSON.stringify(c.controller.podIdentityAgent)} with "irsa"); remove it`);
+    }
+    if (c.controller.identity === "podIdentity") {
+      const fargate = c.controller.runsOnFargate ? ["controller", "runsOnFargate"] : fargateSelectorPath(c.karpenter.additionalValues);
+      if (fargate) {
+        issue(["controller", "identity"], `"podIdentity" cannot work on Fargate (${formatPath(fargate)} puts the controller there): EKS Pod Identity does not run on Fargate pods; set controller.identity: irsa with controller.oidcProviderArn`);
+      }
+    }
     if (c.interruptionQueue.manageKmsKeyPolicy && c.interruptionQueue.kmsKeyArn === undefined) {
       issue(["interruptionQueue", "manageKmsKeyPolicy"], "needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS");
     }
@@ -312,12 +326,31 @@ export const configSchema = z
     });
   });
 
+/**
+ * Where `karpenter.additionalValues` puts the controller on Fargate (a `nodeSelector` on
+ * `eks.amazonaws.com/compute-type: fargate`), or undefined.
+ */
+function fargateSelectorPath(values: Readonly<Record<string, unknown>> | undefined): (string | number)[] | undefined {
+  const selector = values?.nodeSelector as Record<string, unknown> | undefined;
+  return selector?.["eks.amazonaws.com/compute-type"] === "fargate"
+    ? ["karpenter", "additionalValues", "nodeSelector", "eks.amazonaws.com/compute-type"]
+    : undefined;
+}
+
 /** A configuration after defaults are applied: what the stacks are built from. */
 export type KarpenterGpuConfig = ZT.output<typeof configSchema>;
 /** A configuration as a user writes it (defaults optional). */
 export type KarpenterGpuConfigInput = ZT.input<typeof configSchema>;
 export type NodePoolConfig = KarpenterGpuConfig["nodePools"][number];
 export type NodeClassConfig = KarpenterGpuConfig["nodeClasses"][number];
+
+/**
+ * How the Pod Identity agent add-on is handled: the configured mode, `present` by default with
+ * Pod Identity (a cluster module usually owns the add-on), and nothing with IRSA.
+ */
+export function podIdentityAgentMode(c: KarpenterGpuConfig): "install" | "present" | undefined {
+  return c.controller.identity === "podIdentity" ? (c.controller.podIdentityAgent ?? "present") : undefined;
+}
 
 /** Every problem found in a configuration, one line per problem, each naming its field. */
 export class ConfigError extends Error {

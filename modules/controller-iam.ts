@@ -48,6 +48,13 @@ export interface KarpenterControllerIamProps {
    * @default `KarpenterController-<clusterName>` (must fit IAM's 64-character limit)
    */
   readonly roleName?: string;
+  /**
+   * Attach the ZonalShift policy (`arc-zonal-shift:GetManagedResource` on this cluster). Needed
+   * only when the chart's `settings.enableZonalShift` is on (`KarpenterChart` prop
+   * `zonalShift`); otherwise Karpenter never calls it, so it is left out.
+   * @default false
+   */
+  readonly zonalShift?: boolean;
   /** ARN of a permissions boundary for the role. @default - no boundary */
   readonly permissionsBoundaryArn?: string;
   /** Tags for the role and its policies. @default {} */
@@ -55,16 +62,20 @@ export interface KarpenterControllerIamProps {
 }
 
 /**
- * The Karpenter controller's IAM role with the six least-privilege policies of Karpenter
- * v1.14's getting-started template, trusted through EKS Pod Identity (default) or IRSA.
+ * The Karpenter controller's IAM role with the least-privilege policies of Karpenter v1.14's
+ * getting-started template (ZonalShift only when zonal shift is enabled), trusted through EKS
+ * Pod Identity (default) or IRSA.
  */
 export class KarpenterControllerIam extends Construct {
   /** The controller role's ARN (for IRSA, the service account annotation's value). */
   public readonly roleArn: string;
   /** The `aws_iam_role`. Escape hatch. */
   public readonly role: IamRole;
-  /** The six `aws_iam_policy` resources, keyed by upstream group name. Escape hatch. */
-  public readonly policies: Readonly<Record<ControllerPolicyGroup, IamPolicy>>;
+  /**
+   * The `aws_iam_policy` resources, keyed by upstream group name: all six with `zonalShift`,
+   * five without (no `ZonalShift`). Escape hatch.
+   */
+  public readonly policies: Readonly<Partial<Record<ControllerPolicyGroup, IamPolicy>>>;
   /** The statements of each policy, as data (used by tests and docs). */
   public readonly statements: Readonly<Record<ControllerPolicyGroup, PolicyStatement[]>>;
   /** The Pod Identity association, when `identity` is `podIdentity`. */
@@ -75,6 +86,8 @@ export class KarpenterControllerIam extends Construct {
   public readonly namespace: string;
   /** Resolved service-account name. */
   public readonly serviceAccount: string;
+  /** The policy groups attached (default applied). */
+  public readonly policyGroups: readonly ControllerPolicyGroup[];
 
   constructor(scope: Construct, id: string, props: KarpenterControllerIamProps) {
     super(scope, id);
@@ -84,6 +97,8 @@ export class KarpenterControllerIam extends Construct {
     // kube-system/karpenter is where the Karpenter docs install the chart.
     this.namespace = props.namespace ?? "kube-system";
     this.serviceAccount = props.serviceAccount ?? "karpenter";
+    // Least privilege: the zonal-shift read is granted only when Karpenter is told to use it.
+    this.policyGroups = CONTROLLER_POLICY_GROUPS.filter((g) => g !== "ZonalShift" || (props.zonalShift ?? false));
     const roleName = controllerRoleNameFor(props);
     throwIfProblems(this, "KarpenterControllerIam", [
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
@@ -121,7 +136,7 @@ export class KarpenterControllerIam extends Construct {
       queueKmsKeyArn: props.interruptionQueueKmsKeyArn,
     });
     const policies: Partial<Record<ControllerPolicyGroup, IamPolicy>> = {};
-    for (const group of CONTROLLER_POLICY_GROUPS) {
+    for (const group of this.policyGroups) {
       const doc = policyDocument(this, `${group}Document`, this.statements[group]);
       // Upstream's policy names; IAM allows 128 characters, so long cluster names get a hash.
       const policy = new IamPolicy(this, `${group}Policy`, {
@@ -133,7 +148,7 @@ export class KarpenterControllerIam extends Construct {
       new IamRolePolicyAttachment(this, `${group}Attachment`, { role: this.role.name, policyArn: policy.arn });
       policies[group] = policy;
     }
-    this.policies = policies as Record<ControllerPolicyGroup, IamPolicy>;
+    this.policies = policies;
 
     if (this.identity.type === "podIdentity") {
       this.podIdentityAssociation = new EksPodIdentityAssociation(this, "podIdentityAssociation", {

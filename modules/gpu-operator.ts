@@ -101,6 +101,10 @@ export class GpuOperator extends Construct {
       namespace: props.namespace ?? "gpu-operator",
       createNamespace: true,
       values: [toValuesYaml(this.values)],
+      // The operator's upgrade guide runs `helm upgrade --disable-openapi-validation`: with
+      // operator.upgradeCRD (on by default) a pre-upgrade hook applies the new CRDs, and the
+      // new chart's objects must not be checked against the old CRDs' schema before it runs.
+      disableOpenapiValidation: true,
       wait: true,
       timeout: props.timeoutSeconds ?? 600,
     });

@@ -3,6 +3,7 @@ import { KarpenterControllerIam, type KarpenterControllerIamProps } from "./cont
 import { DiscoveryTags, type DiscoveryTagsProps } from "./discovery-tags.js";
 import { InterruptionQueue, type InterruptionQueueProps } from "./interruption-queue.js";
 import { KarpenterNodeRole, type KarpenterNodeRoleProps } from "./node-role.js";
+import { ClusterPrerequisites, type ClusterPrerequisitesProps } from "./prerequisites.js";
 
 export interface KarpenterAwsProps {
   /** Name of the existing EKS cluster. */
@@ -17,6 +18,12 @@ export interface KarpenterAwsProps {
   readonly controller?: Omit<KarpenterControllerIamProps, "clusterName" | "region" | "nodeRoleArn" | "interruptionQueueArn" | "interruptionQueueKmsKeyArn">;
   /** Interruption queue settings. @default - queue `Karpenter-<clusterName>` with SSE-SQS */
   readonly interruptionQueue?: Omit<InterruptionQueueProps, "clusterName">;
+  /**
+   * Account and cluster prerequisites to manage or check at plan time (Pod Identity agent,
+   * Spot service-linked role).
+   * @default - none looked at
+   */
+  readonly prerequisites?: Omit<ClusterPrerequisitesProps, "clusterName">;
 }
 
 /**
@@ -29,9 +36,11 @@ export class KarpenterAws extends Construct {
   public readonly nodeRole: KarpenterNodeRole;
   public readonly interruptionQueue: InterruptionQueue;
   public readonly controller: KarpenterControllerIam;
+  public readonly prerequisites: ClusterPrerequisites;
 
   constructor(scope: Construct, id: string, props: KarpenterAwsProps) {
     super(scope, id);
+    this.prerequisites = new ClusterPrerequisites(this, "prerequisites", { clusterName: props.clusterName, ...props.prerequisites });
     this.discovery = new DiscoveryTags(this, "discovery", { clusterName: props.clusterName, ...props.discovery });
     this.nodeRole = new KarpenterNodeRole(this, "nodeRole", { clusterName: props.clusterName, ...props.nodeRole });
     this.interruptionQueue = new InterruptionQueue(this, "interruptionQueue", {

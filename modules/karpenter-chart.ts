@@ -1,8 +1,7 @@
-import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { mergeValues, toValuesYaml, type ResourceRequirements } from "./helm-values.js";
-import { clusterNameProblem, queueNameProblem, throwIfProblems } from "./rules.js";
-import { DataAwsEcrpublicAuthorizationToken, Release } from "./cjs-deps.js";
+import { clusterNameProblem, queueNameProblem, regionProblem, throwIfProblems } from "./rules.js";
+import { Release } from "./cjs-deps.js";
 
 /** The Karpenter chart version this module is built and tested against. */
 export const KARPENTER_CHART_VERSION = "1.14.1";
@@ -15,6 +14,8 @@ export interface KarpenterChartValues {
     readonly clusterEndpoint: string;
     /** The interruption queue's name (not URL or ARN). */
     readonly interruptionQueue: string;
+    /** Whether Karpenter avoids zones under an EKS zonal shift. */
+    readonly enableZonalShift: boolean;
     readonly [key: string]: unknown;
   };
   readonly serviceAccount: {
@@ -22,13 +23,31 @@ export interface KarpenterChartValues {
     readonly annotations?: Readonly<Record<string, string>>;
     readonly [key: string]: unknown;
   };
-  readonly controller: { readonly resources: ResourceRequirements; readonly [key: string]: unknown };
+  readonly controller: {
+    readonly resources: ResourceRequirements;
+    /** Environment of the controller container; always holds `AWS_REGION`. */
+    readonly env: readonly EnvVar[];
+    readonly [key: string]: unknown;
+  };
   readonly [key: string]: unknown;
+}
+
+/** A container environment variable with a literal value. */
+export interface EnvVar {
+  readonly name: string;
+  readonly value: string;
 }
 
 export interface KarpenterChartProps {
   /** Name of the existing EKS cluster (`settings.clusterName`). */
   readonly clusterName: string;
+  /**
+   * The cluster's region, given to the controller as `AWS_REGION`. EKS Pod Identity does not set
+   * a region; without it Karpenter asks the instance metadata service, which a node with an IMDS
+   * hop limit of 1 does not answer from a pod, and the controller exits at start-up.
+   * @see https://github.com/aws/karpenter-provider-aws/issues/8219
+   */
+  readonly region: string;
   /** API server URL (`settings.clusterEndpoint`). */
   readonly clusterEndpoint: string;
   /** Name of the interruption queue (`settings.interruptionQueue`). */
@@ -48,16 +67,20 @@ export interface KarpenterChartProps {
    */
   readonly controllerResources?: ResourceRequirements;
   /**
-   * An AWS provider in us-east-1, where public ECR issues tokens. With it, chart pulls are
-   * authenticated (higher rate limits than anonymous pulls).
-   * @default - anonymous pulls
+   * Make Karpenter avoid launching nodes in a zone under an EKS zonal shift
+   * (`settings.enableZonalShift`). Only useful when zonal shift is enabled on the cluster
+   * itself; the controller role then needs the ZonalShift policy
+   * (`KarpenterControllerIam` prop `zonalShift`).
+   * @default false (the chart's default)
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/zone-shift.html
    */
-  readonly ecrPublicProvider?: TerraformProvider;
+  readonly zonalShift?: boolean;
   /** Helm wait timeout, in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /**
-   * Further chart values, merged over the module's (objects merge, lists replace). Leave
-   * `affinity` alone: the chart's default keeps the controller off nodes Karpenter manages.
+   * Further chart values, merged over the module's (objects merge, lists replace, except
+   * `controller.env`, whose entries are added to the module's by name). Leave `affinity`
+   * alone: the chart's default keeps the controller off nodes Karpenter manages.
    * @default {}
    */
   readonly additionalValues?: Readonly<Record<string, unknown>>;
@@ -84,6 +107,7 @@ export class KarpenterChart extends Construct {
     const timeout = props.timeoutSeconds ?? 300;
     throwIfProblems(this, "KarpenterChart", [
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
+      { prop: "region", problem: regionProblem(props.region) },
       { prop: "interruptionQueueName", problem: queueNameProblem(props.interruptionQueueName) },
       { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
     ]);
@@ -94,6 +118,8 @@ export class KarpenterChart extends Construct {
           clusterName: props.clusterName,
           clusterEndpoint: props.clusterEndpoint,
           interruptionQueue: props.interruptionQueueName,
+          // The chart's default; the ZonalShift IAM policy is attached only when this is on.
+          enableZonalShift: props.zonalShift ?? false,
         },
         serviceAccount: {
           name: props.serviceAccountName ?? "karpenter",
@@ -101,20 +127,20 @@ export class KarpenterChart extends Construct {
         },
         controller: {
           resources: props.controllerResources ?? { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+          env: withEnv([{ name: "AWS_REGION", value: props.region }], extraEnv(props.additionalValues)),
         },
       },
-      props.additionalValues,
+      withoutEnv(props.additionalValues),
     );
 
-    const auth = props.ecrPublicProvider
-      ? new DataAwsEcrpublicAuthorizationToken(this, "ecrPublicToken", { provider: props.ecrPublicProvider })
-      : undefined;
+    // No repository credentials: public ECR serves these charts to anonymous pulls. A token from
+    // data.aws_ecrpublic_authorization_token changes on every plan (a diff each time) and helm
+    // provider 3.1 logs in on update with the previous token from state, which has expired
+    // after 12 hours (hashicorp/terraform-provider-helm#1687).
     const common = {
       repository: KARPENTER_CHART_REPOSITORY,
       version: this.version,
       namespace,
-      repositoryUsername: auth?.userName,
-      repositoryPassword: auth?.password,
       // A namespace other than kube-system may not exist yet.
       createNamespace: namespace !== "kube-system",
       wait: true,
@@ -131,4 +157,24 @@ export class KarpenterChart extends Construct {
       dependsOn: [this.crdRelease],
     });
   }
+}
+
+/** `controller.env` of additional values, when it is a list. */
+function extraEnv(values: Readonly<Record<string, unknown>> | undefined): readonly EnvVar[] {
+  const controller = values?.controller as Record<string, unknown> | undefined;
+  return Array.isArray(controller?.env) ? (controller.env as EnvVar[]) : [];
+}
+
+/** Additional values without `controller.env`, which `withEnv` merges by name instead. */
+function withoutEnv(values: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> | undefined {
+  const controller = values?.controller as Record<string, unknown> | undefined;
+  if (!controller || !Array.isArray(controller.env)) return values;
+  const { env: _env, ...rest } = controller;
+  return { ...values, controller: rest };
+}
+
+/** `base` with `extra` added; an extra entry replaces the base entry of the same name. */
+export function withEnv(base: readonly EnvVar[], extra: readonly EnvVar[]): EnvVar[] {
+  const names = new Set(extra.map((e) => e.name));
+  return [...base.filter((e) => !names.has(e.name)), ...extra];
 }
