@@ -11,35 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runApp } from "./helpers.js";
-import { errorsOf, TerraformWorkdir } from "./terraform.js";
-
-/**
- * Rewrites a synthesized stack for offline validation: no backend, and only what the AWS
- * provider and Terraform's built-ins validate (no helm or kubernetes provider binaries here);
- * the aws pin is relaxed to what is installed. Check blocks stay.
- */
-function forValidation(stackJson: Record<string, any>, awsVersion: string | undefined): Record<string, any> {
-  const copy = structuredClone(stackJson);
-  delete copy.terraform.backend;
-  copy.terraform.required_providers = {
-    aws: { source: "hashicorp/aws", version: awsVersion ?? copy.terraform.required_providers.aws.version },
-  };
-  for (const name of Object.keys(copy.provider ?? {})) if (name !== "aws") delete copy.provider[name];
-  const dropped: string[] = [];
-  for (const section of ["resource", "data"]) {
-    for (const type of Object.keys(copy[section] ?? {})) {
-      if (!type.startsWith("aws_") && type !== "terraform_data") {
-        dropped.push(type);
-        delete copy[section][type];
-      }
-    }
-    if (copy[section] && Object.keys(copy[section]).length === 0) delete copy[section];
-  }
-  for (const [name, output] of Object.entries(copy.output ?? {})) {
-    if (dropped.some((type) => JSON.stringify(output).includes(`${type}.`))) delete copy.output[name];
-  }
-  return copy;
-}
+import { errorsOf, forValidation, TerraformWorkdir } from "./terraform.js";
 
 const VARIANT = `
 clusterName: gpu-staging

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
@@ -65,6 +65,22 @@ export class TerraformWorkdir {
     return JSON.parse(out.stdout) as ValidateResult;
   }
 
+  /**
+   * Replaces the folder's configuration with `config` (Terraform JSON) and its tests with
+   * `tests` (file name → `.tftest.hcl` text), and runs `terraform test`. With a
+   * `mock_provider "aws"` block the test plans and applies offline against the real provider's
+   * schema: every expression, check and precondition is evaluated.
+   */
+  public test(config: string, tests: Readonly<Record<string, string>>): { passed: boolean; output: string } {
+    this.validate("main.tf.json", config);
+    const testsDir = join(this.dir, "tests");
+    rmSync(testsDir, { recursive: true, force: true });
+    mkdirSync(testsDir);
+    for (const [name, text] of Object.entries(tests)) writeFileSync(join(testsDir, name), text);
+    const out = this.run(["test", "-no-color"]);
+    return { passed: out.status === 0, output: `${out.stdout}${out.stderr}` };
+  }
+
   private run(args: string[]) {
     return spawnSync("terraform", args, { cwd: this.dir, env: TF_ENV, encoding: "utf8" });
   }
@@ -74,3 +90,32 @@ export class TerraformWorkdir {
 export function errorsOf(result: ValidateResult) {
   return result.diagnostics.filter((d) => d.severity === "error");
 }
+
+/**
+ * Rewrites a synthesized stack for offline validation: no backend, and only what the AWS
+ * provider and Terraform's built-ins validate (no helm or kubernetes provider binaries here);
+ * the aws pin is relaxed to what is installed. Check blocks stay.
+ */
+export function forValidation(stackJson: Record<string, any>, awsVersion: string | undefined): Record<string, any> {
+  const copy = structuredClone(stackJson);
+  delete copy.terraform.backend;
+  copy.terraform.required_providers = {
+    aws: { source: "hashicorp/aws", version: awsVersion ?? copy.terraform.required_providers.aws.version },
+  };
+  for (const name of Object.keys(copy.provider ?? {})) if (name !== "aws") delete copy.provider[name];
+  const dropped: string[] = [];
+  for (const section of ["resource", "data"]) {
+    for (const type of Object.keys(copy[section] ?? {})) {
+      if (!type.startsWith("aws_") && type !== "terraform_data") {
+        dropped.push(type);
+        delete copy[section][type];
+      }
+    }
+    if (copy[section] && Object.keys(copy[section]).length === 0) delete copy[section];
+  }
+  for (const [name, output] of Object.entries(copy.output ?? {})) {
+    if (dropped.some((type) => JSON.stringify(output).includes(`${type}.`))) delete copy.output[name];
+  }
+  return copy;
+}
+
