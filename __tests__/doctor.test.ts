@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -33,19 +33,23 @@ function doctor(scenario: string, ...flags: string[]) {
   chmodSync(join(bin, "kubectl"), 0o755);
   const log = join(bin, "calls.log");
   writeFileSync(log, "");
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "doctor", ...flags], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      PATH: `${bin}:${process.env.PATH}`,
-      KUBECTL_FIXTURES: join(ROOT, "__tests__", "fixtures", "doctor", scenario),
-      KUBECTL_LOG: log,
-      KARPENTER_GPU_DOCTOR_NOW: "2026-11-28T10:00:00Z",
-    },
-  });
-  const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
-  return { ...run, calls };
+  try {
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "doctor", ...flags], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        KUBECTL_FIXTURES: join(ROOT, "__tests__", "fixtures", "doctor", scenario),
+        KUBECTL_LOG: log,
+        KARPENTER_GPU_DOCTOR_NOW: "2026-11-28T10:00:00Z",
+      },
+    });
+    const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    return { ...run, calls };
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 }
 
 const findingsOf = (run: { stdout: string }) => JSON.parse(run.stdout) as Finding[];
