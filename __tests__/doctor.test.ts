@@ -94,6 +94,20 @@ describe("karpenter-gpu doctor", () => {
       assert.ok(run.calls.some((c) => c.join(" ") === "logs -n kube-system deployment/karpenter --tail=100"));
     });
 
+    it("flags a controller replica the scheduler cannot place, with its message and how to make room", () => {
+      const [s] = find("karpenter/scheduling");
+      assert.deepEqual([s.severity, s.gotcha], ["fail", "controller-scheduling"]);
+      assert.equal(
+        s.message,
+        "1 of 2 controller replica(s) cannot be scheduled (karpenter-7d9f8b6c5d-wr5tz): 0/3 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
+      );
+      assert.equal(
+        s.fix,
+        "the chart spreads its replicas over zones, one per node, and keeps them off nodes Karpenter manages: run at least two nodes not managed by Karpenter, in two zones (EKS managed node group or Fargate), or for a single-node test cluster set replicas: 1 in karpenter.additionalValues",
+      );
+      assert.ok(run.calls.some((c) => c.join(" ") === "get pods -n kube-system -l app.kubernetes.io/name=karpenter -o json"));
+    });
+
     it("flags a pool at its CPU limit and a pool that is not Ready", () => {
       const [limit] = find("nodepool/gpu-workloads");
       assert.deepEqual([limit.severity, limit.gotcha], ["fail", "limits"]);

@@ -126,6 +126,22 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
     });
   });
 
+  // The chart runs 2 replicas, spread over zones (DoNotSchedule), one per host, and only on nodes
+  // without the karpenter.sh/nodepool label: a cluster with fewer nodes of its own leaves one Pending.
+  attempt("karpenter/scheduling", () => {
+    const pods = list(["get", "pods", "-n", ns, "-l", "app.kubernetes.io/name=karpenter"]);
+    const unschedulable = pods.filter((p) => p.status?.phase === "Pending" && condition(p, "PodScheduled")?.status === "False" && condition(p, "PodScheduled")?.reason === "Unschedulable");
+    if (unschedulable.length === 0) return;
+    const reasons = [...new Set(unschedulable.map((p) => condition(p, "PodScheduled")?.message ?? "no message"))];
+    findings.push({
+      check: "karpenter/scheduling",
+      severity: "fail",
+      gotcha: "controller-scheduling",
+      message: `${unschedulable.length} of ${pods.length} controller replica(s) cannot be scheduled (${unschedulable.map((p) => p.metadata.name).join(", ")}): ${reasons.join("; ")}`,
+      fix: "the chart spreads its replicas over zones, one per node, and keeps them off nodes Karpenter manages: run at least two nodes not managed by Karpenter, in two zones (EKS managed node group or Fargate), or for a single-node test cluster set replicas: 1 in karpenter.additionalValues",
+    });
+  });
+
   let pools: K8sObject[] = [];
   attempt("nodepools", () => {
     pools = list(["get", "nodepools"]);
