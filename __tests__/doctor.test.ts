@@ -54,6 +54,9 @@ function doctor(scenario: string, ...flags: string[]) {
 
 const findingsOf = (run: { stdout: string }) => JSON.parse(run.stdout) as Finding[];
 
+const SPOT_ROLE_FIX =
+  "set spotServiceLinkedRole: create in the karpenter-gpu config (it adds aws_iam_service_linked_role for spot.amazonaws.com) and apply, or run once per account: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com";
+
 describe("karpenter-gpu doctor", () => {
   it("reports a healthy cluster and exits 0", () => {
     const run = doctor("healthy", "--json");
@@ -136,9 +139,41 @@ describe("karpenter-gpu doctor", () => {
       assert.match(quota[0].fix ?? "", /^request more vCPUs for L-7212CCBC "All P Spot Instance Requests" \(at least 1000, the pool's limits\.cpu, plus what other pools drawing on it may use: npm run capacity adds them up\) in Service Quotas/);
     });
 
+    it("finds the missing Spot service-linked role from events alone, when the logs do not show it", () => {
+      const [spot] = find("spot");
+      assert.deepEqual([spot.severity, spot.gotcha], ["fail", "spot-service-linked-role"]);
+      assert.match(spot.message, /^EC2 refused Spot with AuthFailure\.ServiceLinkedRoleCreationNotPermitted \(seen in 1 event\(s\) for NodeClaim\(s\) gpu-workloads-m4n5p\): /);
+      assert.doesNotMatch(spot.message, /spot-only/, "neither pool is restricted to spot");
+      assert.equal(spot.fix, SPOT_ROLE_FIX);
+    });
+
     it("lists GPU Operator pods that are not Ready, with their waiting reason", () => {
       const [pod] = find("gpu-operator/nvidia-device-plugin-daemonset-p9q8r");
       assert.match(pod.message, /not Ready \(Running, CrashLoopBackOff\) on node ip-10-0-2-7/);
+    });
+  });
+
+  describe("on an account without the Spot service-linked role", () => {
+    const run = doctor("no-spot-role", "--json");
+    const findings = findingsOf(run);
+
+    it("fails while the controller is Ready, naming the role, where it was seen and the spot-only pool", () => {
+      assert.equal(run.status, 1, run.stderr);
+      assert.deepEqual(findings.map((f) => [f.check, f.severity]), [
+        ["karpenter", "ok"],
+        ["nodepool/gpu-workloads", "ok"],
+        ["nodepool/gpu-training-spot", "ok"],
+        ["nodeclaims", "ok"],
+        ["spot", "fail"],
+        ["gpu-operator", "ok"],
+      ]);
+      const spot = findings.find((f) => f.check === "spot")!;
+      assert.equal(spot.gotcha, "spot-service-linked-role");
+      assert.equal(
+        spot.message,
+        "EC2 refused Spot with AuthFailure.ServiceLinkedRoleCreationNotPermitted (seen in the controller logs and 2 event(s) for NodeClaim(s) gpu-training-spot-k7m2n): the account has no AWSServiceRoleForEC2Spot and Karpenter may not create it, so it treats all spot offerings as unavailable; spot-only NodePool(s) gpu-training-spot get no nodes",
+      );
+      assert.equal(spot.fix, SPOT_ROLE_FIX);
     });
   });
 
