@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -33,22 +33,29 @@ function doctor(scenario: string, ...flags: string[]) {
   chmodSync(join(bin, "kubectl"), 0o755);
   const log = join(bin, "calls.log");
   writeFileSync(log, "");
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "doctor", ...flags], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      PATH: `${bin}:${process.env.PATH}`,
-      KUBECTL_FIXTURES: join(ROOT, "__tests__", "fixtures", "doctor", scenario),
-      KUBECTL_LOG: log,
-      KARPENTER_GPU_DOCTOR_NOW: "2026-11-28T10:00:00Z",
-    },
-  });
-  const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
-  return { ...run, calls };
+  try {
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "doctor", ...flags], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        KUBECTL_FIXTURES: join(ROOT, "__tests__", "fixtures", "doctor", scenario),
+        KUBECTL_LOG: log,
+        KARPENTER_GPU_DOCTOR_NOW: "2026-11-28T10:00:00Z",
+      },
+    });
+    const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    return { ...run, calls };
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 }
 
 const findingsOf = (run: { stdout: string }) => JSON.parse(run.stdout) as Finding[];
+
+const SPOT_ROLE_FIX =
+  "set spotServiceLinkedRole: create in the karpenter-gpu config (it adds aws_iam_service_linked_role for spot.amazonaws.com) and apply, or run once per account: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com";
 
 describe("karpenter-gpu doctor", () => {
   it("reports a healthy cluster and exits 0", () => {
@@ -90,6 +97,20 @@ describe("karpenter-gpu doctor", () => {
       assert.ok(run.calls.some((c) => c.join(" ") === "logs -n kube-system deployment/karpenter --tail=100"));
     });
 
+    it("flags a controller replica the scheduler cannot place, with its message and how to make room", () => {
+      const [s] = find("karpenter/scheduling");
+      assert.deepEqual([s.severity, s.gotcha], ["fail", "controller-scheduling"]);
+      assert.equal(
+        s.message,
+        "1 of 2 controller replica(s) cannot be scheduled (karpenter-7d9f8b6c5d-wr5tz): 0/3 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
+      );
+      assert.equal(
+        s.fix,
+        "the chart spreads its replicas over zones, one per node, and keeps them off nodes Karpenter manages: run at least two nodes not managed by Karpenter, in two zones (EKS managed node group or Fargate), or for a single-node test cluster set replicas: 1 in karpenter.additionalValues",
+      );
+      assert.ok(run.calls.some((c) => c.join(" ") === "get pods -n kube-system -l app.kubernetes.io/name=karpenter -o json"));
+    });
+
     it("flags a pool at its CPU limit and a pool that is not Ready", () => {
       const [limit] = find("nodepool/gpu-workloads");
       assert.deepEqual([limit.severity, limit.gotcha], ["fail", "limits"]);
@@ -118,9 +139,41 @@ describe("karpenter-gpu doctor", () => {
       assert.match(quota[0].fix ?? "", /^request more vCPUs for L-7212CCBC "All P Spot Instance Requests" \(at least 1000, the pool's limits\.cpu, plus what other pools drawing on it may use: npm run capacity adds them up\) in Service Quotas/);
     });
 
+    it("finds the missing Spot service-linked role from events alone, when the logs do not show it", () => {
+      const [spot] = find("spot");
+      assert.deepEqual([spot.severity, spot.gotcha], ["fail", "spot-service-linked-role"]);
+      assert.match(spot.message, /^EC2 refused Spot with AuthFailure\.ServiceLinkedRoleCreationNotPermitted \(seen in 1 event\(s\) for NodeClaim\(s\) gpu-workloads-m4n5p\): /);
+      assert.doesNotMatch(spot.message, /spot-only/, "neither pool is restricted to spot");
+      assert.equal(spot.fix, SPOT_ROLE_FIX);
+    });
+
     it("lists GPU Operator pods that are not Ready, with their waiting reason", () => {
       const [pod] = find("gpu-operator/nvidia-device-plugin-daemonset-p9q8r");
       assert.match(pod.message, /not Ready \(Running, CrashLoopBackOff\) on node ip-10-0-2-7/);
+    });
+  });
+
+  describe("on an account without the Spot service-linked role", () => {
+    const run = doctor("no-spot-role", "--json");
+    const findings = findingsOf(run);
+
+    it("fails while the controller is Ready, naming the role, where it was seen and the spot-only pool", () => {
+      assert.equal(run.status, 1, run.stderr);
+      assert.deepEqual(findings.map((f) => [f.check, f.severity]), [
+        ["karpenter", "ok"],
+        ["nodepool/gpu-workloads", "ok"],
+        ["nodepool/gpu-training-spot", "ok"],
+        ["nodeclaims", "ok"],
+        ["spot", "fail"],
+        ["gpu-operator", "ok"],
+      ]);
+      const spot = findings.find((f) => f.check === "spot")!;
+      assert.equal(spot.gotcha, "spot-service-linked-role");
+      assert.equal(
+        spot.message,
+        "EC2 refused Spot with AuthFailure.ServiceLinkedRoleCreationNotPermitted (seen in the controller logs and 2 event(s) for NodeClaim(s) gpu-training-spot-k7m2n): the account has no AWSServiceRoleForEC2Spot and Karpenter may not create it, so it treats all spot offerings as unavailable; spot-only NodePool(s) gpu-training-spot get no nodes",
+      );
+      assert.equal(spot.fix, SPOT_ROLE_FIX);
     });
   });
 

@@ -97,6 +97,10 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
     return findings;
   }
 
+  let logs: string | undefined;
+  /** The controller's last 100 log lines, read once. */
+  const karpenterLogs = () => (logs ??= kubectl(["logs", "-n", ns, "deployment/karpenter", "--tail=100"]));
+
   attempt("karpenter", () => {
     const deployment = JSON.parse(kubectl(["get", "deployment", "karpenter", "-n", ns, "-o", "json"])) as K8sObject;
     const want = deployment.spec?.replicas ?? 1;
@@ -105,8 +109,7 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
       findings.push({ check: "karpenter", severity: "ok", message: `controller ready (${ready}/${want})` });
       return;
     }
-    const logs = kubectl(["logs", "-n", ns, "deployment/karpenter", "--tail=100"]);
-    const errors = logs
+    const errors = karpenterLogs()
       .split("\n")
       .filter((l) => /"level":"ERROR"|\bERROR\b/.test(l))
       .map((l) => {
@@ -123,6 +126,22 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
       severity: "fail",
       message: `controller not ready (${ready}/${want})${errors.length ? `; last errors:\n${errors.map((e) => `      ${e}`).join("\n")}` : ""}`,
       fix: `kubectl logs -n ${ns} deployment/karpenter --tail=100; check the controller role, the Pod Identity association (or IRSA annotation) and settings.clusterEndpoint`,
+    });
+  });
+
+  // The chart runs 2 replicas, spread over zones (DoNotSchedule), one per host, and only on nodes
+  // without the karpenter.sh/nodepool label: a cluster with fewer nodes of its own leaves one Pending.
+  attempt("karpenter/scheduling", () => {
+    const pods = list(["get", "pods", "-n", ns, "-l", "app.kubernetes.io/name=karpenter"]);
+    const unschedulable = pods.filter((p) => p.status?.phase === "Pending" && condition(p, "PodScheduled")?.status === "False" && condition(p, "PodScheduled")?.reason === "Unschedulable");
+    if (unschedulable.length === 0) return;
+    const reasons = [...new Set(unschedulable.map((p) => condition(p, "PodScheduled")?.message ?? "no message"))];
+    findings.push({
+      check: "karpenter/scheduling",
+      severity: "fail",
+      gotcha: "controller-scheduling",
+      message: `${unschedulable.length} of ${pods.length} controller replica(s) cannot be scheduled (${unschedulable.map((p) => p.metadata.name).join(", ")}): ${reasons.join("; ")}`,
+      fix: "the chart spreads its replicas over zones, one per node, and keeps them off nodes Karpenter manages: run at least two nodes not managed by Karpenter, in two zones (EKS managed node group or Fargate), or for a single-node test cluster set replicas: 1 in karpenter.additionalValues",
     });
   });
 
@@ -209,8 +228,9 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
     }
   });
 
+  let events: K8sObject[] = [];
   attempt("events", () => {
-    const events = list(["get", "events", "-A"]);
+    events = list(["get", "events", "-A"]);
     const quotaEvents = events.filter((e: any) => /InsufficientCapacity/.test(e.reason ?? "") && /VcpuLimitExceeded/.test(e.message ?? ""));
     const seen = new Set<string>();
     for (const e of quotaEvents as any[]) {
@@ -232,6 +252,46 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
           : "request more vCPUs for the G and VT / P quota of the pool's capacity type in Service Quotas (npm run capacity names them)",
       });
     }
+  });
+
+  // An account that never used Spot has no AWSServiceRoleForEC2Spot, and the controller role may not
+  // create it. Confirmed in aws/karpenter-provider-aws v1.14.1 (pkg/errors/errors.go,
+  // pkg/providers/instance/{instance,events}.go; PR #7998): CreateFleet's error code
+  // "AuthFailure.ServiceLinkedRoleCreationNotPermitted" counts as insufficient capacity and marks all
+  // spot offerings unavailable, so spot-only pools stay Pending while on-demand still launches. It
+  // shows as the log line "failed launching nodeclaim" with error "creating instance, insufficient
+  // capacity, with fleet error(s), AuthFailure.ServiceLinkedRoleCreationNotPermitted: The provided
+  // credentials do not have permission to create the service-linked role for EC2 Spot Instances.",
+  // as an InsufficientCapacityError event with that text, and as a NodeClaim event "Attempted to
+  // launch a spot instance but failed due to "AuthFailure.ServiceLinkedRoleCreationNotPermitted"".
+  attempt("spot", () => {
+    const SLR = /ServiceLinkedRoleCreationNotPermitted/;
+    let inLogs = false;
+    try {
+      inLogs = SLR.test(karpenterLogs());
+    } catch {
+      // no readable controller log: the events below still show it
+    }
+    const slrEvents = events.filter((e: any) => SLR.test(e.message ?? ""));
+    if (!inLogs && slrEvents.length === 0) return;
+    const claims = [...new Set(slrEvents.map((e: any) => e.involvedObject?.kind === "NodeClaim" ? e.involvedObject.name : undefined).filter(Boolean))];
+    const seen = [
+      ...(inLogs ? ["the controller logs"] : []),
+      ...(slrEvents.length ? [`${slrEvents.length} event(s)${claims.length ? ` for NodeClaim(s) ${claims.join(", ")}` : ""}`] : []),
+    ];
+    const spotOnly = pools
+      .filter((p) => {
+        const req = ((p.spec?.template?.spec?.requirements ?? []) as { key: string; operator: string; values?: string[] }[]).find((r) => r.key === "karpenter.sh/capacity-type" && r.operator === "In");
+        return req?.values?.length && req.values.every((v) => v === "spot");
+      })
+      .map((p) => p.metadata.name);
+    findings.push({
+      check: "spot",
+      severity: "fail",
+      gotcha: "spot-service-linked-role",
+      message: `EC2 refused Spot with AuthFailure.ServiceLinkedRoleCreationNotPermitted (seen in ${seen.join(" and ")}): the account has no AWSServiceRoleForEC2Spot and Karpenter may not create it, so it treats all spot offerings as unavailable${spotOnly.length ? `; spot-only NodePool(s) ${spotOnly.join(", ")} get no nodes` : ""}`,
+      fix: "set spotServiceLinkedRole: create in the karpenter-gpu config (it adds aws_iam_service_linked_role for spot.amazonaws.com) and apply, or run once per account: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com",
+    });
   });
 
   attempt("gpu-operator", () => {
