@@ -97,6 +97,18 @@ describe("KarpenterChart", () => {
     assert.equal(release.version, "1.14.2");
   });
 
+  it("warns when the chart version is not the one the IAM policies and validation are written for", () => {
+    const warningsFor = (version?: string) => {
+      let chart: KarpenterChart | undefined;
+      synthStack((stack) => (chart = new KarpenterChart(stack, "k", { ...base, version })));
+      return chart!.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    };
+    assert.deepEqual(warningsFor(undefined), []);
+    assert.deepEqual(warningsFor("1.15.0"), [
+      "karpenter chart 1.15.0 is not 1.14.1, the version this module's controller IAM policies and NodePool/EC2NodeClass validation are written for: read Karpenter's upgrade guide for that version and compare its CloudFormation template's policies with the controller role before applying",
+    ]);
+  });
+
   it("keeps a Terraform reference in a value intact through YAML", () => {
     const ref = synthStack((stack) => new KarpenterChart(stack, "karpenter", { ...base, clusterEndpoint: "${data.aws_eks_cluster.x.endpoint}" }));
     assert.match((at(ref.resource, "helm_release", "karpenter/controller").values as string[])[0], /clusterEndpoint: \$\{data\.aws_eks_cluster\.x\.endpoint\}\n/);

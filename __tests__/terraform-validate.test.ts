@@ -52,6 +52,11 @@ describe("terraform validate (real hashicorp/aws provider)", () => {
       "gpu-staging-aws", "gpu-staging-charts", "gpu-staging-nodepools",
     ]);
 
+    // The default example's charts and node-pool stacks carry the ephemeral token block: the
+    // real provider validates it too (Terraform >= 1.10 and an aws provider that has it).
+    for (const name of ["prod-cluster-charts", "prod-cluster-nodepools"]) {
+      assert.ok(stacks.find((st) => st.name === name)?.json.ephemeral?.aws_eks_cluster_auth, `${name} has ephemeral "aws_eks_cluster_auth"`);
+    }
     for (const stack of stacks) {
       const result = tf.validate("main.tf.json", JSON.stringify(forValidation(stack.json, tf.awsVersion)));
       assert.deepEqual(errorsOf(result), [], `${stack.name}: terraform validate found errors`);

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { mergeValues, toValuesYaml, type ResourceRequirements } from "./helm-values.js";
-import { clusterNameProblem, queueNameProblem, regionProblem, throwIfProblems } from "./rules.js";
+import { clusterNameProblem, queueNameProblem, regionProblem, throwIfProblems, warn } from "./rules.js";
 import { Release } from "./cjs-deps.js";
 
 /** The Karpenter chart version this module is built and tested against. */
@@ -112,6 +112,13 @@ export class KarpenterChart extends Construct {
       { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
     ]);
 
+    if (this.version !== KARPENTER_CHART_VERSION) {
+      warn(
+        this,
+        `karpenter chart ${this.version} is not ${KARPENTER_CHART_VERSION}, the version this module's controller IAM policies and NodePool/EC2NodeClass validation are written for: ` +
+          "read Karpenter's upgrade guide for that version and compare its CloudFormation template's policies with the controller role before applying",
+      );
+    }
     this.values = mergeValues<KarpenterChartValues>(
       {
         settings: {
