@@ -11,6 +11,8 @@ import { controllerRoleNameFor } from "./controller-iam.js";
 import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
 import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
 import { nodeRoleNameFor } from "./node-role.js";
+import { launchProblems } from "./launchability.js";
+import { defaultGpuLimit, managedRequirements } from "./node-pool.js";
 import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, nodeClassTagProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
 import {
   k8sNameProblem,
@@ -323,6 +325,12 @@ export const configSchema = z
       if (!classNames.has(pool.nodeClass)) {
         issue(["nodePools", i, "nodeClass"], `refers to ${JSON.stringify(pool.nodeClass)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
       }
+      const at = `nodePools[${i}]`;
+      const launch = launchProblems(
+        { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, cpuLimit: pool.limits.cpu, gpuLimit: pool.limits.gpus ?? defaultGpuLimit(pool.limits.cpu) },
+        { pool: at, instanceCategories: `${at}.instanceCategories`, architectures: `${at}.architectures`, requirement: (j) => `${at}.requirements[${j}]`, cpuLimit: `${at}.limits.cpu`, gpuLimit: `${at}.limits.gpus` },
+      );
+      for (const p of launch) issue(p.field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), p.problem);
     });
   });
 
