@@ -5,7 +5,8 @@
  *   karpenter-gpu capacity [--config FILE] [--json]   per pool: admitted types, reach, quotas to request
  *   karpenter-gpu doctor [--context NAME] [--namespace NS] [--gpu-operator-namespace NS] [--json]
  *                                                      check a live cluster through kubectl
- *   karpenter-gpu --help | --version                   `karpenter-gpu COMMAND --help` for a command's
+ *   karpenter-gpu --help | --version                   the commands | the package version
+ *   karpenter-gpu COMMAND --help                       a command's options (also -h, help COMMAND)
  *
  * Exit codes: 0 done (doctor: nothing failing), 1 doctor found a failing check or the config is
  * invalid, 2 the command line is wrong (unknown command, option or argument, option without value).
