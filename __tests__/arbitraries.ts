@@ -80,7 +80,8 @@ export const validConfig = fc
     identity: fc.constantFrom("podIdentity", "irsa"),
     quotaGuard: fc.constantFrom("warn", "fail", "off"),
     auth: fc.constantFrom("token", "exec"),
-    tags: fc.dictionary(fc.stringMatching(/^[a-z][a-z-]{0,10}$/), fc.string({ minLength: 1, maxLength: 10 }), { maxKeys: 3 }),
+    // Tag text within AWS's rules (letters, digits, spaces and _ . : / = + - @), non-ASCII letters included.
+    tags: fc.dictionary(fc.stringMatching(/^[a-z][a-z-]{0,10}$/), fc.stringMatching(/^[A-Za-z0-9éß _.:/=+@-]{1,10}$/), { maxKeys: 3 }),
   })
   .map((g) => ({
     clusterName: g.clusterName,
