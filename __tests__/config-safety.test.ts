@@ -9,20 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ConfigError, loadConfigFile, MAX_LISTED_PROBLEMS, parseConfig } from "../modules/config.js";
-import { configInput, runApp } from "./helpers.js";
+import { configInput, configProblems, runApp } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kgpu-safety-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function problemsOf(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
+const problemsOf = (input: unknown) => configProblems(() => parseConfig(input));
 
 const ARN_70 = `arn:aws:iam::111122223333:role/${"r".repeat(70)}`;
 const requirementsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `example.com/label-${i}`, operator: "Exists" as const }));
@@ -119,15 +111,7 @@ describe("the file is read safely", () => {
     writeFileSync(file, text);
     return file;
   };
-  const loadProblems = (path: string) => {
-    try {
-      loadConfigFile(path);
-    } catch (err) {
-      if (err instanceof ConfigError) return [...err.problems];
-      throw err;
-    }
-    return [];
-  };
+  const loadProblems = (path: string) => configProblems(() => loadConfigFile(path));
 
   it("refuses a file larger than 1 MiB, and a device that never ends", () => {
     assert.deepEqual(loadProblems(write("big.yaml", `# ${"x".repeat(1024 * 1024)}\n`)), ["cannot read the file: it is larger than 1024 KiB; a karpenter-gpu configuration is a few KiB"]);

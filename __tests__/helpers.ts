@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
-import type { KarpenterGpuConfigInput } from "../modules/config.js";
+import { ConfigError, type KarpenterGpuConfigInput } from "../modules/config.js";
 
 /** The synthesized Terraform JSON of one stack. */
 export interface Synth {
@@ -62,6 +62,17 @@ export function placeholders(value: unknown, extra: Record<string, string> = {})
     .replace(/\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}/g, "ACCOUNT");
   for (const [pattern, name] of Object.entries(extra)) json = json.split(pattern).join(name);
   return JSON.parse(json);
+}
+
+/** The problems of the ConfigError `fn` throws, or [] when it throws none. */
+export function configProblems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
 }
 
 /** Expects `fn` to throw and returns the message. */

@@ -4,24 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ConfigError, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
 import { GpuNodePool } from "../modules/node-pool.js";
-import { configInput, errorOf, ROOT, synthStack } from "./helpers.js";
+import { configInput, configProblems, errorOf, ROOT, synthStack } from "./helpers.js";
 
 type PoolInput = KarpenterGpuConfigInput["nodePools"][number];
 const pool = (p: Partial<PoolInput>): PoolInput => ({ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 }, ...p });
 const family = (...values: string[]) => ({ key: "karpenter.k8s.aws/instance-family", operator: "In" as const, values });
 
 /** The problems of a config with these pools. */
-function problemsOf(...pools: PoolInput[]): string[] {
-  try {
-    parseConfig(configInput({ nodePools: pools }));
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
+const problemsOf = (...pools: PoolInput[]) => configProblems(() => parseConfig(configInput({ nodePools: pools })));
 
 describe("pools that can never launch a node are config errors", () => {
   it("an AMD family in an NVIDIA pool", () => {
