@@ -1,12 +1,11 @@
 /** The examples a user copies: the two-pool config, and a consumer app that installs the packed package. */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { ROOT, runApp } from "./helpers.js";
+import { ROOT, runApp, tempDir } from "./helpers.js";
 
 const readStack = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
@@ -39,7 +38,7 @@ describe("examples/spot-training-on-demand-inference.yaml", () => {
 
 describe("examples/consumer (installed from `npm pack`)", () => {
   it("type-checks against the packed .d.ts files and synthesizes its own stacks from the constructs", () => {
-    const work = mkdtempSync(join(tmpdir(), "kgpu-consumer-"));
+    const work = tempDir("consumer-");
     // What a stranger gets: the tarball npm would publish (prepack builds dist/).
     const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
     const files = (packed[0].files as { path: string }[]).map((f) => f.path);

@@ -5,15 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ROOT, runApp } from "./helpers.js";
+import { ROOT, runApp, tempDir } from "./helpers.js";
 import { errorsOf, TerraformWorkdir } from "./terraform.js";
 
 describe("cdktf synth --hcl", () => {
-  const out = mkdtempSync(join(tmpdir(), "kgpu-hcl-"));
+  const out = tempDir("hcl-");
   const synth = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--hcl", "--output", out], {
     cwd: ROOT,
     encoding: "utf8",
