@@ -1,5 +1,5 @@
 import type { App } from "cdktf";
-import { useTerraformCloud } from "./backend.js";
+import { useLocalState, useTerraformCloud } from "./backend.js";
 import { KarpenterAwsStack, stackNames } from "./aws-stack.js";
 import { KarpenterChartsStack } from "./charts-stack.js";
 import { parseConfig, type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "./config.js";
@@ -25,7 +25,9 @@ export function buildStacks(app: App, config: KarpenterGpuConfig): KarpenterGpuS
   charts.addDependency(aws);
   const nodePools = new GpuNodePoolsStack(app, names.nodePools, { config });
   nodePools.addDependency(charts);
-  for (const stack of [aws, charts, nodePools]) useTerraformCloud(stack, config.terraformCloud);
+  for (const stack of [aws, charts, nodePools]) {
+    if (!useTerraformCloud(stack, config.terraformCloud)) useLocalState(stack);
+  }
   return { aws, charts, nodePools };
 }
 
