@@ -1,10 +1,9 @@
 /** The app as a user runs it: main.ts with and without KARPENTER_GPU_CONFIG. */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runApp } from "./helpers.js";
+import { runApp, tempDir } from "./helpers.js";
 import { seedNodeClassWithAdditions, seedNodePoolWithAdditions } from "./seed.js";
 
 describe("main.ts", () => {
@@ -43,7 +42,7 @@ describe("main.ts", () => {
   });
 
   it("exits non-zero and names each bad field of a config file", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kgpu-bad-"));
+    const dir = tempDir("bad-");
     const file = join(dir, "bad.yaml");
     writeFileSync(
       file,

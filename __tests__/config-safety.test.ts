@@ -4,15 +4,13 @@
  * internals refused before anything reads them.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { ConfigError, loadConfigFile, MAX_LISTED_PROBLEMS, parseConfig } from "../modules/config.js";
-import { configInput, configProblems, runApp } from "./helpers.js";
+import { configInput, configProblems, runApp, tempDir } from "./helpers.js";
 
-const dir = mkdtempSync(join(tmpdir(), "kgpu-safety-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("safety-");
 
 const problemsOf = (input: unknown) => configProblems(() => parseConfig(input));
 

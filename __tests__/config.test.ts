@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { configInput } from "./helpers.js";
+import { configInput, tempDir } from "./helpers.js";
 import { ConfigError, formatPath, loadConfigFile, parseConfig, podIdentityAgentMode } from "../modules/config.js";
 
 const minimal = configInput();
@@ -143,7 +142,7 @@ describe("config: every problem names its field", () => {
 });
 
 describe("config: files", () => {
-  const dir = mkdtempSync(join(tmpdir(), "kgpu-config-"));
+  const dir = tempDir("config-");
   it("reads JSON and YAML alike", () => {
     writeFileSync(join(dir, "c.json"), JSON.stringify(minimal));
     writeFileSync(join(dir, "c.yml"), `clusterName: prod-cluster\nregion: us-west-2\ndiscovery: {subnetIds: [subnet-0a1b2c3d4e5f60718], securityGroupIds: [sg-0c3d4e5f607182930]}\nnodeClasses: [{name: gpu-nodeclass}]\nnodePools: [{name: gpu-workloads, nodeClass: gpu-nodeclass, limits: {cpu: 1000}}]\n`);

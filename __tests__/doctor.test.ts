@@ -4,12 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { quantity, type Finding } from "../cli/doctor.js";
-import { ROOT } from "./helpers.js";
+import { ROOT, tempDir } from "./helpers.js";
 
 const STUB = `#!/usr/bin/env node
 const fs = require("fs");
@@ -28,7 +27,7 @@ process.stdout.write(fs.readFileSync(file));
 `;
 
 function doctor(scenario: string, ...flags: string[]) {
-  const bin = mkdtempSync(join(tmpdir(), "kgpu-kubectl-"));
+  const bin = tempDir("kubectl-");
   writeFileSync(join(bin, "kubectl"), STUB);
   chmodSync(join(bin, "kubectl"), 0o755);
   const log = join(bin, "calls.log");

@@ -1,12 +1,10 @@
 /** The examples a user copies: the two-pool config, and a consumer app that installs the packed package. */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { cpSync, existsSync, lstatSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { ROOT, runApp } from "./helpers.js";
+import { ROOT, runApp, tempDir, withoutConfigVariable } from "./helpers.js";
 
 const readStack = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
@@ -37,45 +35,51 @@ describe("examples/spot-training-on-demand-inference.yaml", () => {
   });
 });
 
-describe("examples/consumer (installed from `npm pack`)", () => {
-  it("type-checks against the packed .d.ts files and synthesizes its own stacks from the constructs", () => {
-    const work = mkdtempSync(join(tmpdir(), "kgpu-consumer-"));
-    // What a stranger gets: the tarball npm would publish (prepack builds dist/).
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
-    const files = (packed[0].files as { path: string }[]).map((f) => f.path);
-    assert.ok(files.includes("dist/modules/index.js") && files.includes("dist/modules/index.d.ts"), "the package ships JS and type declarations");
-    assert.ok(files.includes("LICENSE") && files.includes("README.md"));
-    assert.deepEqual(files.filter((f) => f.startsWith("__tests__") || f.startsWith("modules/") || f === "main.ts"), [], "no sources or tests in the package");
+describe("examples/consumer, from a fresh copy, with the commands of its README", () => {
+  it("packs karpenter-gpu, installs the tarball (not a symlink), type-checks against its .d.ts files and synthesizes", () => {
+    // A copy of the repository as a clone has it (tracked and new files, nothing git ignores), in a
+    // folder of its own, so nothing is built or installed in this checkout. The README's
+    // precondition, `npm ci` in the root, is the installed node_modules, linked.
+    const clone = join(tempDir("consumer-"), "karpenter-gpu");
+    const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" }).split("\0").filter(Boolean);
+    for (const f of files) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(clone, f));
+    symlinkSync(join(ROOT, "node_modules"), join(clone, "node_modules"));
 
-    const app = join(work, "app");
+    const readme = readFileSync(join(clone, "examples", "consumer", "README.md"), "utf8");
+    const commands = /```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    assert.ok(commands.includes("npm pack ../..") && commands.includes("npm run synth"), "the README gives the commands");
+    const run = spawnSync("bash", ["-euo", "pipefail", "-c", commands], {
+      cwd: clone,
+      encoding: "utf8",
+      env: { ...withoutConfigVariable(), CHECKPOINT_DISABLE: "1", npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" },
+    });
+    assert.equal(run.status, 0, `the consumer README's commands failed:\n${run.stdout}\n${run.stderr}`);
+
+    const app = join(clone, "examples", "consumer");
+    const root = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    const tarball = `${root.name}-${root.version}.tgz`;
+    assert.equal(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).dependencies["karpenter-gpu"], `file:${tarball}`, "the example depends on the tarball `npm pack` writes for this version");
     const pkgDir = join(app, "node_modules", "karpenter-gpu");
-    mkdirSync(pkgDir, { recursive: true });
-    execFileSync("tar", ["-xzf", join(work, packed[0].filename), "-C", pkgDir, "--strip-components=1"]);
-    // The package's dependencies and peers, as npm would install them beside it.
-    for (const dep of ["cdktf", "constructs", "@cdktf", "@kubernetes-models", "yaml", "zod"]) {
-      mkdirSync(dirname(join(app, "node_modules", dep)), { recursive: true });
-      symlinkSync(join(ROOT, "node_modules", dep), join(app, "node_modules", dep));
-    }
-    for (const file of ["main.ts", "package.json", "tsconfig.json"]) copyFileSync(join(ROOT, "examples", "consumer", file), join(app, file));
+    assert.ok(!lstatSync(pkgDir).isSymbolicLink(), "karpenter-gpu is installed as a copy, not a symlink to the repository");
 
-    // The package's `karpenter-gpu` command runs from the tarball too.
-    const bin = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).bin["karpenter-gpu"];
-    const capacity = spawnSync(process.execPath, [join(pkgDir, bin), "capacity", "--config", join(ROOT, "examples", "default.yaml")], { encoding: "utf8" });
+    // What a stranger gets: the tarball npm would publish.
+    const packed = execFileSync("tar", ["-tzf", join(app, tarball)], { encoding: "utf8" }).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
+    assert.ok(packed.includes("dist/modules/index.js") && packed.includes("dist/modules/index.d.ts"), "the package ships JS and type declarations");
+    assert.ok(packed.includes("LICENSE") && packed.includes("README.md"));
+    assert.deepEqual(packed.filter((f) => f.startsWith("__tests__") || f.startsWith("modules/") || f === "main.ts"), [], "no sources or tests in the package");
+
+    // The package's `karpenter-gpu` command runs from the installed copy.
+    const capacity = spawnSync(join(app, "node_modules", ".bin", "karpenter-gpu"), ["capacity", "--config", join(ROOT, "examples", "default.yaml")], { encoding: "utf8" });
     assert.equal(capacity.status, 0, capacity.stderr);
     assert.match(capacity.stdout, /^GPU capacity for cluster prod-cluster/);
 
-    const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
-    assert.equal(tsc.status, 0, `consumer does not type-check against the package:\n${tsc.stdout}${tsc.stderr}`);
-
-    const outdir = join(work, "out");
-    const tsx = fileURLToPath(import.meta.resolve("tsx"));
-    const synth = spawnSync(process.execPath, ["--import", tsx, "main.ts"], { cwd: app, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: outdir } });
-    assert.equal(synth.status, 0, synth.stderr);
+    const outdir = join(app, "cdktf.out");
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
     assert.deepEqual(Object.keys(manifest.stacks), ["gpu-platform-iam", "gpu-platform-pools"]);
     const iam = readStack(outdir, "gpu-platform-iam");
     assert.equal(Object.keys(iam.resource.aws_iam_policy).length, 5, "no ZonalShift policy unless zonal shift is on");
     assert.ok(iam.output.controllerRoleArn);
+    assert.deepEqual(iam.terraform.backend, { local: { path: "../../../terraform.gpu-platform-iam.tfstate" } }, "state beside cdktf.out/, by a relative path");
     const pools = Object.values(readStack(outdir, "gpu-platform-pools").resource.kubernetes_manifest).map((m: any) => m.manifest);
     assert.deepEqual(pools.map((m) => `${m.kind}/${m.metadata.name}/${m.spec.role ?? m.spec.limits?.["nvidia.com/gpu"]}`), [
       "EC2NodeClass/inference/KarpenterNodeRole-ml-cluster",

@@ -12,6 +12,7 @@ import { describe, it } from "node:test";
 import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
 import { Testing } from "cdktf";
+import { newApp } from "./helpers.js";
 import fc from "fast-check";
 import { buildStacks } from "../modules/app.js";
 import { ConfigError, parseConfig } from "../modules/config.js";
@@ -90,7 +91,7 @@ function outcome(input: unknown): Outcome {
     if (err instanceof ConfigError) return { kind: "rejected", problems: err.problems };
     throw new Error(`parseConfig threw something other than ConfigError: ${(err as Error)?.stack ?? err}`);
   }
-  const stacks = buildStacks(Testing.app(), config);
+  const stacks = buildStacks(newApp(), config);
   const synth = JSON.parse(Testing.synth(stacks.nodePools)) as Json;
   let pools = 0;
   let classes = 0;

@@ -1,11 +1,12 @@
 /** Test helpers: synthesize constructs into a throwaway stack and read the Terraform JSON back. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
 import { ConfigError, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { tempDir } from "./tmp.js";
+
+export { tempDir };
 
 /** The synthesized Terraform JSON of one stack. */
 export interface Synth {
@@ -18,7 +19,7 @@ export interface Synth {
 
 /** Builds constructs with `build` in a fresh stack (with an AWS provider) and returns its Terraform JSON. */
 export function synthStack(build: (stack: TerraformStack) => void): Synth {
-  const app = Testing.app();
+  const app = newApp();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "us-west-2" });
   build(stack);
@@ -30,8 +31,9 @@ export function synthOf(stack: TerraformStack): Synth {
   return JSON.parse(Testing.synth(stack)) as Synth;
 }
 
+/** A test app whose output folder is a temp dir removed when the test process exits (cdktf's own default is never removed). */
 export function newApp(): App {
-  return Testing.app();
+  return Testing.app({ outdir: tempDir("cdktf.outdir.") });
 }
 
 /**
@@ -101,7 +103,7 @@ export function withoutConfigVariable(): NodeJS.ProcessEnv {
  * folder. KARPENTER_GPU_CONFIG is removed unless given, so the built-in example is used.
  */
 export function runApp(env: Record<string, string> = {}) {
-  const outdir = mkdtempSync(join(tmpdir(), "kgpu-out-"));
+  const outdir = tempDir("out-");
   const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "main.ts")], {
     cwd: ROOT,
     env: { ...withoutConfigVariable(), ...env, CDKTF_OUTDIR: outdir },

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
 import { GpuNodePool } from "../modules/node-pool.js";
-import { configInput, configProblems, errorOf, ROOT, synthStack } from "./helpers.js";
+import { configInput, configProblems, errorOf, ROOT, synthStack, tempDir } from "./helpers.js";
 
 type PoolInput = KarpenterGpuConfigInput["nodePools"][number];
 const pool = (p: Partial<PoolInput>): PoolInput => ({ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 }, ...p });
@@ -77,16 +76,11 @@ describe("GpuNodePool refuses a pool that cannot launch (library use)", () => {
 
 describe("karpenter-gpu capacity", () => {
   it("exits non-zero and names the pool when a pool admits no instance type", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kgpu-launch-"));
-    try {
-      const file = join(dir, "config.json");
-      writeFileSync(file, JSON.stringify(configInput({ nodePools: [pool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: ["H100"] }] })] })));
-      const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "capacity", "--config", file], { cwd: ROOT, encoding: "utf8" });
-      assert.equal(run.status, 1);
-      assert.match(run.stderr, /nodePools\[0\]\.requirements\[0\]: karpenter\.k8s\.aws\/instance-gpu-name In \[H100\] leaves pool gpu-workloads no instance type to launch/);
-      assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const file = join(tempDir("launch-"), "config.json");
+    writeFileSync(file, JSON.stringify(configInput({ nodePools: [pool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: ["H100"] }] })] })));
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "capacity", "--config", file], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /nodePools\[0\]\.requirements\[0\]: karpenter\.k8s\.aws\/instance-gpu-name In \[H100\] leaves pool gpu-workloads no instance type to launch/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
   });
 });

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { buildStacks } from "../modules/app.js";
 import { parseConfig } from "../modules/config.js";
 import { literal, literalDeep } from "../modules/literal.js";
-import { at, configInput, newApp, synthOf } from "./helpers.js";
+import { at, configInput, newApp, synthOf, tempDir } from "./helpers.js";
 import { TerraformWorkdir } from "./terraform.js";
 
 /** Text that Terraform would evaluate, or fail on, if it reached a template unescaped. */
@@ -34,21 +33,17 @@ describe("literal: config text stays text in Terraform", () => {
 
   it("real terraform evaluates each escaped string, as key and as value, to the original text", (t) => {
     if (!TerraformWorkdir.open(t)) return;
-    const dir = mkdtempSync(join(tmpdir(), "kgpu-literal-"));
-    try {
-      const outputs = Object.fromEntries(NASTY.map((s, i) => [`v${i}`, { value: { [literal(s)]: literal(s) } }]));
-      writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ output: outputs }));
-      const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
-      for (const args of [["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]]) {
-        const run = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
-        assert.equal(run.status, 0, `terraform ${args[0]}:\n${run.stdout}${run.stderr}`);
-      }
-      const out = spawnSync("terraform", ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
-      const values = JSON.parse(out.stdout) as Record<string, { value: Record<string, string> }>;
-      NASTY.forEach((s, i) => assert.deepEqual(values[`v${i}`].value, { [s]: s }, `round trip of ${JSON.stringify(s)}`));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const dir = tempDir("literal-");
+    const outputs = Object.fromEntries(NASTY.map((s, i) => [`v${i}`, { value: { [literal(s)]: literal(s) } }]));
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ output: outputs }));
+    const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+    for (const args of [["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]]) {
+      const run = spawnSync("terraform", args, { cwd: dir, env, encoding: "utf8" });
+      assert.equal(run.status, 0, `terraform ${args[0]}:\n${run.stdout}${run.stderr}`);
     }
+    const out = spawnSync("terraform", ["output", "-json"], { cwd: dir, env, encoding: "utf8" });
+    const values = JSON.parse(out.stdout) as Record<string, { value: Record<string, string> }>;
+    NASTY.forEach((s, i) => assert.deepEqual(values[`v${i}`].value, { [s]: s }, `round trip of ${JSON.stringify(s)}`));
   });
 
   it("the app escapes config text in chart values (keys and values) and keeps its own references", () => {

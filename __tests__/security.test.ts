@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { buildStacks } from "../modules/app.js";
 import { loadConfigFile, parseConfig, type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
 import { validConfig } from "./arbitraries.js";
-import { ROOT } from "./helpers.js";
+import { newApp, ROOT } from "./helpers.js";
 
 type Json = Record<string, any>;
 type Statement = { sid?: string; effect?: string; actions: string[]; resources: string[]; condition?: { test: string; variable: string; values: string[] }[] };
@@ -37,7 +37,7 @@ const STAR_ALLOWED = new Set(["AllowRegionalReadActions", "AllowPricingReadActio
 const isRead = (action: string) => /:(Describe|Get|List)/.test(action) || action === "pricing:GetProducts";
 
 function synthAll(config: KarpenterGpuConfig) {
-  const stacks = buildStacks(Testing.app(), config);
+  const stacks = buildStacks(newApp(), config);
   return {
     aws: JSON.parse(Testing.synth(stacks.aws)) as Json,
     charts: JSON.parse(Testing.synth(stacks.charts)) as Json,

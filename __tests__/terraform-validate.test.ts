@@ -6,11 +6,10 @@
  * provider are found, and why a missing one fails the test: see ./terraform.ts.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runApp } from "./helpers.js";
+import { runApp, tempDir } from "./helpers.js";
 import { errorsOf, forValidation, TerraformWorkdir } from "./terraform.js";
 
 const VARIANT = `
@@ -39,7 +38,7 @@ describe("terraform validate (real hashicorp/aws provider)", () => {
   it("accepts the AWS resources and data sources of every stack, for the default example and an IRSA + KMS + existing-role config", (t) => {
     const tf = TerraformWorkdir.open(t);
     if (!tf) return;
-    const variantFile = join(mkdtempSync(join(tmpdir(), "kgpu-variant-")), "variant.yaml");
+    const variantFile = join(tempDir("variant-"), "variant.yaml");
     writeFileSync(variantFile, VARIANT);
     const stacks = [runApp(), runApp({ KARPENTER_GPU_CONFIG: variantFile })].flatMap((run) => {
       assert.equal(run.status, 0, run.stderr);

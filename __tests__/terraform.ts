@@ -1,18 +1,20 @@
 /**
  * Running the real `terraform` CLI against the real hashicorp/aws provider in tests.
  *
- * - With TF_PLUGIN_DIR (a folder holding registry.terraform.io/hashicorp/aws/<version>/...),
- *   init runs offline from it and the aws version pin is relaxed to the version found there.
- * - Without it, a plain `terraform init` downloads the pinned provider (a machine with network).
+ * - Where the provider comes from is decided by scripts/terraform-provider.ts, the same code
+ *   `.ci/run` logs: TF_PLUGIN_DIR if set, else the registry if it answers, else a local
+ *   filesystem mirror. From a plugin dir, init runs offline and the aws version pin is relaxed
+ *   to the newest version found there; from the registry, the pinned version is downloaded.
  * - If terraform or the provider cannot be had, the test FAILS and says what is missing. Set
  *   KARPENTER_GPU_SKIP_TERRAFORM=1 to skip on purpose; the skip is printed, never silent.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
+import { awsVersionsIn, terraformProviderSource } from "../scripts/terraform-provider.js";
+import { tempDir } from "./tmp.js";
 
 const TF_ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
 
@@ -25,8 +27,9 @@ export interface ValidateResult {
 export class TerraformWorkdir {
   /** The aws provider version validation runs against (the mirror's, or undefined = the pinned one). */
   public readonly awsVersion?: string;
-  private readonly dir = mkdtempSync(join(tmpdir(), "kgpu-tf-"));
+  private readonly dir = tempDir("tf-");
   private readonly pluginDir?: string;
+  private readonly source: string;
   private initialised = false;
 
   /** Returns undefined (and marks the test skipped, loudly) only when KARPENTER_GPU_SKIP_TERRAFORM=1. */
@@ -37,17 +40,18 @@ export class TerraformWorkdir {
       return undefined;
     }
     const version = spawnSync("terraform", ["version"], { env: TF_ENV, encoding: "utf8" });
-    assert.equal(version.error, undefined, "terraform is not on PATH: install Terraform >= 1.5 to run this test (or set KARPENTER_GPU_SKIP_TERRAFORM=1 to skip it on purpose)");
-    return new TerraformWorkdir(process.env.TF_PLUGIN_DIR);
+    assert.equal(version.error, undefined, "terraform is not on PATH: install Terraform >= 1.10 to run this test (or set KARPENTER_GPU_SKIP_TERRAFORM=1 to skip it on purpose)");
+    const source = terraformProviderSource();
+    t.diagnostic(`terraform provider source: ${source.description}`);
+    return new TerraformWorkdir(source.pluginDir, source.description);
   }
 
-  private constructor(pluginDir: string | undefined) {
+  private constructor(pluginDir: string | undefined, source: string) {
     this.pluginDir = pluginDir;
+    this.source = source;
     if (pluginDir) {
-      const dir = join(pluginDir, "registry.terraform.io", "hashicorp", "aws");
-      assert.ok(existsSync(dir), `TF_PLUGIN_DIR=${pluginDir} holds no registry.terraform.io/hashicorp/aws: cannot validate against the real provider schema`);
-      const versions = readdirSync(dir).sort();
-      assert.ok(versions.length > 0, `${dir} holds no provider version`);
+      const versions = awsVersionsIn(pluginDir);
+      assert.ok(versions.length > 0, `plugin dir ${pluginDir} holds no registry.terraform.io/hashicorp/aws/<version>: cannot validate against the real provider schema`);
       this.awsVersion = versions[versions.length - 1];
     }
   }
@@ -58,7 +62,7 @@ export class TerraformWorkdir {
     writeFileSync(join(this.dir, fileName), content);
     if (!this.initialised) {
       const init = this.run(["init", "-input=false", "-backend=false", ...(this.pluginDir ? [`-plugin-dir=${this.pluginDir}`] : [])]);
-      assert.equal(init.status, 0, `terraform init failed (${this.pluginDir ? `plugin dir ${this.pluginDir}` : "no TF_PLUGIN_DIR: needs network to the Terraform registry"}):\n${init.stderr}${init.stdout}`);
+      assert.equal(init.status, 0, `terraform init failed (provider source: ${this.source}). Give it registry access or a local mirror (TF_PLUGIN_DIR=<folder holding registry.terraform.io/hashicorp/aws/<version>/>):\n${init.stderr}${init.stdout}`);
       this.initialised = true;
     }
     const out = this.run(["validate", "-json"]);

@@ -59,7 +59,7 @@ describe("examples/workloads", () => {
   it("the training Job is protected from voluntary disruption and checkpoints within the spot notice", () => {
     assert.equal(job.spec.template.metadata.annotations["karpenter.sh/do-not-disrupt"], "true");
     assert.ok(job.spec.template.spec.terminationGracePeriodSeconds < 120, "shorter than the two-minute spot notice");
-    assert.equal(trainingPdb.spec.minAvailable, 1, "an integer: a percentage of one pod rounds to 0");
+    assert.equal(trainingPdb.spec.minAvailable, 1, "an integer: for a Job's pods Kubernetes accepts no percentage");
     assert.deepEqual(trainingPdb.spec.selector.matchLabels, job.spec.template.metadata.labels);
   });
 

@@ -1,5 +1,5 @@
 import type { App } from "cdktf";
-import { useTerraformCloud } from "./backend.js";
+import { useLocalState, useTerraformCloud } from "./backend.js";
 import { KarpenterAwsStack, stackNames } from "./aws-stack.js";
 import { KarpenterChartsStack } from "./charts-stack.js";
 import { parseConfig, type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "./config.js";
@@ -33,7 +33,7 @@ export function buildStacks(app: App, validated: KarpenterGpuConfig): KarpenterG
   for (const stack of [aws, charts, nodePools]) {
     // One Terraform requirement for all three stacks, so a workspace set up for one runs all.
     requireTerraform(stack);
-    useTerraformCloud(stack, config.terraformCloud);
+    if (!useTerraformCloud(stack, config.terraformCloud)) useLocalState(stack);
   }
   return { aws, charts, nodePools };
 }

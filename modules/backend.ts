@@ -1,5 +1,6 @@
+import { posix } from "node:path";
 import type { TerraformStack } from "cdktf";
-import { CloudBackend, NamedCloudWorkspace } from "./cjs-deps.js";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace } from "./cjs-deps.js";
 
 /** Where a stack keeps its state in Terraform Cloud / HCP Terraform (or Terraform Enterprise). */
 export interface TerraformCloudSettings {
@@ -19,8 +20,8 @@ export function workspaceName(settings: TerraformCloudSettings, stackName: strin
 }
 
 /**
- * Puts a stack's state in its own named Terraform Cloud workspace. Without settings, the stack
- * keeps cdktf's default local backend (`terraform.<stack>.tfstate`).
+ * Puts a stack's state in its own named Terraform Cloud workspace. Without settings, nothing is
+ * set (see `useLocalState`).
  */
 export function useTerraformCloud(stack: TerraformStack, settings: TerraformCloudSettings | undefined): CloudBackend | undefined {
   if (!settings) return undefined;
@@ -29,4 +30,24 @@ export function useTerraformCloud(stack: TerraformStack, settings: TerraformClou
     hostname: settings.hostname,
     workspaces: new NamedCloudWorkspace(workspaceName(settings, stack.node.id), settings.project),
   });
+}
+
+/**
+ * The local state file of a stack, as Terraform sees it from the stack's folder
+ * (`<outdir>/stacks/<stack>/`): `terraform.<stack>.tfstate` beside the output folder, i.e. in the
+ * project folder with the default `cdktf.out`.
+ */
+export function localStatePath(stackName: string): string {
+  return posix.join("..", "..", "..", `terraform.${stackName}.tfstate`);
+}
+
+/**
+ * Keeps a stack's state in a local file whose path is relative: `terraform.<stack>.tfstate`
+ * beside the output folder. cdktf's default local backend writes the absolute path of the folder
+ * synth ran in, so two checkouts of the same app would synthesize different files. The file
+ * survives re-synths (cdktf deletes the folders of stacks that are gone, and the output folder is
+ * often deleted by hand); `*.tfstate` belongs in `.gitignore`.
+ */
+export function useLocalState(stack: TerraformStack): LocalBackend {
+  return new LocalBackend(stack, { path: localStatePath(stack.node.id) });
 }

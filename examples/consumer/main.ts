@@ -6,17 +6,21 @@
  * - `gpu-platform-pools`: only the node pools, built from the constructs, for a cluster whose
  *   Karpenter was installed by other means (so no chart stack here). It refers to the node role
  *   by the name the IAM stack gives it.
+ *
+ * Both keep local state in `terraform.<stack>.tfstate` beside `cdktf.out/` through a relative path
+ * (`useLocalState`), so the synthesized files are the same wherever the app is checked out.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
-import { EksClusterConnection, GpuNodeClass, GpuNodePool, KarpenterAws, nodeRoleNameFor } from "karpenter-gpu";
+import { EksClusterConnection, GpuNodeClass, GpuNodePool, KarpenterAws, nodeRoleNameFor, useLocalState } from "karpenter-gpu";
 
 const clusterName = "ml-cluster";
 const region = "eu-west-1";
 const app = new App();
 
 const iam = new TerraformStack(app, "gpu-platform-iam");
+useLocalState(iam);
 new AwsProvider(iam, "aws", { region, defaultTags: [{ tags: { team: "ml-platform" } }] });
 const karpenter = new KarpenterAws(iam, "karpenter", {
   clusterName,
@@ -27,6 +31,7 @@ const karpenter = new KarpenterAws(iam, "karpenter", {
 new TerraformOutput(iam, "controllerRoleArn", { value: karpenter.controller.roleArn });
 
 const pools = new TerraformStack(app, "gpu-platform-pools");
+useLocalState(pools);
 new AwsProvider(pools, "aws", { region });
 const cluster = new EksClusterConnection(pools, "cluster", { clusterName, region });
 new KubernetesProvider(pools, "kubernetes", cluster.kubernetesProvider());
