@@ -9,7 +9,7 @@ import { Environment } from "@marcbachmann/cel-js";
 import { CEL_RULES, CRD_VERSION, INTEGER_PATHS, type CelRuleSpec } from "../.gen/karpenter/cel-rules.js";
 import { validateEC2NodeClass, validateNodePool } from "../.gen/karpenter/validators.js";
 
-export { CRD_VERSION };
+export { CRD_VERSION, type CelRuleSpec };
 
 /** The kinds whose CRDs the module keeps. */
 export type CrdKind = "NodePool" | "EC2NodeClass";
@@ -130,6 +130,11 @@ function valuesAt(root: unknown, schemaPath: readonly string[]): { path: (string
   return found;
 }
 
+/** One rule evaluated on a value found at its path, as `celProblems` does it: the rule's result, or a thrown evaluation error. */
+export function evaluateRule(kind: CrdKind, spec: CelRuleSpec, self: unknown): unknown {
+  return compileRule(spec.rule)({ self: toCel(self, spec.path.join("."), INTEGER_SETS[kind]) });
+}
+
 /** The CEL rules of a kind evaluated on an object (defaults already applied). */
 export function celProblems(kind: CrdKind, object: unknown): CrdProblem[] {
   const celObject = toCel(object, "", INTEGER_SETS[kind]);
@@ -145,11 +150,56 @@ export function celProblems(kind: CrdKind, object: unknown): CrdProblem[] {
       }
       if (ok === true) continue;
       const message = messageOf(spec, value) ?? `failed rule: ${spec.rule}`;
-      const at = spec.fieldPath ? [...path, ...spec.fieldPath.split(".").filter(Boolean)] : path;
-      problems.push({ path: at, message: failure ? `${message} (the rule could not be evaluated: ${failure})` : message, rule: spec.rule });
+      const report = (at: (string | number)[], error: string | undefined) =>
+        problems.push({ path: at, message: error ? `${message} (the rule could not be evaluated: ${error})` : message, rule: spec.rule });
+      const failing = spec.fieldPath ? [] : failingElements(spec.rule, value);
+      if (failing.length) for (const f of failing) report([...path, f.at], f.error);
+      else report(spec.fieldPath ? [...path, ...spec.fieldPath.split(".").filter(Boolean)] : path, failure);
     }
   }
   return problems;
+}
+
+/**
+ * For a rule that is one `self.all(x, P)` over a list or map, the items (indexes) or keys for
+ * which P does not hold, so a problem names the item rather than the whole list.
+ */
+function failingElements(rule: string, self: unknown): { at: string | number; error?: string }[] {
+  const all = allMacro(rule);
+  if (!all || self === null || typeof self !== "object") return [];
+  const predicate = compileRule(all.body);
+  const entries: [string | number, unknown][] = Array.isArray(self) ? self.map((v, i) => [i, v]) : Object.keys(self).map((k) => [k, k]);
+  const out: { at: string | number; error?: string }[] = [];
+  for (const [at, element] of entries) {
+    try {
+      if (predicate({ self, [all.variable]: element }) !== true) out.push({ at });
+    } catch (err) {
+      out.push({ at, error: (err as Error).message.split("\n")[0] });
+    }
+  }
+  return out;
+}
+
+/** `self.all(x, P)` as `{ variable: "x", body: "P" }` when that call is the whole rule. */
+export function allMacro(rule: string): { variable: string; body: string } | undefined {
+  const m = /^\s*self\.all\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*,/.exec(rule);
+  if (!m) return undefined;
+  // The parenthesis opened by `all(` must close at the very end of the rule.
+  let depth = 0;
+  let quote: string | undefined;
+  const open = rule.indexOf("(");
+  for (let i = open; i < rule.length; i++) {
+    const ch = rule[i];
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) {
+      return rule.slice(i + 1).trim() === "" ? { variable: m[1], body: rule.slice(m[0].length, i).trim() } : undefined;
+    }
+  }
+  return undefined;
 }
 
 function messageOf(spec: CelRuleSpec, self: unknown): string | undefined {
