@@ -45,6 +45,7 @@ describe("examples/consumer (installed from `npm pack`)", () => {
     const files = (packed[0].files as { path: string }[]).map((f) => f.path);
     assert.ok(files.includes("dist/modules/index.js") && files.includes("dist/modules/index.d.ts"), "the package ships JS and type declarations");
     assert.ok(files.includes("LICENSE") && files.includes("README.md"));
+    assert.ok(files.includes("dist/.gen/karpenter/validators.js") && files.includes("dist/.gen/karpenter/nodepool.d.ts"), "the package ships the code generated from the CRDs");
     assert.deepEqual(files.filter((f) => f.startsWith("__tests__") || f.startsWith("modules/") || f === "main.ts"), [], "no sources or tests in the package");
 
     const app = join(work, "app");
@@ -52,7 +53,7 @@ describe("examples/consumer (installed from `npm pack`)", () => {
     mkdirSync(pkgDir, { recursive: true });
     execFileSync("tar", ["-xzf", join(work, packed[0].filename), "-C", pkgDir, "--strip-components=1"]);
     // The package's dependencies and peers, as npm would install them beside it.
-    for (const dep of ["cdktf", "constructs", "@cdktf", "@kubernetes-models", "yaml", "zod"]) {
+    for (const dep of ["cdktf", "constructs", "@cdktf", "@marcbachmann", "ajv", "yaml", "zod"]) {
       mkdirSync(dirname(join(app, "node_modules", dep)), { recursive: true });
       symlinkSync(join(ROOT, "node_modules", dep), join(app, "node_modules", dep));
     }

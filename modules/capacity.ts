@@ -123,6 +123,10 @@ export function satisfies(t: GpuInstanceType, r: Requirement): boolean | undefin
       return Number(value) > Number(values[0]);
     case "Lt":
       return Number(value) < Number(values[0]);
+    case "Gte":
+      return Number(value) >= Number(values[0]);
+    case "Lte":
+      return Number(value) <= Number(values[0]);
   }
 }
 

@@ -11,7 +11,8 @@ import { controllerRoleNameFor } from "./controller-iam.js";
 import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
 import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
 import { nodeRoleNameFor } from "./node-role.js";
-import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, nodeClassTagProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
+import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
+import { configCrdProblems } from "./config-crd.js";
 import {
   k8sNameProblem,
   clusterNameProblem,
@@ -69,9 +70,8 @@ const taint = z.strictObject({
 const requirement = z
   .strictObject({
     key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
-    // Gte/Lte exist in Karpenter 1.14's CRD but not in the typed models this module validates with.
-    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"], {
-      error: "must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt",
+    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"], {
+      error: "must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte, Lte",
     }),
     values: z.array(z.string({ error: "must be a string" })).optional(),
     minValues: z.number({ error: "must be a whole number from 1 to 50" }).int({ error: "must be a whole number from 1 to 50" }).min(1, { error: "must be a whole number from 1 to 50" }).max(50, { error: "must be a whole number from 1 to 50" }).optional(),
@@ -81,8 +81,7 @@ const requirement = z
   });
 
 
-const budget = z
-  .strictObject({
+const budget = z.strictObject({
   nodes: z.string({ error: "must be a string: a count such as \"1\" or a percentage such as \"10%\"" }).regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, {
     error: "must be a count such as \"1\" or a percentage such as \"10%\"",
   }),
@@ -99,12 +98,7 @@ const budget = z
     .string({ error: "must be a duration such as \"8h\"" })
     .regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "must be a duration in hours and minutes such as \"8h\" or \"1h30m\"" })
     .optional(),
-  })
-  .superRefine((b, ctx) => {
-    if ((b.schedule === undefined) !== (b.duration === undefined)) {
-      ctx.addIssue({ code: "custom", path: [b.schedule === undefined ? "schedule" : "duration"], message: "schedule and duration must be set together" });
-    }
-  });
+});
 
 const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)([KMGTPE]i|[mkMGTPE])?$/;
@@ -131,15 +125,7 @@ const nodeClass = z.strictObject({
     })
     .default({ sizeGiB: 200, type: "gp3" }),
   instanceStorePolicy: z.enum(["RAID0"], { error: "must be RAID0 (or left out)" }).optional(),
-  tags: z
-    .record(z.string(), z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }))
-    .superRefine((tags, ctx) => {
-      for (const key of Object.keys(tags)) {
-        const problem = nodeClassTagProblem(key);
-        if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
-      }
-    })
-    .optional(),
+  tags: z.record(z.string(), z.string({ error: "must be a string" }).min(1, { error: "must not be empty" })).optional(),
 });
 
 const nodePool = z.strictObject({
@@ -262,15 +248,7 @@ export const configSchema = z
         hostname: z.string({ error: "must be a string" }).default("app.terraform.io"),
       })
       .optional(),
-    tags: z
-      .record(z.string(), z.string({ error: "must be a string" }))
-      .superRefine((tags, ctx) => {
-        for (const key of Object.keys(tags)) {
-          const problem = nodeClassTagProblem(key);
-          if (problem) ctx.addIssue({ code: "custom", path: [key], message: `${problem} (these tags also go on every GPU instance)` });
-        }
-      })
-      .default({}),
+    tags: z.record(z.string(), z.string({ error: "must be a string" })).default({}),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
@@ -324,6 +302,9 @@ export const configSchema = z
         issue(["nodePools", i, "nodeClass"], `refers to ${JSON.stringify(pool.nodeClass)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
       }
     });
+
+    // The NodePools and EC2NodeClasses built from the config, against the pinned Karpenter CRDs.
+    for (const p of configCrdProblems(c)) issue([...p.path], p.message);
   });
 
 /**
