@@ -78,7 +78,6 @@ describe("GpuNodePool", () => {
         ...seedProps,
         name: "GPU_Pool",
         cpuLimit: -5,
-        weight: 0,
         requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] }, { key: "topology.kubernetes.io/zone", operator: "Exists", values: ["a"] }],
         taints: [{ key: "sku", value: "a", effect: "NoSchedule" }, { key: "sku", value: "b", effect: "NoSchedule" }],
       })),
@@ -86,7 +85,6 @@ describe("GpuNodePool", () => {
     assert.match(message, /^GpuNodePool at 'test\/pool' has invalid props:/);
     assert.match(message, /- name: must be a DNS-1123 name/);
     assert.match(message, /- cpuLimit: must be a whole number of vCPUs, at least 4 \(the smallest GPU instance has 4\) \(got -5\)/);
-    assert.match(message, /- weight: must be a whole number from 1 to 100 \(got 0\)/);
     assert.match(message, /- requirements\[0\]\.key: "karpenter\.sh\/capacity-type" is set by the pool itself: set capacityTypes instead/);
     assert.match(message, /- requirements\[1\]\.values: must be empty with operator Exists/);
     assert.match(message, /- taints\[1\]: conflicts with an earlier taint with key "sku" and effect NoSchedule/);
@@ -94,7 +92,7 @@ describe("GpuNodePool", () => {
 
   it("fails at synth, naming the pool, each field and the prop it came from, when the object breaks the CRD's schema", () => {
     const message = errorOf(() =>
-      synthStack((stack) => new GpuNodePool(stack, "pool", { ...seedProps, consolidateAfter: "30 seconds", taints: [{ key: "sku", effect: "NoSchedul" as "NoSchedule" }] })),
+      synthStack((stack) => new GpuNodePool(stack, "pool", { ...seedProps, weight: 0, consolidateAfter: "30 seconds", taints: [{ key: "sku", effect: "NoSchedul" as "NoSchedule" }] })),
     );
     assert.equal(
       message,
@@ -102,6 +100,7 @@ describe("GpuNodePool", () => {
         "NodePool gpu-workloads does not pass the Karpenter 1.14.1 CRD:",
         '  - spec.disruption.consolidateAfter (consolidateAfter): must match pattern "^(([0-9]+(s|m|h))+|Never)$" (got "30 seconds")',
         '  - spec.template.spec.taints[0].effect (taints[0].effect): must be equal to one of the allowed values (NoSchedule, PreferNoSchedule, NoExecute) (got "NoSchedul")',
+        "  - spec.weight (weight): must be >= 1 (got 0)",
       ].join("\n"),
     );
   });

@@ -180,7 +180,6 @@ export class GpuNodePool extends Construct {
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     this.name = props.name;
-    const weight = props.weight;
     throwIfProblems(this, "GpuNodePool", [
       { prop: "name", problem: k8sNameProblem(props.name) },
       { prop: "nodeClassName", problem: k8sNameProblem(props.nodeClassName) },
@@ -190,7 +189,6 @@ export class GpuNodePool extends Construct {
         prop: "memoryLimitGiB",
         problem: props.memoryLimitGiB === undefined || (Number.isInteger(props.memoryLimitGiB) && props.memoryLimitGiB > 0) ? undefined : `must be a positive whole number of GiB (got ${props.memoryLimitGiB})`,
       },
-      { prop: "weight", problem: weight === undefined || (Number.isInteger(weight) && weight >= 1 && weight <= 100) ? undefined : `must be a whole number from 1 to 100 (got ${weight})` },
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
     ]);
