@@ -1,5 +1,7 @@
 /** fast-check generators of karpenter-gpu configurations, shared by the fuzz and security tests. */
 import fc from "fast-check";
+import { launchProblems } from "../modules/launchability.js";
+import { defaultGpuLimit, managedRequirements } from "../modules/node-pool.js";
 
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: n, maxLength: n });
 const dnsName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
@@ -13,6 +15,10 @@ const taint = fc.record(
   },
   { requiredKeys: ["key", "effect"] },
 );
+const FIELD_NAMES = { pool: "pool", instanceCategories: "instanceCategories", architectures: "architectures", requirement: (i: number) => `requirements[${i}]`, cpuLimit: "cpu", gpuLimit: "gpus" };
+/** The generated GPU cap: a share of the most the CPU cap allows. */
+const gpusOf = (p: { cpu: number; gpuShare: number | null }) => (p.gpuShare === null ? undefined : Math.max(1, Math.floor((p.cpu / 4) * p.gpuShare)));
+
 const requirement = fc.oneof(
   fc.record({ key: fc.constant("karpenter.k8s.aws/instance-gpu-name"), operator: fc.constant("In"), values: fc.subarray(["a10g", "l4", "l40s", "h100"], { minLength: 1 }) }),
   fc.record({ key: fc.constant("karpenter.k8s.aws/instance-gpu-count"), operator: fc.constantFrom("Gt", "Lt"), values: fc.integer({ min: 0, max: 8 }).map((n) => [String(n)]) }),
@@ -48,7 +54,10 @@ export const validConfig = fc
         consolidationPolicy: fc.constantFrom("WhenEmptyOrUnderutilized", "WhenEmpty"),
         consolidateAfter: duration,
         budgets: fc.option(fc.array(budget, { minLength: 1, maxLength: 2 })),
-      }),
+      })
+        // A pool that can never launch a node is a config error (modules/launchability.ts), so
+        // valid configs only have pools that can.
+        .filter((p) => launchProblems({ name: p.name, managed: managedRequirements(p), requirements: p.requirements, cpuLimit: p.cpu, gpuLimit: gpusOf(p) ?? defaultGpuLimit(p.cpu) }, FIELD_NAMES).length === 0),
       { selector: (p) => p.name, minLength: 1, maxLength: 3 },
     ),
     rootVolume: fc.option(
@@ -71,7 +80,8 @@ export const validConfig = fc
     identity: fc.constantFrom("podIdentity", "irsa"),
     quotaGuard: fc.constantFrom("warn", "fail", "off"),
     auth: fc.constantFrom("token", "exec"),
-    tags: fc.dictionary(fc.stringMatching(/^[a-z][a-z-]{0,10}$/), fc.string({ minLength: 1, maxLength: 10 }), { maxKeys: 3 }),
+    // Tag text within AWS's rules (letters, digits, spaces and _ . : / = + - @), non-ASCII letters included.
+    tags: fc.dictionary(fc.stringMatching(/^[a-z][a-z-]{0,10}$/), fc.stringMatching(/^[A-Za-z0-9éß _.:/=+@-]{1,10}$/), { maxKeys: 3 }),
   })
   .map((g) => ({
     clusterName: g.clusterName,
@@ -94,7 +104,7 @@ export const validConfig = fc
       architectures: p.architectures,
       taints: p.taints,
       requirements: p.requirements,
-      limits: { cpu: p.cpu, ...(p.gpuShare !== null ? { gpus: Math.max(1, Math.floor((p.cpu / 4) * p.gpuShare)) } : {}) },
+      limits: { cpu: p.cpu, ...(p.gpuShare !== null ? { gpus: gpusOf(p) } : {}) },
       ...(p.weight !== null ? { weight: p.weight } : {}),
       expireAfter: p.expireAfter,
       disruption: { consolidationPolicy: p.consolidationPolicy, consolidateAfter: p.consolidateAfter, ...(p.budgets ? { budgets: p.budgets } : {}) },

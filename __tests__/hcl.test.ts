@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ROOT, runApp } from "./helpers.js";
+import { ROOT, runApp, withoutConfigVariable } from "./helpers.js";
 import { TerraformWorkdir } from "./terraform.js";
 
 describe("cdktf synth --hcl", () => {
@@ -17,7 +17,7 @@ describe("cdktf synth --hcl", () => {
   const synth = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--hcl", "--output", out], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, KARPENTER_GPU_CONFIG: "", CHECKPOINT_DISABLE: "1", CI: "1" },
+    env: { ...withoutConfigVariable(), CHECKPOINT_DISABLE: "1", CI: "1" },
   });
   const hcl = (stack: string) => readFileSync(join(out, "stacks", stack, "cdk.tf"), "utf8");
 

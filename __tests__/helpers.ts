@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
-import type { KarpenterGpuConfigInput } from "../modules/config.js";
+import { ConfigError, type KarpenterGpuConfigInput } from "../modules/config.js";
 
 /** The synthesized Terraform JSON of one stack. */
 export interface Synth {
@@ -64,6 +64,17 @@ export function placeholders(value: unknown, extra: Record<string, string> = {})
   return JSON.parse(json);
 }
 
+/** The problems of the ConfigError `fn` throws, or [] when it throws none. */
+export function configProblems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
 /** Expects `fn` to throw and returns the message. */
 export function errorOf(fn: () => unknown): string {
   try {
@@ -78,15 +89,22 @@ export function errorOf(fn: () => unknown): string {
 /** The project root. */
 export const ROOT = join(import.meta.dirname, "..");
 
+/** The environment without KARPENTER_GPU_CONFIG: the app then uses the built-in example (set but empty is an error). */
+export function withoutConfigVariable(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.KARPENTER_GPU_CONFIG;
+  return env;
+}
+
 /**
  * Runs main.ts the way `cdktf synth` does (without the CLI's overhead) into a temporary output
- * folder. KARPENTER_GPU_CONFIG is cleared unless given, so the built-in example is used.
+ * folder. KARPENTER_GPU_CONFIG is removed unless given, so the built-in example is used.
  */
 export function runApp(env: Record<string, string> = {}) {
   const outdir = mkdtempSync(join(tmpdir(), "kgpu-out-"));
   const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "main.ts")], {
     cwd: ROOT,
-    env: { ...process.env, KARPENTER_GPU_CONFIG: "", ...env, CDKTF_OUTDIR: outdir },
+    env: { ...withoutConfigVariable(), ...env, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
   });
   return { ...run, outdir };

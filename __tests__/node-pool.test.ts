@@ -123,8 +123,8 @@ describe("GpuNodePool", () => {
       synthStack((stack) => new GpuNodePool(stack, "pool", {
         ...seedProps,
         requirements: [
-          { key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: [] },
-          { key: "karpenter.k8s.aws/instance-gpu-memory", operator: "Gte", values: ["40000", "80000"] },
+          { key: "topology.kubernetes.io/zone", operator: "In", values: [] },
+          { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gte", values: ["1", "2"] },
           { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g5"], minValues: 2 },
           { key: "karpenter.sh/nodepool", operator: "Exists" },
           { key: "kubernetes.io/hostname", operator: "Exists" },

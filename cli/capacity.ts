@@ -1,9 +1,12 @@
 import { capacityReport, formatCapacityReport } from "../modules/capacity.js";
 import type { KarpenterGpuConfig } from "../modules/config.js";
 
-/** `karpenter-gpu capacity [--json]`: per pool, what the caps admit and which quotas to request. */
+/**
+ * `karpenter-gpu capacity [--json]`: per pool, what the caps admit and which quotas to request.
+ * Exits 1 when a pool can launch no node (a config that passed validation never has one).
+ */
 export function runCapacity(config: KarpenterGpuConfig, args: readonly string[], out: (text: string) => void): number {
   const report = capacityReport(config);
   out(args.includes("--json") ? `${JSON.stringify(report, null, 2)}\n` : formatCapacityReport(report));
-  return 0;
+  return report.pools.some((p) => !p.admitted.some((a) => a.maxNodes > 0)) ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { KarpenterChartsStack } from "./charts-stack.js";
 import { parseConfig, type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "./config.js";
 import { GpuNodePoolsStack } from "./node-pools-stack.js";
 import { requireTerraform } from "./ephemeral.js";
+import { literalDeep } from "./literal.js";
 
 /** The stacks of one cluster, built from a validated configuration. */
 export interface KarpenterGpuStacks {
@@ -19,7 +20,10 @@ export interface KarpenterGpuStacks {
  * Karpenter CRDs exist when the manifests are planned) and `cdktf destroy '*'` goes the other
  * way (node pools, with their nodes, first; the IAM and queue Karpenter needs to drain, last).
  */
-export function buildStacks(app: App, config: KarpenterGpuConfig): KarpenterGpuStacks {
+export function buildStacks(app: App, validated: KarpenterGpuConfig): KarpenterGpuStacks {
+  // Every string of the file is text, never a Terraform expression: a value like
+  // `${file("/etc/hostname")}` in a chart value must reach the plan as written, not be run.
+  const config = literalDeep(validated);
   const names = stackNames(config.clusterName);
   const aws = new KarpenterAwsStack(app, names.aws, { config });
   const charts = new KarpenterChartsStack(app, names.charts, { config });

@@ -3,8 +3,9 @@
  * numbers to compare with Service Quotas before `VcpuLimitExceeded` shows up in production.
  */
 import type { KarpenterGpuConfig, NodePoolConfig } from "./config.js";
-import { GPU_INSTANCE_TYPES, type GpuInstanceType, type QuotaFamily } from "./gpu-instances.js";
-import { defaultGpuLimit, managedRequirements, type Requirement } from "./node-pool.js";
+import { GPU_INSTANCE_TYPES, type QuotaFamily } from "./gpu-instances.js";
+import { isEvaluated, satisfies } from "./launchability.js";
+import { defaultGpuLimit, managedRequirements } from "./node-pool.js";
 
 const CAPACITY_TYPE = "karpenter.sh/capacity-type";
 
@@ -75,67 +76,12 @@ export interface CapacityReport {
   readonly buckets: readonly BucketTotal[];
 }
 
-/** The instance-table value of a Karpenter label, or undefined when the table does not know it. */
-function labelValue(t: GpuInstanceType, key: string): string | undefined {
-  switch (key) {
-    case "node.kubernetes.io/instance-type":
-      return t.type;
-    case "kubernetes.io/arch":
-      return t.arch;
-    case "karpenter.k8s.aws/instance-category":
-      return t.category;
-    case "karpenter.k8s.aws/instance-family":
-      return t.family;
-    case "karpenter.k8s.aws/instance-size":
-      return t.type.slice(t.type.indexOf(".") + 1);
-    case "karpenter.k8s.aws/instance-cpu":
-      return String(t.vcpu);
-    case "karpenter.k8s.aws/instance-memory":
-      return String(t.memoryMiB);
-    case "karpenter.k8s.aws/instance-gpu-count":
-      return String(t.gpus);
-    case "karpenter.k8s.aws/instance-gpu-name":
-      return t.gpuName;
-    case "karpenter.k8s.aws/instance-gpu-manufacturer":
-      return t.gpuManufacturer;
-    case "karpenter.k8s.aws/instance-gpu-memory":
-      return String(t.gpuMemoryMiB);
-    default:
-      return undefined;
-  }
-}
-
-/** Whether a type satisfies a requirement; undefined when the table cannot tell. */
-export function satisfies(t: GpuInstanceType, r: Requirement): boolean | undefined {
-  const value = labelValue(t, r.key);
-  if (value === undefined) return undefined;
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case "In":
-      return values.includes(value);
-    case "NotIn":
-      return !values.includes(value);
-    case "Exists":
-      return true;
-    case "DoesNotExist":
-      return false;
-    case "Gt":
-      return Number(value) > Number(values[0]);
-    case "Lt":
-      return Number(value) < Number(values[0]);
-    case "Gte":
-      return Number(value) >= Number(values[0]);
-    case "Lte":
-      return Number(value) <= Number(values[0]);
-  }
-}
-
 /** The capacity of one pool, from its validated config. */
 export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
   const requirements = [...managedRequirements(pool), ...pool.requirements];
   // Capacity type is not an instance property: it selects the quota buckets below.
   const unevaluated = [
-    ...new Set(requirements.filter((r) => r.key !== CAPACITY_TYPE && labelValue(GPU_INSTANCE_TYPES[0], r.key) === undefined).map((r) => r.key)),
+    ...new Set(requirements.filter((r) => r.key !== CAPACITY_TYPE && !isEvaluated(r.key)).map((r) => r.key)),
   ];
   const gpuLimit = pool.limits.gpus ?? defaultGpuLimit(pool.limits.cpu);
   const types = GPU_INSTANCE_TYPES.filter((t) => requirements.every((r) => r.key === CAPACITY_TYPE || satisfies(t, r) !== false));

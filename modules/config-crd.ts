@@ -62,31 +62,35 @@ export interface ConfigCrdProblem {
   readonly message: string;
 }
 
-/**
- * Every problem the API server would find with the NodePools and EC2NodeClasses of a
- * configuration, each at the config key the failing field came from (the object itself when the
- * module sets the field).
- */
-export function configCrdProblems(c: KarpenterGpuConfig): ConfigCrdProblem[] {
-  const out: ConfigCrdProblem[] = [];
-  const report = (at: FieldPath, label: string, field: string, message: string) => out.push({ path: at, message: `${message} (${label}: ${field})` });
+const report = (at: FieldPath, label: string, field: string, message: string): ConfigCrdProblem => ({ path: at, message: `${message} (${label}: ${field})` });
 
-  c.nodeClasses.forEach((nc, i) => {
-    const props = nodeClassPropsOf(c, nc);
-    const model = buildGpuNodeClass(props);
-    for (const p of modelProblems(model)) {
-      report(nodeClassKey(c, i, nodeClassPropOf(p.path)), `EC2NodeClass ${nc.name}`, p.field, p.message);
-    }
+/**
+ * Every problem the API server would find with the NodePool of `nodePools[i]`, each at the
+ * config key the failing field came from (the pool itself when the module sets the field).
+ */
+export function nodePoolCrdProblems(pool: NodePoolConfig, i: number): ConfigCrdProblem[] {
+  return modelProblems(buildGpuNodePool(nodePoolPropsOf(pool))).map((p) => {
+    const prop = nodePoolPropOf(p.path);
+    const key = prop ? [...(POOL_KEYS[String(prop[0])] ?? [prop[0]]), ...prop.slice(1)] : [];
+    return report(["nodePools", i, ...key], `NodePool ${pool.name}`, p.field, p.message);
   });
-  c.nodePools.forEach((pool, i) => {
-    const model = buildGpuNodePool(nodePoolPropsOf(pool));
-    for (const p of modelProblems(model)) {
-      const prop = nodePoolPropOf(p.path);
-      const key = prop ? [...(POOL_KEYS[String(prop[0])] ?? [prop[0]]), ...prop.slice(1)] : [];
-      report(["nodePools", i, ...key], `NodePool ${pool.name}`, p.field, p.message);
-    }
-  });
-  return out;
+}
+
+/**
+ * Every problem the API server would find with the EC2NodeClass of `nodeClasses[i]`, each at the
+ * config key the failing field came from: the class's own keys, `clusterName`, `nodeRole` or the
+ * global `tags`.
+ */
+export function nodeClassCrdProblems(c: KarpenterGpuConfig, i: number): ConfigCrdProblem[] {
+  const nc = c.nodeClasses[i];
+  return modelProblems(buildGpuNodeClass(nodeClassPropsOf(c, nc))).map((p) =>
+    report(nodeClassKey(c, i, nodeClassPropOf(p.path)), `EC2NodeClass ${nc.name}`, p.field, p.message),
+  );
+}
+
+/** Both, for every node class and node pool of a valid configuration. */
+export function configCrdProblems(c: KarpenterGpuConfig): ConfigCrdProblem[] {
+  return [...c.nodeClasses.flatMap((_, i) => nodeClassCrdProblems(c, i)), ...c.nodePools.flatMap((p, i) => nodePoolCrdProblems(p, i))];
 }
 
 /** The config key of a node class prop: tags come from the class's own tags or the global ones. */

@@ -2,7 +2,7 @@
  * The user-facing configuration file: its schema, defaults, and a loader that reports every
  * problem at once with the path of the field, e.g. `nodePools[1].limits.cpu: must be a positive number`.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { extname } from "node:path";
 import { createRequire } from "node:module";
 import { parseYaml, YAMLParseError } from "./cjs-deps.js";
@@ -11,8 +11,10 @@ import { controllerRoleNameFor } from "./controller-iam.js";
 import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
 import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
 import { nodeRoleNameFor } from "./node-role.js";
+import { launchProblems } from "./launchability.js";
+import { defaultGpuLimit, managedRequirements } from "./node-pool.js";
 import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
-import { configCrdProblems } from "./config-crd.js";
+import { nodeClassCrdProblems, nodePoolCrdProblems } from "./config-crd.js";
 import {
   k8sNameProblem,
   clusterNameProblem,
@@ -26,6 +28,9 @@ import {
   securityGroupCountProblem,
   securityGroupIdProblem,
   subnetIdProblem,
+  awsTagKeyProblem,
+  awsTagValueProblem,
+  MAX_AWS_TAGS,
 } from "./rules.js";
 
 // zod's CommonJS build through require(): its ESM build is dozens of files, each a module load
@@ -59,6 +64,9 @@ const duration = z
 const positive = (what: string) =>
   z.number({ error: `must be a positive number (${what})` }).positive({ error: `must be a positive number (${what})` });
 
+/** The largest memory cap accepted, in GiB: more than the CPU cap's largest reach (32 GiB per vCPU at most on GPU types). */
+const MAX_MEMORY_LIMIT_GIB = 32 * 1_000_000;
+
 const taint = z.strictObject({
   key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
   value: z.string({ error: "must be a string" }).optional(),
@@ -81,7 +89,8 @@ const requirement = z
   });
 
 
-const budget = z.strictObject({
+const budget = z
+  .strictObject({
   nodes: z.string({ error: "must be a string: a count such as \"1\" or a percentage such as \"10%\"" }).regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, {
     error: "must be a count such as \"1\" or a percentage such as \"10%\"",
   }),
@@ -98,7 +107,7 @@ const budget = z.strictObject({
     .string({ error: "must be a duration such as \"8h\"" })
     .regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "must be a duration in hours and minutes such as \"8h\" or \"1h30m\"" })
     .optional(),
-});
+  });
 
 const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)([KMGTPE]i|[mkMGTPE])?$/;
@@ -107,6 +116,53 @@ const quantity = z.string({ error: "must be a Kubernetes quantity string such as
 });
 const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
 const resources = z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() });
+
+/**
+ * Tags: AWS's rules (they land on IAM roles, SQS queues and, through Karpenter, on instances and
+ * instance profiles), at most MAX_AWS_TAGS. The keys Karpenter sets itself are the EC2NodeClass
+ * CRD's rules, checked on the built node classes.
+ */
+const awsTags = (note: string) =>
+  z.record(z.string(), z.string({ error: "must be a string" })).superRefine((tags, ctx) => {
+    const keys = Object.keys(tags);
+    if (keys.length > MAX_AWS_TAGS) ctx.addIssue({ code: "custom", message: `has ${keys.length} tags; AWS allows at most ${MAX_AWS_TAGS} on a resource` });
+    for (const key of keys) {
+      const problem = awsTagKeyProblem(key);
+      if (problem) ctx.addIssue({ code: "custom", path: [key], message: `${problem}${note}` });
+      const valueProblem = awsTagValueProblem(tags[key]);
+      if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: valueProblem });
+    }
+  });
+
+/**
+ * Chart values the module sets itself from other keys: set there, not in `additionalValues`,
+ * so they cannot disagree with the IAM, queue and identity the other stacks create.
+ */
+const OWNED_VALUES: Readonly<Record<"karpenter" | "gpuOperator", readonly (readonly [path: readonly string[], instead: string])[]>> = {
+  karpenter: [
+    [["affinity"], "it would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it"],
+    [["settings", "clusterName"], "set clusterName instead"],
+    [["settings", "clusterEndpoint"], "the module reads it from the cluster; remove it"],
+    [["settings", "interruptionQueue"], "set interruptionQueue.name instead"],
+    [["settings", "enableZonalShift"], "set karpenter.zonalShift instead (it also grants the IAM permission)"],
+    [["serviceAccount", "name"], "set controller.serviceAccount instead (the IAM trust names it)"],
+    [["serviceAccount", "annotations", "eks.amazonaws.com/role-arn"], "the module sets it with controller.identity: irsa; remove it"],
+    [["controller", "resources"], "set karpenter.controllerResources instead"],
+  ],
+  gpuOperator: [
+    [["driver", "enabled"], "set gpuOperator.installDriver instead"],
+    [["toolkit", "enabled"], "set gpuOperator.installDriver instead"],
+  ],
+};
+
+const additionalValues = (chart: keyof typeof OWNED_VALUES) =>
+  z.record(z.string(), z.unknown()).superRefine((values, ctx) => {
+    for (const [path, instead] of OWNED_VALUES[chart]) {
+      let node: unknown = values;
+      for (const key of path) node = isRecord(node) ? node[key] : undefined;
+      if (node !== undefined) ctx.addIssue({ code: "custom", path: [...path], message: `is set by the module: ${instead}` });
+    }
+  });
 
 const nodeClass = z.strictObject({
   /** EC2NodeClass name. */
@@ -125,7 +181,7 @@ const nodeClass = z.strictObject({
     })
     .default({ sizeGiB: 200, type: "gp3" }),
   instanceStorePolicy: z.enum(["RAID0"], { error: "must be RAID0 (or left out)" }).optional(),
-  tags: z.record(z.string(), z.string({ error: "must be a string" }).min(1, { error: "must not be empty" })).optional(),
+  tags: awsTags("").optional(),
 });
 
 const nodePool = z.strictObject({
@@ -144,13 +200,14 @@ const nodePool = z.strictObject({
     .array(z.enum(["amd64", "arm64"], { error: "must be one of amd64, arm64" }))
     .min(1, { error: "must list at least one architecture" })
     .default(["amd64"]),
-  requirements: z.array(requirement).default([]),
+  // The NodePool CRD allows 100 requirements; the module sets 5 of them.
+  requirements: z.array(requirement).max(95, { error: "must list at most 95 requirements (Karpenter allows 100 and the module sets 5)" }).default([]),
   taints: z.array(taint).default([{ key: "sku", value: "gpu", effect: "NoSchedule" }]),
   limits: z
     .strictObject({
       cpu: positive("vCPUs"),
       gpus: positive("NVIDIA GPUs").optional(),
-      memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).optional(),
+      memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).max(MAX_MEMORY_LIMIT_GIB, { error: `must be at most ${MAX_MEMORY_LIMIT_GIB} GiB` }).optional(),
     })
     .superRefine((l, ctx) => {
       // Non-positive values already failed `positive` above: one message per problem.
@@ -167,7 +224,7 @@ const nodePool = z.strictObject({
         .enum(["WhenEmptyOrUnderutilized", "WhenEmpty"], { error: "must be one of WhenEmptyOrUnderutilized, WhenEmpty" })
         .default("WhenEmptyOrUnderutilized"),
       consolidateAfter: duration.default("30s"),
-      budgets: z.array(budget).optional(),
+      budgets: z.array(budget).max(50, { error: "must list at most 50 budgets (the NodePool CRD's limit)" }).optional(),
     })
     .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "30s" }),
 }).superRefine((pool, ctx) => {
@@ -228,19 +285,19 @@ export const configSchema = z
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"1.14.1\"" }).default(KARPENTER_CHART_VERSION),
         controllerResources: resources.optional(),
         zonalShift: z.boolean({ error: "must be true or false" }).default(false),
-        additionalValues: z.record(z.string(), z.unknown()).optional(),
+        additionalValues: additionalValues("karpenter").optional(),
       })
       .default({ chartVersion: KARPENTER_CHART_VERSION, zonalShift: false }),
     gpuOperator: z
       .strictObject({
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"v26.7.0\"" }).default(GPU_OPERATOR_CHART_VERSION),
         installDriver: z.boolean({ error: "must be true or false" }).default(false),
-        additionalValues: z.record(z.string(), z.unknown()).optional(),
+        additionalValues: additionalValues("gpuOperator").optional(),
       })
       .default({ chartVersion: GPU_OPERATOR_CHART_VERSION, installDriver: false }),
     terraformCloud: z
       .strictObject({
-        organization: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+        organization: z.string({ error: "must be a string" }).regex(/^[A-Za-z0-9_-]+$/, { error: "must be a Terraform Cloud organization name: letters, digits, '-' and '_'" }),
         workspacePrefix: z
           .string({ error: "must be a string" })
           .regex(/^[A-Za-z0-9_-]*$/, { error: "must use only letters, digits, '-' and '_' (Terraform Cloud workspace names)" }),
@@ -248,64 +305,107 @@ export const configSchema = z
         hostname: z.string({ error: "must be a string" }).default("app.terraform.io"),
       })
       .optional(),
-    tags: z.record(z.string(), z.string({ error: "must be a string" })).default({}),
-  })
-  .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-
-    const sgProblem = securityGroupCountProblem(c.discovery.securityGroupIds.length, c.discovery.allowMultipleSecurityGroups);
-    if (sgProblem) issue(["discovery", "securityGroupIds"], sgProblem);
-
-    // Derived role names must fit IAM's limit too; the fix is to name the role explicitly.
-    if (c.nodeRole.existingRoleArn === undefined && c.nodeRole.name === undefined) {
-      const problem = iamRoleNameProblem(nodeRoleNameFor({ clusterName: c.clusterName }));
-      if (problem) issue(["nodeRole", "name"], `the default role name is too long: ${problem}`);
-    }
-    if (c.controller.roleName === undefined) {
-      const problem = iamRoleNameProblem(controllerRoleNameFor({ clusterName: c.clusterName }));
-      if (problem) issue(["controller", "roleName"], `the default role name is too long: ${problem}`);
-    }
-    if (c.nodeRole.existingRoleArn !== undefined) {
-      for (const key of ["name", "additionalPolicyArns", "permissionsBoundaryArn"] as const) {
-        if (c.nodeRole[key] !== undefined) issue(["nodeRole", key], "applies only to a created role; remove it, or remove nodeRole.existingRoleArn");
-      }
-    }
-    if (c.controller.identity === "irsa" && c.controller.oidcProviderArn === undefined) {
-      issue(["controller", "oidcProviderArn"], "is required when controller.identity is \"irsa\" (the cluster's IAM OIDC provider ARN)");
-    }
-    if (c.controller.identity === "podIdentity" && c.controller.oidcProviderArn !== undefined) {
-      issue(["controller", "oidcProviderArn"], "is only used with controller.identity \"irsa\"; remove it or set identity: irsa");
-    }
-    if (c.controller.identity === "irsa" && c.controller.podIdentityAgent !== undefined) {
-      issue(["controller", "podIdentityAgent"], `is only used with controller.identity "podIdentity" (got ${JSON.stringify(c.controller.podIdentityAgent)} with "irsa"); remove it`);
-    }
-    if (c.controller.identity === "podIdentity") {
-      const fargate = c.controller.runsOnFargate ? ["controller", "runsOnFargate"] : fargateSelectorPath(c.karpenter.additionalValues);
-      if (fargate) {
-        issue(["controller", "identity"], `"podIdentity" cannot work on Fargate (${formatPath(fargate)} puts the controller there): EKS Pod Identity does not run on Fargate pods; set controller.identity: irsa with controller.oidcProviderArn`);
-      }
-    }
-    if (c.interruptionQueue.manageKmsKeyPolicy && c.interruptionQueue.kmsKeyArn === undefined) {
-      issue(["interruptionQueue", "manageKmsKeyPolicy"], "needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS");
-    }
-
-    const classNames = new Set<string>();
-    c.nodeClasses.forEach((nc, i) => {
-      if (classNames.has(nc.name)) issue(["nodeClasses", i, "name"], `${JSON.stringify(nc.name)} is used by another node class; names must be unique`);
-      classNames.add(nc.name);
-    });
-    const poolNames = new Set<string>();
-    c.nodePools.forEach((pool, i) => {
-      if (poolNames.has(pool.name)) issue(["nodePools", i, "name"], `${JSON.stringify(pool.name)} is used by another node pool; names must be unique`);
-      poolNames.add(pool.name);
-      if (!classNames.has(pool.nodeClass)) {
-        issue(["nodePools", i, "nodeClass"], `refers to ${JSON.stringify(pool.nodeClass)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
-      }
-    });
-
-    // The NodePools and EC2NodeClasses built from the config, against the pinned Karpenter CRDs.
-    for (const p of configCrdProblems(c)) issue([...p.path], p.message);
+    tags: awsTags(" (these tags also go on every GPU instance)").default({}),
   });
+
+/** A problem found by a check that spans several keys. */
+interface KeyProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const recordAt = (v: unknown, key: string): Record<string, unknown> => (isRecord(v) && isRecord(v[key]) ? v[key] : {});
+const listAt = (v: unknown, key: string): unknown[] => (isRecord(v) && Array.isArray(v[key]) ? v[key] : []);
+const stringAt = (v: unknown, key: string): string | undefined => (isRecord(v) && typeof v[key] === "string" ? v[key] : undefined);
+
+/**
+ * The checks that span several keys (cross-references, duplicates, settings that contradict
+ * each other, pools that can never launch). They read the file as it is, defaults in mind, so
+ * they run even when other keys are wrong: every problem of a file is reported in one run.
+ * A check whose keys are themselves malformed stays silent; the schema reports those.
+ */
+function crossKeyProblems(raw: unknown): KeyProblem[] {
+  const out: KeyProblem[] = [];
+  const issue = (path: (string | number)[], message: string) => out.push({ path, message });
+  const clusterName = stringAt(raw, "clusterName");
+  const clusterOk = clusterName !== undefined && clusterNameProblem(clusterName) === undefined;
+
+  const discovery = recordAt(raw, "discovery");
+  const groups = listAt(discovery, "securityGroupIds");
+  const sgProblem = securityGroupCountProblem(groups.length, discovery.allowMultipleSecurityGroups === true);
+  if (Array.isArray(discovery.securityGroupIds) && sgProblem) issue(["discovery", "securityGroupIds"], sgProblem);
+
+  // Derived role names must fit IAM's limit too; the fix is to name the role explicitly.
+  const nodeRole = recordAt(raw, "nodeRole");
+  const controller = recordAt(raw, "controller");
+  if (clusterOk && nodeRole.existingRoleArn === undefined && nodeRole.name === undefined) {
+    const problem = iamRoleNameProblem(nodeRoleNameFor({ clusterName }));
+    if (problem) issue(["nodeRole", "name"], `the default role name is too long: ${problem}`);
+  }
+  if (clusterOk && controller.roleName === undefined) {
+    const problem = iamRoleNameProblem(controllerRoleNameFor({ clusterName }));
+    if (problem) issue(["controller", "roleName"], `the default role name is too long: ${problem}`);
+  }
+  if (nodeRole.existingRoleArn !== undefined) {
+    for (const key of ["name", "additionalPolicyArns", "permissionsBoundaryArn"] as const) {
+      if (nodeRole[key] !== undefined) issue(["nodeRole", key], "applies only to a created role; remove it, or remove nodeRole.existingRoleArn");
+    }
+  }
+  const identity = controller.identity ?? "podIdentity";
+  if (identity === "irsa" && controller.oidcProviderArn === undefined) {
+    issue(["controller", "oidcProviderArn"], "is required when controller.identity is \"irsa\" (the cluster's IAM OIDC provider ARN)");
+  }
+  if (identity === "podIdentity" && controller.oidcProviderArn !== undefined) {
+    issue(["controller", "oidcProviderArn"], "is only used with controller.identity \"irsa\"; remove it or set identity: irsa");
+  }
+  if (identity === "irsa" && controller.podIdentityAgent !== undefined) {
+    issue(["controller", "podIdentityAgent"], `is only used with controller.identity "podIdentity" (got ${JSON.stringify(controller.podIdentityAgent)} with "irsa"); remove it`);
+  }
+  if (identity === "podIdentity") {
+    const fargate = controller.runsOnFargate === true ? ["controller", "runsOnFargate"] : fargateSelectorPath(recordAt(recordAt(raw, "karpenter"), "additionalValues"));
+    if (fargate) {
+      issue(["controller", "identity"], `"podIdentity" cannot work on Fargate (${formatPath(fargate)} puts the controller there): EKS Pod Identity does not run on Fargate pods; set controller.identity: irsa with controller.oidcProviderArn`);
+    }
+  }
+  const queue = recordAt(raw, "interruptionQueue");
+  if (queue.manageKmsKeyPolicy === true && queue.kmsKeyArn === undefined) {
+    issue(["interruptionQueue", "manageKmsKeyPolicy"], "needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS");
+  }
+
+  const classNames = new Set<string>();
+  listAt(raw, "nodeClasses").forEach((nc, i) => {
+    const name = stringAt(nc, "name");
+    if (name === undefined) return;
+    if (classNames.has(name)) issue(["nodeClasses", i, "name"], `${JSON.stringify(name)} is used by another node class; names must be unique`);
+    classNames.add(name);
+  });
+  const poolNames = new Set<string>();
+  listAt(raw, "nodePools").forEach((rawPool, i) => {
+    const name = stringAt(rawPool, "name");
+    if (name !== undefined) {
+      if (poolNames.has(name)) issue(["nodePools", i, "name"], `${JSON.stringify(name)} is used by another node pool; names must be unique`);
+      poolNames.add(name);
+    }
+    const nodeClassName = stringAt(rawPool, "nodeClass");
+    if (nodeClassName !== undefined && !classNames.has(nodeClassName)) {
+      issue(["nodePools", i, "nodeClass"], `refers to ${JSON.stringify(nodeClassName)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
+    }
+    // Whether the pool can launch is asked only of a pool that is valid on its own.
+    const parsed = nodePool.safeParse(rawPool);
+    if (!parsed.success) return;
+    const pool = parsed.data;
+    const at = `nodePools[${i}]`;
+    const launch = launchProblems(
+      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, cpuLimit: pool.limits.cpu, gpuLimit: pool.limits.gpus ?? defaultGpuLimit(pool.limits.cpu) },
+      { pool: at, instanceCategories: `${at}.instanceCategories`, architectures: `${at}.architectures`, requirement: (j) => `${at}.requirements[${j}]`, cpuLimit: `${at}.limits.cpu`, gpuLimit: `${at}.limits.gpus` },
+    );
+    for (const p of launch) issue(p.field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), p.problem);
+    // The NodePool built from the pool, against the pinned Karpenter CRD (schema and CEL rules).
+    for (const p of nodePoolCrdProblems(pool, i)) issue([...p.path], p.message);
+  });
+  return out;
+}
 
 /**
  * Where `karpenter.additionalValues` puts the controller on Fargate (a `nodeSelector` on
@@ -333,30 +433,79 @@ export function podIdentityAgentMode(c: KarpenterGpuConfig): "install" | "presen
   return c.controller.identity === "podIdentity" ? (c.controller.podIdentityAgent ?? "present") : undefined;
 }
 
+/** The most problems a ConfigError's message lists; `problems` holds them all. */
+export const MAX_LISTED_PROBLEMS = 50;
+/** The largest configuration file read, in bytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** The deepest nesting of objects and lists a configuration may have. */
+export const MAX_CONFIG_DEPTH = 32;
+/** Keys that would reach an object's prototype in JavaScript: never configuration. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 /** Every problem found in a configuration, one line per problem, each naming its field. */
 export class ConfigError extends Error {
   constructor(
     public readonly source: string,
     public readonly problems: readonly string[],
   ) {
-    super(`Invalid karpenter-gpu configuration (${source}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p}`);
+    if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`  ... and ${problems.length - MAX_LISTED_PROBLEMS} more problems`);
+    super(`Invalid karpenter-gpu configuration (${source}):\n${listed.join("\n")}`);
     this.name = "ConfigError";
   }
 }
 
-/** Validates a parsed configuration object and applies defaults; throws ConfigError listing every problem. */
+/**
+ * Problems of the document's shape, found before any key is read: nesting deeper than
+ * MAX_CONFIG_DEPTH (it would exhaust the stack when chart values are written), and keys such as
+ * `__proto__` that JavaScript would not keep as data.
+ */
+function documentProblems(input: unknown): KeyProblem[] {
+  const out: KeyProblem[] = [];
+  const walk = (value: unknown, path: (string | number)[]): void => {
+    if (out.length >= MAX_LISTED_PROBLEMS) return;
+    if (path.length > MAX_CONFIG_DEPTH) {
+      out.push({ path, message: `nested deeper than ${MAX_CONFIG_DEPTH} levels; a karpenter-gpu configuration never needs that` });
+      return;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (isRecord(value)) {
+      for (const key of Object.keys(value)) {
+        if (FORBIDDEN_KEYS.has(key)) out.push({ path: [...path, key], message: `the key ${JSON.stringify(key)} is not allowed` });
+        else walk(value[key], [...path, key]);
+      }
+    }
+  };
+  walk(input, []);
+  return out;
+}
+
+/**
+ * Validates a parsed configuration object and applies defaults; throws ConfigError listing
+ * every problem: those of each key, and those that span keys, in one run.
+ */
 export function parseConfig(input: unknown, source = "config"): KarpenterGpuConfig {
+  const shape = documentProblems(input);
+  if (shape.length) throw new ConfigError(source, shape.map((p) => `${formatPath(p.path) || "(top level)"}: ${p.message}`));
   const result = configSchema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => describeIssue(issue));
+  const problems = [
+    ...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue))),
+    ...crossKeyProblems(input).map((p) => `${formatPath(p.path)}: ${p.message}`),
+    // The EC2NodeClasses built from a valid config (they take the cluster name, role and global tags too), against the pinned CRD.
+    ...(result.success ? result.data.nodeClasses.flatMap((_, i) => nodeClassCrdProblems(result.data, i)).map((p) => `${formatPath(p.path)}: ${p.message}`) : []),
+  ];
+  if (result.success && problems.length === 0) return result.data;
   throw new ConfigError(source, [...new Set(problems)]);
 }
 
-/** Reads a JSON or YAML configuration file and validates it. */
+/** Reads a JSON or YAML configuration file (at most MAX_CONFIG_BYTES) and validates it. */
 export function loadConfigFile(path: string): KarpenterGpuConfig {
+  if (path.trim() === "") {
+    throw new ConfigError("KARPENTER_GPU_CONFIG", ["is set but empty: name a YAML or JSON file, or unset it to use the built-in example"]);
+  }
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readCapped(path, MAX_CONFIG_BYTES);
   } catch (err) {
     throw new ConfigError(path, [`cannot read the file: ${(err as Error).message}`]);
   }
@@ -368,6 +517,20 @@ export function loadConfigFile(path: string): KarpenterGpuConfig {
     throw new ConfigError(path, [`not valid ${extname(path) === ".json" ? "JSON" : "YAML"}${where}: ${(err as Error).message.split("\n")[0]}`]);
   }
   return parseConfig(data, path);
+}
+
+/** A file's text; throws when it is larger than `max` bytes (a device such as /dev/zero never ends). */
+function readCapped(path: string, max: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.alloc(max + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size <= max; size += n) n = readSync(fd, buffer, size, max + 1 - size, null);
+    if (size > max) throw new Error(`it is larger than ${max / 1024} KiB; a karpenter-gpu configuration is a few KiB`);
+    return buffer.toString("utf8", 0, size);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `["nodePools", 1, "limits", "cpu"]` → `nodePools[1].limits.cpu`. */
@@ -387,7 +550,7 @@ function describeIssue(issue: ZT.core.$ZodIssue): string[] {
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return [`${at(issue.path)}: is required`];
   }
-  const got = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` (got ${JSON.stringify(issue.input)})` : "";
+  const got = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` (got ${typeof issue.input === "number" ? String(issue.input) : JSON.stringify(issue.input)})` : "";
   const message = issue.code === "custom" || issue.message.includes("(got ") ? issue.message : `${issue.message}${got}`;
   return [`${at(issue.path)}: ${message}`];
 }

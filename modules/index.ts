@@ -20,6 +20,8 @@ export * from "./interruption-queue.js";
 export * from "./karpenter-aws.js";
 export * from "./karpenter-chart.js";
 export * from "./karpenter-rules.js";
+export * from "./launchability.js";
+export * from "./literal.js";
 export * from "./manifest.js";
 export * from "./node-class.js";
 export * from "./node-pool.js";

@@ -50,8 +50,13 @@ export function taintProblems(taints: readonly Taint[]): FieldProblem[] {
 
 /** The smallest GPU instance has 4 vCPUs; a CPU cap below that admits no node. */
 export function cpuLimitProblem(cpu: number): string | undefined {
-  return Number.isInteger(cpu) && cpu >= 4 ? undefined : `must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got ${cpu})`;
+  if (!Number.isInteger(cpu) || cpu < 4) return `must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got ${cpu})`;
+  if (cpu > MAX_CPU_LIMIT) return `must be at most ${MAX_CPU_LIMIT} vCPUs (got ${cpu}): a cap no EC2 quota reaches caps nothing`;
+  return undefined;
 }
+
+/** The largest CPU cap accepted: about 5,200 of the largest GPU instances (192 vCPUs). */
+export const MAX_CPU_LIMIT = 1_000_000;
 
 /** A GPU cap is a positive whole number the CPU cap can reach (no GPU type has fewer than 4 vCPUs per GPU). */
 export function gpuLimitProblem(gpus: number, cpu: number): string | undefined {

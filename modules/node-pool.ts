@@ -3,6 +3,7 @@ import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js"
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { cpuLimitProblem, gpuLimitProblem, requirementProblems, taintProblems } from "./karpenter-rules.js";
+import { launchProblems, type PoolFieldNames } from "./launchability.js";
 import { manifestOf, type FieldPath } from "./manifest.js";
 import { k8sNameProblem, throwIfProblems } from "./rules.js";
 
@@ -95,6 +96,16 @@ export function managedRequirements(
 }
 
 /** The most NVIDIA GPUs a CPU cap admits: every GPU instance type has at least 4 vCPUs per GPU. */
+/** GpuNodePool's prop names, for launchability messages. */
+const PROP_NAMES: PoolFieldNames = {
+  pool: "instanceCategories",
+  instanceCategories: "instanceCategories",
+  architectures: "architectures",
+  requirement: (i) => `requirements[${i}]`,
+  cpuLimit: "cpuLimit",
+  gpuLimit: "gpuLimit",
+};
+
 export function defaultGpuLimit(cpuLimit: number): number {
   return Math.floor(cpuLimit / 4);
 }
@@ -191,6 +202,10 @@ export class GpuNodePool extends Construct {
       },
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
+      ...launchProblems(
+        { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], cpuLimit: props.cpuLimit, gpuLimit: props.gpuLimit ?? defaultGpuLimit(props.cpuLimit) },
+        PROP_NAMES,
+      ).map((p) => ({ prop: p.field, problem: p.problem })),
     ]);
     this.model = buildGpuNodePool(props);
     this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, nodePoolPropOf, {

@@ -62,8 +62,10 @@ export function securityGroupIdProblem(id: string): string | undefined {
 }
 
 export function roleArnProblem(arn: string): string | undefined {
-  if (Token.isUnresolved(arn) || IAM_ROLE_ARN.test(arn)) return undefined;
-  return `must be an IAM role ARN such as "arn:aws:iam::111122223333:role/my-role" (got ${show(arn)})`;
+  if (Token.isUnresolved(arn)) return undefined;
+  if (!IAM_ROLE_ARN.test(arn)) return `must be an IAM role ARN such as "arn:aws:iam::111122223333:role/my-role" (got ${show(arn)})`;
+  const name = arn.slice(arn.lastIndexOf("/") + 1);
+  return iamRoleNameProblem(name) === undefined ? undefined : `names a role of ${name.length} characters, but IAM role names are limited to 64 (got ${show(arn)})`;
 }
 
 export function oidcProviderArnProblem(arn: string): string | undefined {
@@ -130,4 +132,28 @@ export function throwIfProblems(scope: IConstruct, constructName: string, proble
 /** Suspicious but legal input: a synth-time warning the user sees in `cdktf synth` output. */
 export function warn(scope: IConstruct, message: string): void {
   Annotations.of(scope).addWarning(message);
+}
+
+/** The most tags AWS allows on one IAM role, EC2 instance or SQS queue. */
+export const MAX_AWS_TAGS = 50;
+/** Characters every AWS service accepts in tags (IAM is the strictest): letters, digits, spaces and `_ . : / = + - @`. */
+const AWS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * AWS's tag key rules, for tags that land on IAM roles and instance profiles as well as EC2:
+ * 1 to 128 characters from the common set, not starting with `aws:`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating
+ */
+export function awsTagKeyProblem(key: string): string | undefined {
+  if (key.length < 1 || key.length > 128) return `must be a tag key of 1 to 128 characters (got ${show(key)}, ${key.length})`;
+  if (!AWS_TAG_TEXT.test(key)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag key (got ${show(key)})`;
+  if (/^aws:/i.test(key)) return `must not start with "aws:", which AWS reserves (got ${show(key)})`;
+  return undefined;
+}
+
+/** AWS's tag value rules: 1 to 256 characters from the common set (Karpenter refuses empty values). */
+export function awsTagValueProblem(value: string): string | undefined {
+  if (value.length < 1 || value.length > 256) return `must be a tag value of 1 to 256 characters (got ${show(value.length > 40 ? `${value.slice(0, 40)}...` : value)}, ${value.length})`;
+  if (!AWS_TAG_TEXT.test(value)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag value (got ${show(value)})`;
+  return undefined;
 }
