@@ -42,6 +42,12 @@ describe("capacity report", () => {
     assert.deepEqual(types({ requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g5"] }, { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["3"] }] }), ["g5.12xlarge", "g5.24xlarge", "g5.48xlarge"]);
   });
 
+  it("counts Gte and Lte bounds inclusively (Karpenter 1.14 operators)", () => {
+    const g5 = { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g5"] } as const;
+    assert.deepEqual(types({ requirements: [g5, { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gte", values: ["4"] }] }), ["g5.12xlarge", "g5.24xlarge", "g5.48xlarge"]);
+    assert.deepEqual(types({ requirements: [g5, { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Lte", values: ["1"] }] }), ["g5.xlarge", "g5.2xlarge", "g5.4xlarge", "g5.8xlarge", "g5.16xlarge"]);
+  });
+
   it("computes the most nodes and GPUs each type reaches under both caps", () => {
     const cap = poolCapacity(pool({ limits: { cpu: 400, gpus: 16 } }));
     const row = (t: string) => cap.admitted.find((a) => a.type === t)!;

@@ -18,6 +18,9 @@ function problemsOf(input: unknown): readonly string[] {
   assert.fail("expected the config to be rejected");
 }
 
+/** The CRD's pattern for label and taint keys (and taint values), as the schema error quotes it. */
+const LABEL_KEY_PATTERN = String.raw`"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$"`;
+
 const withPool = (pool: Record<string, unknown>) => ({ ...minimal, nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 8 }, ...pool }] });
 
 describe("config: the built-in example", () => {
@@ -97,25 +100,31 @@ describe("config: every problem names its field", () => {
     ["an unknown spot service-linked role mode", { ...minimal, spotServiceLinkedRole: "yes" }, 'spotServiceLinkedRole: must be one of create, present (got "yes")'],
     ["a cluster name too long for the default node role name", { ...minimal, clusterName: "c".repeat(50) }, 'nodeRole.name: the default role name is too long: IAM role names are limited to 64 characters; "KarpenterNodeRole-' + "c".repeat(50) + '" has 68. Set a shorter name explicitly'],
     ["manageKmsKeyPolicy without a key", { ...minimal, interruptionQueue: { manageKmsKeyPolicy: true } }, "interruptionQueue.manageKmsKeyPolicy: needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS"],
-    ["an operator the Karpenter v1 models do not know", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gte", values: ["2"] }] }), 'nodePools[0].requirements[0].operator: must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt (got "Gte")'],
-    ["In without values", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In" }] }), "nodePools[0].requirements[0].values: must list at least one value with operator In"],
+    ["an unknown requirement operator", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Equals", values: ["2"] }] }), 'nodePools[0].requirements[0].operator: must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte, Lte (got "Equals")'],
+    ["In without values (CRD rule)", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: [] }] }), "nodePools[0].requirements[0]: requirements with operator 'In' must have a value defined (NodePool p: spec.template.spec.requirements[5])"],
     ["Exists with values", withPool({ requirements: [{ key: "topology.kubernetes.io/zone", operator: "Exists", values: ["a"] }] }), "nodePools[0].requirements[0].values: must be empty with operator Exists"],
-    ["Gt with a non-integer", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["two"] }] }), "nodePools[0].requirements[0].values: must be a single non-negative integer with operator Gt"],
+    ["Gt with two values (CRD rule)", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["1", "2"] }] }), "nodePools[0].requirements[0]: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value (NodePool p: spec.template.spec.requirements[5])"],
+    ["Gte with a non-integer (CRD rule, which cannot convert it)", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gte", values: ["two"] }] }), "nodePools[0].requirements[0]: requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value (the rule could not be evaluated: int() type error: cannot convert to int) (NodePool p: spec.template.spec.requirements[5])"],
+    ["fewer values than minValues (CRD rule)", withPool({ requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g5"], minValues: 2 }] }), "nodePools[0].requirements[0]: requirements with 'minValues' must have at least that many values specified in the 'values' field (NodePool p: spec.template.spec.requirements[5])"],
     ["a requirement the pool manages itself", withPool({ requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] }] }), 'nodePools[0].requirements[0].key: "karpenter.sh/capacity-type" is set by the pool itself: set capacityTypes instead'],
-    ["a restricted requirement key", withPool({ requirements: [{ key: "kubernetes.io/hostname", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: label "kubernetes.io/hostname" is restricted by Karpenter'],
-    ["an unknown karpenter.k8s.aws label", withPool({ requirements: [{ key: "karpenter.k8s.aws/gpu", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: "karpenter.k8s.aws/gpu" is not a well-known karpenter.k8s.aws label (see https://karpenter.sh/docs/reference/instance-types/)'],
+    ["a restricted requirement key (CRD rule)", withPool({ requirements: [{ key: "kubernetes.io/hostname", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: label "kubernetes.io/hostname" is restricted (NodePool p: spec.template.spec.requirements[5].key)'],
+    ["a karpenter.sh requirement key (CRD rule)", withPool({ requirements: [{ key: "karpenter.sh/team", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: label domain "karpenter.sh" is restricted (NodePool p: spec.template.spec.requirements[5].key)'],
+    ["an unknown karpenter.k8s.aws label (CRD rule)", withPool({ requirements: [{ key: "karpenter.k8s.aws/gpu", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: label domain "karpenter.k8s.aws" is restricted (NodePool p: spec.template.spec.requirements[5].key)'],
     ["conflicting taints", withPool({ taints: [{ key: "sku", value: "gpu", effect: "NoSchedule" }, { key: "sku", value: "a100", effect: "NoSchedule" }] }), 'nodePools[0].taints[1]: conflicts with an earlier taint with key "sku" and effect NoSchedule; a node carries one value per key and effect'],
     ["a fractional CPU cap", withPool({ limits: { cpu: 1.5 } }), "nodePools[0].limits.cpu: must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got 1.5)"],
     ["a CPU cap below the smallest GPU instance", withPool({ limits: { cpu: 2 } }), "nodePools[0].limits.cpu: must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got 2)"],
-    ["a requirement key that is not a label key", withPool({ requirements: [{ key: "bad key!", operator: "Exists" }] }), 'nodePools[0].requirements[0].key: must be a label key such as "topology.kubernetes.io/zone" (got "bad key!")'],
+    ["a requirement key that is not a label key (CRD schema)", withPool({ requirements: [{ key: "bad key!", operator: "Exists" }] }), `nodePools[0].requirements[0].key: must match pattern ${LABEL_KEY_PATTERN} (got "bad key!") (NodePool p: spec.template.spec.requirements[5].key)`],
+    ["a taint key the API server refuses (CRD schema)", withPool({ taints: [{ key: "Bad Value!*", effect: "NoSchedule" }] }), `nodePools[0].taints[0].key: must match pattern ${LABEL_KEY_PATTERN} (got "Bad Value!*") (NodePool p: spec.template.spec.taints[0].key)`],
+    ["a taint value the API server refuses (CRD schema)", withPool({ taints: [{ key: "sku", value: "gpu!", effect: "NoSchedule" }] }), `nodePools[0].taints[0].value: must match pattern ${LABEL_KEY_PATTERN} (got "gpu!") (NodePool p: spec.template.spec.taints[0].value)`],
     ["a Bottlerocket alias (the node class is AL2023)", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", amiAlias: "bottlerocket@latest" }] }, 'nodeClasses[0].amiAlias: must be an AL2023 AMI alias such as "al2023@latest" or "al2023@v20250101" (got "bottlerocket@latest")'],
     ["more gp3 IOPS than the volume size allows", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { sizeGiB: 20, iops: 80000 } }] }, "nodeClasses[0].rootVolume.iops: must be a whole number from 3000 to 10000 for a 20 GiB gp3 volume (gp3 allows 500 IOPS per GiB, 80000 at most) (got 80000)"],
     ["more io1 IOPS than io1 allows", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { type: "io1", iops: 64000 } }] }, "nodeClasses[0].rootVolume.iops: must be a whole number from 3000 to 10000 for a 200 GiB io1 volume (io1 allows 50 IOPS per GiB, 64000 at most) (got 64000)"],
-    ["a reserved tag in the global tags (they go on every GPU instance)", { ...minimal, tags: { "eks:eks-cluster-name": "x" } }, "tags.eks:eks-cluster-name: is a tag Karpenter sets itself and may not be overridden (these tags also go on every GPU instance)"],
+    ["a reserved tag in the global tags (they go on every GPU instance; CRD rule)", { ...minimal, tags: { "eks:eks-cluster-name": "x" } }, 'tags.eks:eks-cluster-name: tag contains a restricted tag matching eks:eks-cluster-name (EC2NodeClass gpu-nodeclass: spec.tags["eks:eks-cluster-name"])'],
     ["a GPU cap the CPU cap can never reach", withPool({ limits: { cpu: 100, gpus: 40 } }), "nodePools[0].limits.gpus: is 40, but limits.cpu 100 admits at most 25 GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus"],
-    ["a budget schedule without a duration", withPool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily" }] } }), "nodePools[0].disruption.budgets[0].duration: schedule and duration must be set together"],
+    ["a budget schedule without a duration (CRD rule)", withPool({ disruption: { budgets: [{ nodes: "0", schedule: "@daily" }] } }), "nodePools[0].disruption.budgets[0]: 'schedule' must be set with 'duration' (NodePool p: spec.disruption.budgets[0])"],
     ["a budget with a bad node count", withPool({ disruption: { budgets: [{ nodes: "all" }] } }), 'nodePools[0].disruption.budgets[0].nodes: must be a count such as "1" or a percentage such as "10%" (got "all")'],
-    ["a node class tag Karpenter reserves", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", tags: { "karpenter.sh/nodepool": "x" } }] }, 'nodeClasses[0].tags.karpenter.sh/nodepool: is a tag Karpenter sets itself and may not be overridden'],
+    ["an empty tag key (issue 12: it used to fail only at apply)", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", tags: { "": "x" } }] }, 'nodeClasses[0].tags.: must be a tag key of 1 to 128 characters (got "", 0)'],
+    ["a node class tag Karpenter reserves (CRD rule)", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", tags: { "karpenter.sh/nodepool": "x" } }] }, 'nodeClasses[0].tags.karpenter.sh/nodepool: tag contains a restricted tag matching karpenter.sh/nodepool (EC2NodeClass gpu-nodeclass: spec.tags["karpenter.sh/nodepool"])'],
     ["an unknown Kubernetes auth method", { ...minimal, kubernetesAuth: "kubeconfig" }, 'kubernetesAuth: must be one of token, exec (got "kubeconfig")'],
     ["a bad chart version", { ...minimal, karpenter: { chartVersion: "latest" } }, 'karpenter.chartVersion: must be a chart version such as "1.14.1" (got "latest")'],
     ["a bad resource quantity", { ...minimal, karpenter: { controllerResources: { requests: { cpu: "one" } } } }, 'karpenter.controllerResources.requests.cpu: must be a Kubernetes quantity such as "1", "500m" or "1Gi" (got "one")'],
@@ -129,6 +138,11 @@ describe("config: every problem names its field", () => {
   for (const [what, input, expected] of cases) {
     it(`rejects ${what}`, () => assert.ok(problemsOf(input).includes(expected), `expected ${JSON.stringify(expected)} in ${JSON.stringify(problemsOf(input), null, 1)}`));
   }
+
+  it("accepts the Gte and Lte requirement operators of Karpenter 1.14", () => {
+    const requirements = [{ key: "karpenter.k8s.aws/instance-gpu-memory", operator: "Gte", values: ["40000"] }, { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Lte", values: ["4"] }];
+    assert.deepEqual(parseConfig(withPool({ requirements })).nodePools[0].requirements, requirements);
+  });
 
   it("reports every problem of a file at once, not only the first", () => {
     const problems = problemsOf({ ...minimal, region: "nowhere", tags: { team: 1 }, nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 0 } }] });

@@ -66,6 +66,7 @@ describe("examples/consumer, from a fresh copy, with the commands of its README"
     const packed = execFileSync("tar", ["-tzf", join(app, tarball)], { encoding: "utf8" }).split("\n").filter(Boolean).map((f) => f.replace(/^package\//, ""));
     assert.ok(packed.includes("dist/modules/index.js") && packed.includes("dist/modules/index.d.ts"), "the package ships JS and type declarations");
     assert.ok(packed.includes("LICENSE") && packed.includes("README.md"));
+    assert.ok(packed.includes("dist/.gen/karpenter/validators.js") && packed.includes("dist/.gen/karpenter/nodepool.d.ts"), "the package ships the code generated from the CRDs");
     assert.deepEqual(packed.filter((f) => f.startsWith("__tests__") || f.startsWith("modules/") || f === "main.ts"), [], "no sources or tests in the package");
 
     // The package's `karpenter-gpu` command runs from the installed copy.

@@ -13,12 +13,12 @@ const seedProps = {
 
 describe("GpuNodePool", () => {
   it("reproduces the seed NodePool field by field, plus the GPU limit and the NVIDIA-only, whole-GPU requirements", () => {
-    const json = buildGpuNodePool({ ...seedProps, capacityTypes: [...seedProps.capacityTypes] }).toJSON();
+    const json = buildGpuNodePool({ ...seedProps, capacityTypes: [...seedProps.capacityTypes] });
     assert.deepEqual(json, seedNodePoolWithAdditions());
   });
 
   it("defaults to on-demand capacity, g and p categories, amd64, the sku=gpu taint", () => {
-    const spec = (buildGpuNodePool({ name: "p", nodeClassName: "c", cpuLimit: 96 }).toJSON() as any).spec;
+    const spec = (buildGpuNodePool({ name: "p", nodeClassName: "c", cpuLimit: 96 }) as any).spec;
     assert.deepEqual(spec.template.spec.requirements.slice(0, 3), [
       { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["g", "p"] },
       { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
@@ -50,7 +50,7 @@ describe("GpuNodePool", () => {
       consolidationPolicy: "WhenEmpty",
       consolidateAfter: "10m",
       budgets: [{ nodes: "0", reasons: ["Underutilized", "Drifted"] }, { nodes: "1", schedule: "0 22 * * *", duration: "8h" }],
-    }).toJSON() as any).spec;
+    }) as any).spec;
     assert.deepEqual(spec.limits, { cpu: 384, "nvidia.com/gpu": 16, memory: "4096Gi" });
     assert.equal(spec.weight, 10);
     assert.deepEqual(spec.disruption, {
@@ -78,26 +78,87 @@ describe("GpuNodePool", () => {
         ...seedProps,
         name: "GPU_Pool",
         cpuLimit: -5,
-        weight: 0,
-        requirements: [{ key: "karpenter.sh/nodepool", operator: "In", values: [] }],
+        requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] }, { key: "topology.kubernetes.io/zone", operator: "Exists", values: ["a"] }],
         taints: [{ key: "sku", value: "a", effect: "NoSchedule" }, { key: "sku", value: "b", effect: "NoSchedule" }],
       })),
     );
     assert.match(message, /^GpuNodePool at 'test\/pool' has invalid props:/);
     assert.match(message, /- name: must be a DNS-1123 name/);
     assert.match(message, /- cpuLimit: must be a whole number of vCPUs, at least 4 \(the smallest GPU instance has 4\) \(got -5\)/);
-    assert.match(message, /- weight: must be a whole number from 1 to 100 \(got 0\)/);
-    assert.match(message, /- requirements\[0\]\.key: label "karpenter\.sh\/nodepool" is restricted by Karpenter/);
-    assert.match(message, /- requirements\[0\]\.values: must list at least one value with operator In/);
+    assert.match(message, /- requirements\[0\]\.key: "karpenter\.sh\/capacity-type" is set by the pool itself: set capacityTypes instead/);
+    assert.match(message, /- requirements\[1\]\.values: must be empty with operator Exists/);
     assert.match(message, /- taints\[1\]: conflicts with an earlier taint with key "sku" and effect NoSchedule/);
   });
 
-  it("fails at synth, naming the pool and the field, when the object breaks the Karpenter v1 schema", () => {
+  it("fails at synth, naming the pool, each field and the prop it came from, when the object breaks the CRD's schema", () => {
     const message = errorOf(() =>
-      synthStack((stack) => new GpuNodePool(stack, "pool", { ...seedProps, consolidateAfter: "30 seconds", taints: [{ key: "sku", effect: "NoSchedul" as "NoSchedule" }] })),
+      synthStack((stack) => new GpuNodePool(stack, "pool", { ...seedProps, weight: 0, consolidateAfter: "30 seconds", taints: [{ key: "sku", effect: "NoSchedul" as "NoSchedule" }] })),
     );
-    assert.match(message, /^NodePool gpu-workloads does not pass the Karpenter v1 schema:/);
-    assert.match(message, /- spec\.disruption\.consolidateAfter: must match pattern/);
-    assert.match(message, /- spec\.template\.spec\.taints\.0\.effect: must be equal to one of the allowed values \(NoExecute, NoSchedule, PreferNoSchedule\)/);
+    assert.equal(
+      message,
+      [
+        "NodePool gpu-workloads does not pass the Karpenter 1.14.1 CRD:",
+        '  - spec.disruption.consolidateAfter (consolidateAfter): must match pattern "^(([0-9]+(s|m|h))+|Never)$" (got "30 seconds")',
+        '  - spec.template.spec.taints[0].effect (taints[0].effect): must be equal to one of the allowed values (NoSchedule, PreferNoSchedule, NoExecute) (got "NoSchedul")',
+        "  - spec.weight (weight): must be >= 1 (got 0)",
+      ].join("\n"),
+    );
+  });
+
+  it("rejects at synth a taint key or value the API server would reject (issue 12: they used to fail only at apply)", () => {
+    const message = errorOf(() => synthStack((stack) => new GpuNodePool(stack, "pool", { ...seedProps, taints: [{ key: "Bad Value!*", value: "gpu!", effect: "NoSchedule" }] })));
+    const pattern = String.raw`"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$"`;
+    assert.equal(
+      message,
+      [
+        "NodePool gpu-workloads does not pass the Karpenter 1.14.1 CRD:",
+        `  - spec.template.spec.taints[0].key (taints[0].key): must match pattern ${pattern} (got "Bad Value!*")`,
+        `  - spec.template.spec.taints[0].value (taints[0].value): must match pattern ${pattern} (got "gpu!")`,
+      ].join("\n"),
+    );
+  });
+
+  it("evaluates the CRD's CEL rules at synth: each failing requirement and budget is named with the rule's message", () => {
+    const message = errorOf(() =>
+      synthStack((stack) => new GpuNodePool(stack, "pool", {
+        ...seedProps,
+        requirements: [
+          { key: "topology.kubernetes.io/zone", operator: "In", values: [] },
+          { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gte", values: ["1", "2"] },
+          { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g5"], minValues: 2 },
+          { key: "karpenter.sh/nodepool", operator: "Exists" },
+          { key: "kubernetes.io/hostname", operator: "Exists" },
+          { key: "example.karpenter.sh/team", operator: "Exists" },
+          { key: "karpenter.k8s.aws/gpu", operator: "Exists" },
+        ],
+        budgets: [{ nodes: "1", schedule: "@daily" }],
+      })),
+    );
+    assert.equal(
+      message,
+      [
+        "NodePool gpu-workloads does not pass the Karpenter 1.14.1 CRD:",
+        "  - spec.disruption.budgets[0] (budgets[0]): 'schedule' must be set with 'duration'",
+        "  - spec.template.spec.requirements[5] (requirements[0]): requirements with operator 'In' must have a value defined",
+        "  - spec.template.spec.requirements[6] (requirements[1]): requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",
+        "  - spec.template.spec.requirements[7] (requirements[2]): requirements with 'minValues' must have at least that many values specified in the 'values' field",
+        '  - spec.template.spec.requirements[10].key (requirements[5].key): label domain "karpenter.sh" is restricted',
+        '  - spec.template.spec.requirements[8].key (requirements[3].key): label "karpenter.sh/nodepool" is restricted',
+        '  - spec.template.spec.requirements[9].key (requirements[4].key): label "kubernetes.io/hostname" is restricted',
+        '  - spec.template.spec.requirements[11].key (requirements[6].key): label domain "karpenter.k8s.aws" is restricted',
+      ].join("\n"),
+    );
+  });
+
+  it("accepts the Gte and Lte operators of Karpenter 1.14", () => {
+    const s = synthStack((stack) => new GpuNodePool(stack, "pool", {
+      ...seedProps,
+      requirements: [{ key: "karpenter.k8s.aws/instance-gpu-memory", operator: "Gte", values: ["40000"] }, { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Lte", values: ["4"] }],
+    }));
+    const requirements = (ofType(s.resource, "kubernetes_manifest").pool_manifest as any).manifest.spec.template.spec.requirements;
+    assert.deepEqual(requirements.slice(5), [
+      { key: "karpenter.k8s.aws/instance-gpu-memory", operator: "Gte", values: ["40000"] },
+      { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Lte", values: ["4"] },
+    ]);
   });
 });

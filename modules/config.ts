@@ -13,7 +13,8 @@ import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
 import { nodeRoleNameFor } from "./node-role.js";
 import { launchProblems } from "./launchability.js";
 import { defaultGpuLimit, managedRequirements } from "./node-pool.js";
-import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, nodeClassTagProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
+import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
+import { nodeClassCrdProblems, nodePoolCrdProblems } from "./config-crd.js";
 import {
   k8sNameProblem,
   clusterNameProblem,
@@ -77,9 +78,8 @@ const taint = z.strictObject({
 const requirement = z
   .strictObject({
     key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
-    // Gte/Lte exist in Karpenter 1.14's CRD but not in the typed models this module validates with.
-    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"], {
-      error: "must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt",
+    operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", "Gte", "Lte"], {
+      error: "must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte, Lte",
     }),
     values: z.array(z.string({ error: "must be a string" })).optional(),
     minValues: z.number({ error: "must be a whole number from 1 to 50" }).int({ error: "must be a whole number from 1 to 50" }).min(1, { error: "must be a whole number from 1 to 50" }).max(50, { error: "must be a whole number from 1 to 50" }).optional(),
@@ -107,11 +107,6 @@ const budget = z
     .string({ error: "must be a duration such as \"8h\"" })
     .regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "must be a duration in hours and minutes such as \"8h\" or \"1h30m\"" })
     .optional(),
-  })
-  .superRefine((b, ctx) => {
-    if ((b.schedule === undefined) !== (b.duration === undefined)) {
-      ctx.addIssue({ code: "custom", path: [b.schedule === undefined ? "schedule" : "duration"], message: "schedule and duration must be set together" });
-    }
   });
 
 const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
@@ -124,14 +119,15 @@ const resources = z.strictObject({ requests: cpuMemory.optional(), limits: cpuMe
 
 /**
  * Tags: AWS's rules (they land on IAM roles, SQS queues and, through Karpenter, on instances and
- * instance profiles), at most MAX_AWS_TAGS, and none of the keys Karpenter sets itself.
+ * instance profiles), at most MAX_AWS_TAGS. The keys Karpenter sets itself are the EC2NodeClass
+ * CRD's rules, checked on the built node classes.
  */
 const awsTags = (note: string) =>
   z.record(z.string(), z.string({ error: "must be a string" })).superRefine((tags, ctx) => {
     const keys = Object.keys(tags);
     if (keys.length > MAX_AWS_TAGS) ctx.addIssue({ code: "custom", message: `has ${keys.length} tags; AWS allows at most ${MAX_AWS_TAGS} on a resource` });
     for (const key of keys) {
-      const problem = awsTagKeyProblem(key) ?? nodeClassTagProblem(key);
+      const problem = awsTagKeyProblem(key);
       if (problem) ctx.addIssue({ code: "custom", path: [key], message: `${problem}${note}` });
       const valueProblem = awsTagValueProblem(tags[key]);
       if (valueProblem) ctx.addIssue({ code: "custom", path: [key], message: valueProblem });
@@ -405,6 +401,8 @@ function crossKeyProblems(raw: unknown): KeyProblem[] {
       { pool: at, instanceCategories: `${at}.instanceCategories`, architectures: `${at}.architectures`, requirement: (j) => `${at}.requirements[${j}]`, cpuLimit: `${at}.limits.cpu`, gpuLimit: `${at}.limits.gpus` },
     );
     for (const p of launch) issue(p.field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), p.problem);
+    // The NodePool built from the pool, against the pinned Karpenter CRD (schema and CEL rules).
+    for (const p of nodePoolCrdProblems(pool, i)) issue([...p.path], p.message);
   });
   return out;
 }
@@ -493,6 +491,8 @@ export function parseConfig(input: unknown, source = "config"): KarpenterGpuConf
   const problems = [
     ...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue))),
     ...crossKeyProblems(input).map((p) => `${formatPath(p.path)}: ${p.message}`),
+    // The EC2NodeClasses built from a valid config (they take the cluster name, role and global tags too), against the pinned CRD.
+    ...(result.success ? result.data.nodeClasses.flatMap((_, i) => nodeClassCrdProblems(result.data, i)).map((p) => `${formatPath(p.path)}: ${p.message}`) : []),
   ];
   if (result.success && problems.length === 0) return result.data;
   throw new ConfigError(source, [...new Set(problems)]);

@@ -1,8 +1,9 @@
 /**
- * Rules that Karpenter's CRDs (CEL, which schema validation does not run), the Karpenter
- * controller and EBS enforce on node pools and node classes. Shared by the configuration schema
- * (paths like `nodePools[0].requirements[1].values`) and the GpuNodePool / GpuNodeClass
- * constructs (props like `requirements[1].values`), so a rule is written once.
+ * Rules on node pools and node classes that the Karpenter CRDs do not state (those are checked
+ * from the CRDs themselves, see crd.ts): what the Karpenter controller and EBS enforce, and what
+ * this module needs. Shared by the configuration schema (paths like
+ * `nodePools[0].requirements[1].values`) and the GpuNodePool / GpuNodeClass constructs (props
+ * like `requirements[1].values`), so a rule is written once.
  *
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
@@ -14,33 +15,6 @@ export interface FieldProblem {
   readonly problem: string;
 }
 
-/** Label keys of the karpenter.k8s.aws domain a NodePool may use (the v1 CRD's allow-list). */
-const AWS_WELL_KNOWN_LABELS = new Set(
-  [
-    "instance-tenancy", "capacity-reservation-type", "capacity-reservation-id", "capacity-reservation-interruptible",
-    "ec2nodeclass", "instance-encryption-in-transit-supported", "instance-category", "instance-hypervisor", "instance-family",
-    "instance-generation", "instance-local-nvme", "instance-size", "instance-cpu", "instance-cpu-manufacturer",
-    "instance-cpu-sustained-clock-speed-mhz", "instance-memory", "instance-ebs-bandwidth", "instance-network-bandwidth",
-    "instance-gpu-name", "instance-gpu-manufacturer", "instance-gpu-count", "instance-gpu-memory", "instance-accelerator-name",
-    "instance-accelerator-manufacturer", "instance-accelerator-count", "instance-capability-flex", "placement-group-id",
-    "placement-group-partition",
-  ].map((k) => `karpenter.k8s.aws/${k}`),
-);
-
-/** The Karpenter v1 CRD's CEL rules on requirement keys, which schema validation alone does not run. */
-export function requirementKeyProblem(key: string): string | undefined {
-  const domain = key.includes("/") ? key.slice(0, key.indexOf("/")) : "";
-  if (key === "karpenter.sh/nodepool" || key === "kubernetes.io/hostname") return `label ${JSON.stringify(key)} is restricted by Karpenter`;
-  if (domain.endsWith("karpenter.sh") && key !== "karpenter.sh/capacity-type") return `label domain "karpenter.sh" is restricted by Karpenter`;
-  if (domain.endsWith("karpenter.k8s.aws") && !AWS_WELL_KNOWN_LABELS.has(key)) {
-    return `${JSON.stringify(key)} is not a well-known karpenter.k8s.aws label (see https://karpenter.sh/docs/reference/instance-types/)`;
-  }
-  return undefined;
-}
-
-/** The NodePool CRD's pattern for a requirement key: an optional DNS prefix, then a name. */
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
 /** Requirement keys the pool sets from its own settings; a requirement may not repeat them. */
 export const MANAGED_REQUIREMENT_KEYS: Readonly<Record<string, string>> = {
   "karpenter.k8s.aws/instance-category": "set instanceCategories instead",
@@ -49,20 +23,17 @@ export const MANAGED_REQUIREMENT_KEYS: Readonly<Record<string, string>> = {
   "karpenter.k8s.aws/instance-gpu-manufacturer": "it is always nvidia in a GPU pool; remove this requirement",
 };
 
-/** A user requirement: key pattern and restrictions, operator/values pairing, minValues. */
+/**
+ * A user requirement: not one the pool manages, and no values with Exists / DoesNotExist (the
+ * controller ignores them). Key patterns and restrictions, In without values, the Gt/Lt/Gte/Lte
+ * value and minValues are the CRD's rules.
+ */
 export function requirementProblems(r: Requirement): FieldProblem[] {
   const out: FieldProblem[] = [];
-  const add = (field: string, problem: string | undefined) => problem && out.push({ field, problem });
-  add("key", LABEL_KEY.test(r.key) && r.key.length <= 316 ? requirementKeyProblem(r.key) : `must be a label key such as "topology.kubernetes.io/zone" (got ${JSON.stringify(r.key)})`);
   const managedBy = MANAGED_REQUIREMENT_KEYS[r.key];
-  if (managedBy) add("key", `${JSON.stringify(r.key)} is set by the pool itself: ${managedBy}`);
+  if (managedBy) out.push({ field: "key", problem: `${JSON.stringify(r.key)} is set by the pool itself: ${managedBy}` });
   const n = r.values?.length ?? 0;
-  if (r.operator === "In" && n === 0) add("values", "must list at least one value with operator In");
-  if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) add("values", `must be empty with operator ${r.operator}`);
-  if ((r.operator === "Gt" || r.operator === "Lt") && (n !== 1 || !/^[0-9]+$/.test(r.values?.[0] ?? ""))) {
-    add("values", `must be a single non-negative integer with operator ${r.operator}`);
-  }
-  if (r.minValues !== undefined && r.operator === "In" && n < r.minValues) add("minValues", `is ${r.minValues} but only ${n} value(s) are listed`);
+  if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) out.push({ field: "values", problem: `must be empty with operator ${r.operator}` });
   return out;
 }
 
@@ -95,13 +66,6 @@ export function gpuLimitProblem(gpus: number, cpu: number): string | undefined {
     return `is ${gpus}, but limits.cpu ${cpu} admits at most ${reachable} GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus`;
   }
   return undefined;
-}
-
-/** Tag keys Karpenter sets on what it launches (EC2NodeClass CRD rules). */
-const RESTRICTED_TAG = /^(eks:eks-cluster-name|kubernetes\.io\/cluster.*|karpenter\.sh\/nodepool|karpenter\.sh\/nodeclaim|karpenter\.k8s\.aws\/ec2nodeclass)$/;
-
-export function nodeClassTagProblem(key: string): string | undefined {
-  return RESTRICTED_TAG.test(key) ? "is a tag Karpenter sets itself and may not be overridden" : undefined;
 }
 
 /** IOPS limits per volume type: the most per GiB, and in all. */

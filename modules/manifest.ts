@@ -1,49 +1,72 @@
 import type { ManifestConfig } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
 import type { Construct } from "constructs";
 import { Manifest } from "./cjs-deps.js";
+import { CRD_VERSION, crdProblems, formatFieldPath, type CrdKind } from "./crd.js";
 
-/** What the typed @kubernetes-models objects share: schema validation and plain JSON. */
-export interface ValidatableModel {
-  validate(): void;
-  toJSON(): unknown;
+/** A path into an object: property names and list indexes. */
+export type FieldPath = readonly (string | number)[];
+
+/** A Karpenter object of a kind whose CRD the module keeps (NodePool, EC2NodeClass). */
+export interface CrdObject {
+  readonly apiVersion: string;
+  readonly kind: CrdKind;
+  readonly metadata: { readonly name: string };
 }
 
-interface AjvLikeError {
-  readonly instancePath?: string;
-  readonly message?: string;
-  readonly params?: { readonly allowedValues?: readonly unknown[] };
+/** Where the user set a field of an object (a prop path), or undefined when the module sets it. */
+export type FieldSource = (field: FieldPath) => FieldPath | undefined;
+
+/** One problem an object has against its CRD, with where it came from. */
+export interface ModelProblem {
+  /** The field of the object, as a path. */
+  readonly path: FieldPath;
+  /** The field of the object, e.g. `spec.template.spec.taints[0].key`. */
+  readonly field: string;
+  /** The prop it came from, e.g. `taints[0].key`; undefined when the module sets the field. */
+  readonly source?: string;
+  /** The schema's complaint or the CEL rule's message. */
+  readonly message: string;
 }
 
-/**
- * Validates a typed Kubernetes object against its upstream schema and throws one error that
- * names the object (e.g. `nodePools[0] (NodePool gpu-workloads)`) and every failing field.
- */
-export function validateModel(model: ValidatableModel, label: string): void {
-  try {
-    model.validate();
-  } catch (err) {
-    const errors = (err as { errors?: AjvLikeError[] }).errors;
-    if (!errors?.length) throw new Error(`${label}: ${(err as Error).message}`);
-    const lines = errors
-      // oneOf/anyOf wrappers repeat what their branches said.
-      .filter((e) => !/must match (exactly one|a) schema in/.test(e.message ?? ""))
-      .map((e) => {
-        const field = (e.instancePath ?? "").split("/").filter(Boolean).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).join(".");
-        const allowed = e.params?.allowedValues ? ` (${e.params.allowedValues.join(", ")})` : "";
-        return `  - ${field || "(object)"}: ${e.message}${allowed}`;
-      });
-    throw new Error(`${label} does not pass the Karpenter v1 schema:\n${[...new Set(lines)].join("\n")}`);
+/** An object that the API server would reject: names the object and every failing field. */
+export class CrdValidationError extends Error {
+  constructor(
+    public readonly label: string,
+    public readonly problems: readonly ModelProblem[],
+  ) {
+    const lines = problems.map((p) => `  - ${p.field}${p.source ? ` (${p.source})` : ""}: ${p.message}`);
+    super(`${label} does not pass the Karpenter ${CRD_VERSION} CRD:\n${[...new Set(lines)].join("\n")}`);
+    this.name = "CrdValidationError";
   }
 }
 
-/** A validated typed object as a `kubernetes_manifest` resource. */
+/** The problems an object has against the CRD of its kind (schema, then CEL rules), each with its prop. */
+export function modelProblems(model: CrdObject, sourceOf?: FieldSource): ModelProblem[] {
+  return crdProblems(model.kind, model).map((p) => {
+    const source = sourceOf?.(p.path);
+    return { path: p.path, field: formatFieldPath(p.path), ...(source ? { source: formatFieldPath(source) } : {}), message: p.message };
+  });
+}
+
+/**
+ * Validates an object against the CRD of its kind, as the API server would on create, and throws
+ * one error that names the object (e.g. `NodePool gpu-workloads`) and every failing field, with
+ * the prop each came from.
+ */
+export function validateModel(model: CrdObject, label: string, sourceOf?: FieldSource): void {
+  const problems = modelProblems(model, sourceOf);
+  if (problems.length) throw new CrdValidationError(label, problems);
+}
+
+/** A validated object as a `kubernetes_manifest` resource. */
 export function manifestOf(
   scope: Construct,
   id: string,
-  model: ValidatableModel,
+  model: CrdObject,
   label: string,
+  sourceOf: FieldSource | undefined,
   options: Omit<ManifestConfig, "manifest"> = {},
 ): Manifest {
-  validateModel(model, label);
-  return new Manifest(scope, id, { ...options, manifest: model.toJSON() as Record<string, unknown> });
+  validateModel(model, label, sourceOf);
+  return new Manifest(scope, id, { ...options, manifest: model as unknown as Record<string, unknown> });
 }

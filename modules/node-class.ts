@@ -1,9 +1,9 @@
-import { EC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
+import type { EC2NodeClass } from "../.gen/karpenter/ec2nodeclass.js";
 import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
 import { Construct } from "constructs";
 import { DISCOVERY_TAG_KEY } from "./discovery-tags.js";
-import { amiAliasProblem, nodeClassTagProblem, rootVolumeProblems } from "./karpenter-rules.js";
-import { manifestOf } from "./manifest.js";
+import { amiAliasProblem, rootVolumeProblems } from "./karpenter-rules.js";
+import { manifestOf, type FieldPath } from "./manifest.js";
 import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, throwIfProblems } from "./rules.js";
 
 /** EBS settings of a node's root volume (`/dev/xvda` on AL2023). */
@@ -61,7 +61,8 @@ export interface GpuNodeClassProps {
 export const GP3_DEFAULTS = { iops: 6000, throughputMiBps: 500 } as const;
 
 /**
- * The EC2NodeClass a GPU pool launches with, built as a typed Karpenter v1 object. On top of
+ * The EC2NodeClass a GPU pool launches with, typed by the CRD of the pinned Karpenter chart
+ * (`.gen/karpenter/`). On top of
  * the seed spec it always sets: encrypted EBS, IMDSv2 required with hop limit 1 (pods cannot
  * reach the node's credentials), the discovery tag on everything it launches, and (gp3) IOPS
  * and throughput above the baseline for faster image pulls.
@@ -73,7 +74,9 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
   const iops = v.iops ?? (type === "gp3" ? GP3_DEFAULTS.iops : undefined);
   const throughput = v.throughputMiBps ?? (type === "gp3" ? GP3_DEFAULTS.throughputMiBps : undefined);
   const discovery = { [DISCOVERY_TAG_KEY]: props.clusterName };
-  return new EC2NodeClass({
+  return {
+    apiVersion: "karpenter.k8s.aws/v1",
+    kind: "EC2NodeClass",
     metadata: { name: props.name },
     spec: {
       role: props.roleName,
@@ -101,10 +104,47 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
       ...(props.instanceStorePolicy ? { instanceStorePolicy: props.instanceStorePolicy } : {}),
       tags: { ...props.tags, ...discovery },
     },
-  });
+  };
 }
 
-/** An EC2NodeClass applied as a `kubernetes_manifest`, validated against the Karpenter v1 schema at synth. */
+/** The root volume props behind the fields of the EBS block, e.g. `throughput` → `rootVolume.throughputMiBps`. */
+const EBS_PROPS: Readonly<Record<string, string>> = {
+  volumeSize: "sizeGiB",
+  volumeType: "type",
+  iops: "iops",
+  throughput: "throughputMiBps",
+  kmsKeyID: "kmsKeyId",
+};
+
+/**
+ * Which prop a field of the built EC2NodeClass comes from, e.g. `spec.tags["team"]` → `tags["team"]`,
+ * `spec.blockDeviceMappings[0].ebs.iops` → `rootVolume.iops`; undefined for fields the module sets itself.
+ */
+export function nodeClassPropOf(field: FieldPath): FieldPath | undefined {
+  const [a, b, c, d, e] = field;
+  if (a === "metadata" && b === "name") return ["name"];
+  if (a !== "spec") return undefined;
+  switch (b) {
+    case "role":
+      return ["roleName"];
+    case "amiSelectorTerms":
+      return ["amiAlias"];
+    case "subnetSelectorTerms":
+    case "securityGroupSelectorTerms":
+      // The discovery tag's value is the cluster name.
+      return typeof d === "string" && d === "tags" ? ["clusterName"] : undefined;
+    case "blockDeviceMappings":
+      return c === 0 && d === "ebs" && typeof e === "string" && EBS_PROPS[e] ? ["rootVolume", EBS_PROPS[e]] : c === 0 && d === undefined ? ["rootVolume"] : undefined;
+    case "instanceStorePolicy":
+      return ["instanceStorePolicy"];
+    case "tags":
+      return c === DISCOVERY_TAG_KEY ? ["clusterName"] : field.slice(1);
+    default:
+      return undefined;
+  }
+}
+
+/** An EC2NodeClass applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
 export class GpuNodeClass extends Construct {
   /** The typed object (what is applied). */
   public readonly model: EC2NodeClass;
@@ -122,10 +162,9 @@ export class GpuNodeClass extends Construct {
       { prop: "roleName", problem: props.roleName.startsWith("arn:") ? `must be the role's name, not its ARN (got ${JSON.stringify(props.roleName)})` : iamRoleNameProblem(props.roleName) },
       { prop: "amiAlias", problem: amiAliasProblem(alias) },
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
-      ...Object.keys(props.tags ?? {}).map((key) => ({ prop: `tags.${key}`, problem: nodeClassTagProblem(key) })),
     ]);
     this.model = buildGpuNodeClass(props);
-    this.manifest = manifestOf(this, "manifest", this.model, `EC2NodeClass ${props.name}`, {
+    this.manifest = manifestOf(this, "manifest", this.model, `EC2NodeClass ${props.name}`, nodeClassPropOf, {
       // Ready means AMIs, subnets, security groups and the instance profile all resolved: a
       // missing discovery tag fails the deploy here instead of leaving pods Pending.
       wait: { condition: [{ type: "Ready", status: "True" }] },

@@ -1,10 +1,10 @@
-import { NodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
+import type { NodePool } from "../.gen/karpenter/nodepool.js";
 import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { cpuLimitProblem, gpuLimitProblem, requirementProblems, taintProblems } from "./karpenter-rules.js";
 import { launchProblems, type PoolFieldNames } from "./launchability.js";
-import { manifestOf } from "./manifest.js";
+import { manifestOf, type FieldPath } from "./manifest.js";
 import { k8sNameProblem, throwIfProblems } from "./rules.js";
 
 /** A Kubernetes taint. */
@@ -17,7 +17,7 @@ export interface Taint {
 /** A NodePool scheduling requirement beyond the ones the pool manages itself. */
 export interface Requirement {
   readonly key: string;
-  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+  readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" | "Gte" | "Lte";
   readonly values?: readonly string[];
   readonly minValues?: number;
 }
@@ -111,9 +111,9 @@ export function defaultGpuLimit(cpuLimit: number): number {
 }
 
 /**
- * The NodePool of a GPU pool, built as a typed Karpenter v1 object. On top of the seed spec it
- * adds a `nvidia.com/gpu` limit and the NVIDIA-only, whole-GPU requirements (see
- * `managedRequirements`).
+ * The NodePool of a GPU pool, typed by the CRD of the pinned Karpenter chart (`.gen/karpenter/`).
+ * On top of the seed spec it adds a `nvidia.com/gpu` limit and the NVIDIA-only, whole-GPU
+ * requirements (see `managedRequirements`).
  */
 export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
   const limits: Record<string, number | string> = {
@@ -121,8 +121,10 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
     "nvidia.com/gpu": props.gpuLimit ?? defaultGpuLimit(props.cpuLimit),
   };
   if (props.memoryLimitGiB !== undefined) limits.memory = `${props.memoryLimitGiB}Gi`;
-  const budgets = props.budgets?.map((b) => ({ ...b, reasons: b.reasons ? [...b.reasons] : undefined }));
-  return new NodePool({
+  const budgets = props.budgets?.map(({ reasons, ...b }) => ({ ...b, ...(reasons ? { reasons: [...reasons] } : {}) }));
+  return {
+    apiVersion: "karpenter.sh/v1",
+    kind: "NodePool",
     metadata: { name: props.name },
     spec: {
       ...(props.weight !== undefined ? { weight: props.weight } : {}),
@@ -136,18 +138,50 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
         spec: {
           expireAfter: props.expireAfter ?? "720h",
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: props.nodeClassName },
-          requirements: [...managedRequirements(props), ...(props.requirements ?? [])].map((r) => ({
+          requirements: [...managedRequirements(props), ...(props.requirements ?? [])].map(({ values, ...r }) => ({
             ...r,
-            values: r.values ? [...r.values] : undefined,
+            ...(values ? { values: [...values] } : {}),
           })),
-          taints: [...(props.taints ?? [{ key: "sku", value: "gpu", effect: "NoSchedule" as const }])],
+          taints: [...(props.taints ?? [{ key: "sku", value: "gpu", effect: "NoSchedule" as const }])].map((t) => ({ ...t })),
         },
       },
     },
-  });
+  };
 }
 
-/** A NodePool applied as a `kubernetes_manifest`, validated against the Karpenter v1 schema at synth. */
+/** The requirement props behind the managed requirements, by position; undefined: set by the module. */
+const MANAGED_REQUIREMENT_PROPS = ["instanceCategories", "capacityTypes", "architectures", undefined, undefined] as const;
+
+/**
+ * Which prop a field of the built NodePool comes from, e.g. `spec.template.spec.taints[0].key`
+ * → `taints[0].key`, `spec.limits.cpu` → `cpuLimit`; undefined for fields the module sets itself.
+ */
+export function nodePoolPropOf(field: FieldPath): FieldPath | undefined {
+  const [a, b, c, d, e, ...rest] = field;
+  if (a === "metadata" && b === "name") return ["name"];
+  if (a !== "spec") return undefined;
+  if (b === "weight") return ["weight"];
+  if (b === "limits") return c === "cpu" ? ["cpuLimit"] : c === "nvidia.com/gpu" ? ["gpuLimit"] : c === "memory" ? ["memoryLimitGiB"] : undefined;
+  if (b === "disruption") {
+    if (c === "consolidationPolicy" || c === "consolidateAfter") return [c];
+    if (c === "budgets") return field.slice(2);
+    return undefined;
+  }
+  if (b !== "template" || c !== "spec") return undefined;
+  if (d === "expireAfter") return ["expireAfter"];
+  if (d === "nodeClassRef") return e === "name" ? ["nodeClassName"] : undefined;
+  if (d === "taints") return field.slice(3);
+  if (d === "requirements") {
+    if (typeof e !== "number") return ["requirements"];
+    const managed = MANAGED_REQUIREMENT_PROPS.length;
+    if (e >= managed) return ["requirements", e - managed, ...rest];
+    const prop = MANAGED_REQUIREMENT_PROPS[e];
+    return prop ? [prop] : undefined;
+  }
+  return undefined;
+}
+
+/** A NodePool applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
 export class GpuNodePool extends Construct {
   public readonly model: NodePool;
   /** The `kubernetes_manifest`. Escape hatch. */
@@ -157,7 +191,6 @@ export class GpuNodePool extends Construct {
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     this.name = props.name;
-    const weight = props.weight;
     throwIfProblems(this, "GpuNodePool", [
       { prop: "name", problem: k8sNameProblem(props.name) },
       { prop: "nodeClassName", problem: k8sNameProblem(props.nodeClassName) },
@@ -167,7 +200,6 @@ export class GpuNodePool extends Construct {
         prop: "memoryLimitGiB",
         problem: props.memoryLimitGiB === undefined || (Number.isInteger(props.memoryLimitGiB) && props.memoryLimitGiB > 0) ? undefined : `must be a positive whole number of GiB (got ${props.memoryLimitGiB})`,
       },
-      { prop: "weight", problem: weight === undefined || (Number.isInteger(weight) && weight >= 1 && weight <= 100) ? undefined : `must be a whole number from 1 to 100 (got ${weight})` },
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
       ...launchProblems(
@@ -176,7 +208,7 @@ export class GpuNodePool extends Construct {
       ).map((p) => ({ prop: p.field, problem: p.problem })),
     ]);
     this.model = buildGpuNodePool(props);
-    this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, {
+    this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, nodePoolPropOf, {
       dependsOn: props.dependsOn,
       wait: { condition: [{ type: "Ready", status: "True" }] },
       // Deleting a pool drains and terminates its nodes (finalizers); GPU pods may take a while.

@@ -4,7 +4,7 @@ import { EksClusterConnection } from "./cluster-connection.js";
 import type { KarpenterGpuConfig } from "./config.js";
 import { GpuNodeClass } from "./node-class.js";
 import { GpuNodePool } from "./node-pool.js";
-import { nodeRoleNameFor } from "./node-role.js";
+import { nodeClassPropsOf, nodePoolPropsOf } from "./config-crd.js";
 import { QuotaGuard } from "./quota-guard.js";
 import { capacityReport } from "./capacity.js";
 import { KubernetesProvider, TerraformOutput, TerraformStack } from "./cjs-deps.js";
@@ -32,41 +32,13 @@ export class GpuNodePoolsStack extends TerraformStack {
     const connection = new EksClusterConnection(this, "cluster", { clusterName: c.clusterName, region: c.region, auth: c.kubernetesAuth });
     new KubernetesProvider(this, "kubernetes", connection.kubernetesProvider());
 
-    const roleName = nodeRoleNameFor({ clusterName: c.clusterName, roleName: c.nodeRole.name, existingRoleArn: c.nodeRole.existingRoleArn });
     const classes: Record<string, GpuNodeClass> = {};
     for (const nc of c.nodeClasses) {
-      classes[nc.name] = new GpuNodeClass(this, `nodeClass-${nc.name}`, {
-        name: nc.name,
-        clusterName: c.clusterName,
-        roleName,
-        amiAlias: nc.amiAlias,
-        rootVolume: nc.rootVolume,
-        instanceStorePolicy: nc.instanceStorePolicy,
-        // Config tags go on the GPU instances and volumes too: they are where the money goes.
-        tags: { ...c.tags, ...nc.tags },
-      });
+      classes[nc.name] = new GpuNodeClass(this, `nodeClass-${nc.name}`, nodeClassPropsOf(c, nc));
     }
     const pools: Record<string, GpuNodePool> = {};
     for (const p of c.nodePools) {
-      const pool = new GpuNodePool(this, `nodePool-${p.name}`, {
-        name: p.name,
-        nodeClassName: p.nodeClass,
-        instanceCategories: p.instanceCategories,
-        capacityTypes: p.capacityTypes,
-        architectures: p.architectures,
-        requirements: p.requirements,
-        taints: p.taints,
-        cpuLimit: p.limits.cpu,
-        gpuLimit: p.limits.gpus,
-        memoryLimitGiB: p.limits.memoryGiB,
-        weight: p.weight,
-        expireAfter: p.expireAfter,
-        consolidationPolicy: p.disruption.consolidationPolicy,
-        consolidateAfter: p.disruption.consolidateAfter,
-        budgets: p.disruption.budgets,
-        dependsOn: [classes[p.nodeClass].manifest],
-      });
-      pools[p.name] = pool;
+      pools[p.name] = new GpuNodePool(this, `nodePool-${p.name}`, { ...nodePoolPropsOf(p), dependsOn: [classes[p.nodeClass].manifest] });
     }
     this.nodeClasses = classes;
     this.nodePools = pools;
