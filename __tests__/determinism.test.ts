@@ -42,7 +42,7 @@ describe("deterministic output", () => {
 /** A copy of the app (sources, examples, the installed node_modules) in `dir`, synthesized there as `npm run synth` does. */
 function synthIn(dir: string) {
   mkdirSync(dir, { recursive: true });
-  for (const f of ["main.ts", "package.json", "cdktf.json", "tsconfig.json", "modules", "examples"]) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
+  for (const f of ["main.ts", "package.json", "cdktf.json", "tsconfig.json", "modules", ".gen", "examples"]) cpSync(join(ROOT, f), join(dir, f), { recursive: true });
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   const env: NodeJS.ProcessEnv = withoutConfigVariable();
   delete env.CDKTF_OUTDIR;
