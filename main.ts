@@ -12,7 +12,8 @@ import { App } from "./modules/cjs-deps.js";
 // Unset means the built-in example; set but empty is a mistake that loadConfigFile reports.
 const configPath = process.env.KARPENTER_GPU_CONFIG ?? join(import.meta.dirname, "examples", "default.yaml");
 try {
-  const app = new App();
+  // No stack traces in manifest.json: they hold the checkout's path, and the output must not depend on it.
+  const app = new App({ stackTraces: false });
   buildStacks(app, loadConfigFile(configPath));
   app.synth();
 } catch (err) {

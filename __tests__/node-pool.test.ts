@@ -9,6 +9,8 @@ const seedProps = {
   nodeClassName: "gpu-nodeclass",
   capacityTypes: ["spot", "on-demand"] as const,
   cpuLimit: 1000,
+  // The seed states 30 s; the construct's own default is 5 minutes.
+  consolidateAfter: "30s",
 };
 
 describe("GpuNodePool", () => {

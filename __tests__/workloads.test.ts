@@ -26,10 +26,20 @@ interface PodSpec {
   containers: { resources?: { requests?: Record<string, string | number> } }[];
 }
 
+/**
+ * The tolerations EKS's ExtendedResourceToleration admission controller adds: `Exists` for each
+ * extended resource a container requests (on since EKS 1.19, aws/containers-roadmap#739).
+ */
+function admittedTolerations(pod: PodSpec): NonNullable<PodSpec["tolerations"]> {
+  const requested = new Set(pod.containers.flatMap((c) => Object.keys(c.resources?.requests ?? {})).filter((r) => r.includes("/")));
+  return [...(pod.tolerations ?? []), ...[...requested].map((key) => ({ key, operator: "Exists", effect: "NoSchedule" }))];
+}
+
 /** Pools a pod can be scheduled onto: it tolerates every pool taint and its node selector fits the pool. */
 function poolsFor(pod: PodSpec): string[] {
+  const tolerations = admittedTolerations(pod);
   const tolerates = (t: NodePoolConfig["taints"][number]) =>
-    (pod.tolerations ?? []).some((tol) => tol.key === t.key && (tol.effect === undefined || tol.effect === t.effect) && (tol.operator === "Exists" || tol.value === t.value));
+    tolerations.some((tol) => tol.key === t.key && (tol.effect === undefined || tol.effect === t.effect) && (tol.operator === "Exists" || tol.value === t.value));
   const capacity = pod.nodeSelector?.["karpenter.sh/capacity-type"];
   return config.nodePools.filter((p) => p.taints.every(tolerates) && (!capacity || p.capacityTypes.includes(capacity as "spot"))).map((p) => p.name);
 }

@@ -19,6 +19,7 @@ export function nodeClassPropsOf(c: KarpenterGpuConfig, nc: NodeClassConfig): Gp
     amiAlias: nc.amiAlias,
     rootVolume: nc.rootVolume,
     instanceStorePolicy: nc.instanceStorePolicy,
+    kubelet: nc.kubelet,
     // Config tags go on the GPU instances and volumes too: they are where the money goes.
     tags: { ...c.tags, ...nc.tags },
   };
@@ -42,6 +43,8 @@ export function nodePoolPropsOf(p: NodePoolConfig): GpuNodePoolProps {
     consolidationPolicy: p.disruption.consolidationPolicy,
     consolidateAfter: p.disruption.consolidateAfter,
     budgets: p.disruption.budgets,
+    terminationGracePeriod: p.terminationGracePeriod,
+    labels: p.labels,
   };
 }
 

@@ -12,7 +12,7 @@ import { GPU_OPERATOR_CHART_VERSION } from "./gpu-operator.js";
 import { KARPENTER_CHART_VERSION } from "./karpenter-chart.js";
 import { nodeRoleNameFor } from "./node-role.js";
 import { launchProblems } from "./launchability.js";
-import { defaultGpuLimit, managedRequirements } from "./node-pool.js";
+import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS, defaultGpuLimit, managedRequirements } from "./node-pool.js";
 import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
 import { nodeClassCrdProblems, nodePoolCrdProblems } from "./config-crd.js";
 import {
@@ -111,6 +111,7 @@ const budget = z
 
 const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)([KMGTPE]i|[mkMGTPE])?$/;
+const percent = z.number({ error: "must be a whole percentage from 0 to 100" }).int({ error: "must be a whole percentage from 0 to 100" }).min(0, { error: "must be a whole percentage from 0 to 100" }).max(100, { error: "must be a whole percentage from 0 to 100" });
 const quantity = z.string({ error: "must be a Kubernetes quantity string such as \"1\", \"500m\" or \"1Gi\"" }).regex(QUANTITY, {
   error: "must be a Kubernetes quantity such as \"1\", \"500m\" or \"1Gi\"",
 });
@@ -181,6 +182,17 @@ const nodeClass = z.strictObject({
     })
     .default({ sizeGiB: 200, type: "gp3" }),
   instanceStorePolicy: z.enum(["RAID0"], { error: "must be RAID0 (or left out)" }).optional(),
+  // The kubelet settings that matter on GPU nodes; values are checked against the CRD.
+  kubelet: z
+    .strictObject({
+      imageGCHighThresholdPercent: percent.optional(),
+      imageGCLowThresholdPercent: percent.optional(),
+      kubeReserved: z.record(z.string(), quantity).optional(),
+      systemReserved: z.record(z.string(), quantity).optional(),
+      evictionHard: z.record(z.string(), z.string({ error: "must be a string such as \"500Mi\" or \"10%\"" })).optional(),
+      maxPods: z.number({ error: "must be a whole number of pods" }).int({ error: "must be a whole number of pods" }).min(1, { error: "must be at least 1" }).max(1000, { error: "must be at most 1000" }).optional(),
+    })
+    .optional(),
   tags: awsTags("").optional(),
 });
 
@@ -218,15 +230,22 @@ const nodePool = z.strictObject({
     }),
   weight: z.number().int().min(1).max(100).optional(),
   expireAfter: duration.default("720h"),
+  terminationGracePeriod: z
+    .string({ error: "must be a duration string" })
+    .regex(/^([0-9]+(s|m|h))+$/, { error: "must be a duration such as \"30m\" or \"2h\" (no \"Never\": leave it out for no limit)" })
+    .optional(),
+  labels: z.record(z.string(), z.string({ error: "must be a string" })).optional(),
   disruption: z
     .strictObject({
       consolidationPolicy: z
         .enum(["WhenEmptyOrUnderutilized", "WhenEmpty"], { error: "must be one of WhenEmptyOrUnderutilized, WhenEmpty" })
         .default("WhenEmptyOrUnderutilized"),
-      consolidateAfter: duration.default("30s"),
+      consolidateAfter: duration.default(DEFAULT_CONSOLIDATE_AFTER),
       budgets: z.array(budget).max(50, { error: "must list at most 50 budgets (the NodePool CRD's limit)" }).optional(),
     })
-    .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "30s" }),
+    // A pool that states no disruption gets the GPU defaults, budgets included; a pool that states
+    // its own (the seed does) gets exactly what it states.
+    .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: DEFAULT_CONSOLIDATE_AFTER, budgets: DEFAULT_GPU_BUDGETS.map(({ reasons, ...b }) => ({ ...b, ...(reasons ? { reasons: [...reasons] } : {}) })) }),
 }).superRefine((pool, ctx) => {
   for (const p of taintProblems(pool.taints)) ctx.addIssue({ code: "custom", path: ["taints", Number(p.field)], message: p.problem });
 });

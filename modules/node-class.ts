@@ -4,7 +4,15 @@ import { Construct } from "constructs";
 import { DISCOVERY_TAG_KEY } from "./discovery-tags.js";
 import { amiAliasProblem, rootVolumeProblems } from "./karpenter-rules.js";
 import { manifestOf, type FieldPath } from "./manifest.js";
-import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, throwIfProblems } from "./rules.js";
+import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, throwIfProblems, warn } from "./rules.js";
+
+/**
+ * Kubelet settings of the node class (`spec.kubelet`), as the pinned CRD types them. The ones
+ * that matter on GPU nodes: image garbage collection (multi-GB images fill the disk),
+ * `kubeReserved`/`systemReserved` (keep the kubelet alive next to memory-hungry jobs), `maxPods`.
+ * @see https://karpenter.sh/docs/concepts/nodeclasses/#speckubelet
+ */
+export type KubeletSettings = NonNullable<EC2NodeClass["spec"]["kubelet"]>;
 
 /** EBS settings of a node's root volume (`/dev/xvda` on AL2023). */
 export interface RootVolumeProps {
@@ -55,6 +63,8 @@ export interface GpuNodeClassProps {
   readonly instanceStorePolicy?: "RAID0";
   /** Extra tags for instances, volumes and launch templates. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** Kubelet settings, checked against the CRD at synth. @default - the AMI's and Karpenter's */
+  readonly kubelet?: KubeletSettings;
 }
 
 /** gp3 performance this module provisions unless told otherwise (see docs/startup-latency.md). */
@@ -102,6 +112,7 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
       // IMDSv2 only, and one hop: containers on the pod network cannot reach instance credentials.
       metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
       ...(props.instanceStorePolicy ? { instanceStorePolicy: props.instanceStorePolicy } : {}),
+      ...(props.kubelet ? { kubelet: structuredClone(props.kubelet) } : {}),
       tags: { ...props.tags, ...discovery },
     },
   };
@@ -137,6 +148,8 @@ export function nodeClassPropOf(field: FieldPath): FieldPath | undefined {
       return c === 0 && d === "ebs" && typeof e === "string" && EBS_PROPS[e] ? ["rootVolume", EBS_PROPS[e]] : c === 0 && d === undefined ? ["rootVolume"] : undefined;
     case "instanceStorePolicy":
       return ["instanceStorePolicy"];
+    case "kubelet":
+      return field.slice(1);
     case "tags":
       return c === DISCOVERY_TAG_KEY ? ["clusterName"] : field.slice(1);
     default:
@@ -163,6 +176,13 @@ export class GpuNodeClass extends Construct {
       { prop: "amiAlias", problem: amiAliasProblem(alias) },
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
     ]);
+    if (alias.endsWith("@latest")) {
+      // Legal, and the seed's choice, but every AMI release then drifts every node of the class.
+      warn(
+        this,
+        `EC2NodeClass ${props.name} uses ${alias}: each new EKS AMI release marks every node of this class as drifted and Karpenter replaces them, busy GPU nodes included (as far as the pool's disruption budgets allow). Pin a release (e.g. al2023@v20251120) and move it forward on your schedule`,
+      );
+    }
     this.model = buildGpuNodeClass(props);
     this.manifest = manifestOf(this, "manifest", this.model, `EC2NodeClass ${props.name}`, nodeClassPropOf, {
       // Ready means AMIs, subnets, security groups and the instance profile all resolved: a

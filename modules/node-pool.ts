@@ -65,10 +65,27 @@ export interface GpuNodePoolProps {
   readonly expireAfter?: string;
   /** When Karpenter may consolidate. @default "WhenEmptyOrUnderutilized" */
   readonly consolidationPolicy?: "WhenEmptyOrUnderutilized" | "WhenEmpty";
-  /** How long a node must be consolidatable before it is. @default "30s" */
+  /**
+   * How long a node must be consolidatable before it is. Minutes, not seconds: a GPU node that
+   * empties between two pods of a job (or two jobs) should not be torn down and relaunched.
+   * @default "5m"
+   */
   readonly consolidateAfter?: string;
-  /** Disruption budgets. @default - Karpenter's default (10% of nodes) */
+  /**
+   * Disruption budgets. `DEFAULT_GPU_BUDGETS` are the module's GPU defaults (the config uses them
+   * for pools without a `disruption` block).
+   * @default - Karpenter's default (10% of nodes)
+   * @see https://karpenter.sh/docs/concepts/disruption/#disruption-budgets
+   */
   readonly budgets?: readonly DisruptionBudget[];
+  /**
+   * Longest time Karpenter waits for a node's pods to leave when it disrupts the node; then it
+   * deletes them, past PodDisruptionBudgets and `karpenter.sh/do-not-disrupt`.
+   * @default - no limit: a busy GPU node is never forced out by Karpenter
+   */
+  readonly terminationGracePeriod?: string;
+  /** Labels on every node of the pool (the NodeClaim template's labels). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
   /**
    * Resources the NodePool is created after and destroyed before, typically its EC2NodeClass,
    * so that on destroy the nodes drain while their node class still exists.
@@ -115,6 +132,24 @@ export function defaultGpuLimit(cpuLimit: number): number {
  * On top of the seed spec it adds a `nvidia.com/gpu` limit and the NVIDIA-only, whole-GPU
  * requirements (see `managedRequirements`).
  */
+/**
+ * How long an empty or underutilized GPU node waits before consolidation: long enough for the
+ * next pod of a job, or the next job, to land on it (an estimate; the seed's 30 s relaunches GPU
+ * nodes between pods).
+ */
+export const DEFAULT_CONSOLIDATE_AFTER = "5m";
+
+/**
+ * The module's disruption budgets for GPU pools: on weekdays 08:00-18:00 UTC no node is disrupted
+ * for drift (a new AMI) or underutilization, so busy GPU nodes are not replaced during working
+ * hours; empty nodes still go, and at other times up to 10% of nodes at once. Budget schedules are
+ * in UTC: set your own `budgets` for other hours.
+ */
+export const DEFAULT_GPU_BUDGETS: readonly DisruptionBudget[] = [
+  { nodes: "0", reasons: ["Drifted", "Underutilized"], schedule: "0 8 * * mon-fri", duration: "10h" },
+  { nodes: "10%" },
+];
+
 export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
   const limits: Record<string, number | string> = {
     cpu: props.cpuLimit,
@@ -131,12 +166,14 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
       limits,
       disruption: {
         consolidationPolicy: props.consolidationPolicy ?? "WhenEmptyOrUnderutilized",
-        consolidateAfter: props.consolidateAfter ?? "30s",
+        consolidateAfter: props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER,
         ...(budgets ? { budgets } : {}),
       },
       template: {
+        ...(props.labels && Object.keys(props.labels).length ? { metadata: { labels: { ...props.labels } } } : {}),
         spec: {
           expireAfter: props.expireAfter ?? "720h",
+          ...(props.terminationGracePeriod !== undefined ? { terminationGracePeriod: props.terminationGracePeriod } : {}),
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: props.nodeClassName },
           requirements: [...managedRequirements(props), ...(props.requirements ?? [])].map(({ values, ...r }) => ({
             ...r,
@@ -167,8 +204,10 @@ export function nodePoolPropOf(field: FieldPath): FieldPath | undefined {
     if (c === "budgets") return field.slice(2);
     return undefined;
   }
+  if (b === "template" && c === "metadata") return d === "labels" ? ["labels", ...field.slice(4)] : undefined;
   if (b !== "template" || c !== "spec") return undefined;
   if (d === "expireAfter") return ["expireAfter"];
+  if (d === "terminationGracePeriod") return ["terminationGracePeriod"];
   if (d === "nodeClassRef") return e === "name" ? ["nodeClassName"] : undefined;
   if (d === "taints") return field.slice(3);
   if (d === "requirements") {
