@@ -34,7 +34,7 @@ export interface EfaLayout {
   readonly efaInterfaces: number;
 }
 
-export type NetworkInterface = NonNullable<EC2NodeClass["spec"]["networkInterfaces"]>[number];
+export type NodeClassNetworkInterface = NonNullable<EC2NodeClass["spec"]["networkInterfaces"]>[number];
 
 /** The EC2NodeClass CRD's `maxItems` for `networkInterfaces`. */
 const MAX_NETWORK_INTERFACES = 150;
@@ -62,8 +62,8 @@ export function efaLayoutProblem(l: EfaLayout): string | undefined {
 }
 
 /** The `spec.networkInterfaces` of an EFA node class for `layout`: ENA primary, one EFA-only interface per EFA-capable card. */
-export function efaNetworkInterfaces(layout: EfaLayout): NetworkInterface[] {
-  const out: NetworkInterface[] = [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface" }];
+export function efaNetworkInterfaces(layout: EfaLayout): NodeClassNetworkInterface[] {
+  const out: NodeClassNetworkInterface[] = [{ networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface" }];
   const card0HasEfa = layout.efaInterfaces === layout.networkCards;
   if (card0HasEfa) out.push({ networkCardIndex: 0, deviceIndex: 1, interfaceType: "efa-only" });
   for (let card = 1; card < layout.networkCards; card++) out.push({ networkCardIndex: card, deviceIndex: 0, interfaceType: "efa-only" });
