@@ -3,6 +3,8 @@
  * numbers to compare with Service Quotas before `VcpuLimitExceeded` shows up in production.
  */
 import type { KarpenterGpuConfig, NodePoolConfig } from "./config.js";
+import { nodeClassPropsOf } from "./config-crd.js";
+import { describeEfaLayout, type EfaLayout } from "./efa.js";
 import { GPU_INSTANCE_TYPES, type QuotaFamily } from "./gpu-instances.js";
 import { isEvaluated, satisfies } from "./launchability.js";
 import { defaultGpuLimit, managedRequirements } from "./node-pool.js";
@@ -60,6 +62,17 @@ export interface PoolCapacity {
   readonly buckets: readonly BucketUse[];
   /** Requirement keys the report cannot evaluate from the instance table (it may admit more than Karpenter will). */
   readonly unevaluated: readonly string[];
+  /** The pool's node class and its multi-node networking (set by `capacityReport`, which knows the classes). */
+  readonly nodeClass?: PoolNodeClass;
+}
+
+/** What a pool's node class does for multi-node training. */
+export interface PoolNodeClass {
+  readonly name: string;
+  /** The network-card layout its EFA interfaces are written for; undefined without EFA. */
+  readonly efa?: EfaLayout;
+  /** The placement group it launches into, by name or ID; undefined without one. */
+  readonly placementGroup?: { readonly name?: string; readonly id?: string };
 }
 
 /** Per quota bucket, what all pools together may draw: the vCPUs to request. */
@@ -108,7 +121,11 @@ export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
 
 /** The capacity report of a whole configuration. */
 export function capacityReport(config: KarpenterGpuConfig): CapacityReport {
-  const pools = config.nodePools.map(poolCapacity);
+  const pools = config.nodePools.map((p): PoolCapacity => {
+    const nc = config.nodeClasses.find((c) => c.name === p.nodeClass);
+    const props = nc ? nodeClassPropsOf(config, nc) : undefined;
+    return { ...poolCapacity(p), nodeClass: { name: p.nodeClass, efa: props?.efa, placementGroup: props?.placementGroup } };
+  });
   const buckets: BucketTotal[] = [];
   for (const bucket of QUOTA_BUCKETS) {
     const users = pools.flatMap((p) => p.buckets.filter((b) => b.bucket.code === bucket.code).map((b) => ({ pool: p.pool, vcpus: b.vcpus })));
@@ -122,6 +139,11 @@ export function formatCapacityReport(report: CapacityReport): string {
   const lines: string[] = [`GPU capacity for cluster ${report.cluster} (${report.region})`, ""];
   for (const p of report.pools) {
     lines.push(`Pool ${p.pool}: caps cpu ${p.cpuLimit} vCPU, nvidia.com/gpu ${p.gpuLimit}; capacity ${p.capacityTypes.join(", ")}`);
+    if (p.nodeClass) {
+      const pg = p.nodeClass.placementGroup;
+      const efa = p.nodeClass.efa ? `EFA on (${describeEfaLayout(p.nodeClass.efa)} per node)` : "EFA off";
+      lines.push(`  node class ${p.nodeClass.name}: ${efa}, ${pg ? `placement group ${pg.name !== undefined ? `name ${pg.name}` : `id ${pg.id}`}` : "no placement group"}`);
+    }
     if (p.admitted.length === 0) {
       lines.push("  admits no GPU instance type: check instanceCategories, architectures and requirements");
     } else {

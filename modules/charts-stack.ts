@@ -3,6 +3,7 @@ import { configuredAwsProvider } from "./aws-stack.js";
 import { EksClusterConnection } from "./cluster-connection.js";
 import type { KarpenterGpuConfig } from "./config.js";
 import { controllerRoleNameFor } from "./controller-iam.js";
+import { EfaDevicePlugin } from "./efa-device-plugin.js";
 import { GpuOperator } from "./gpu-operator.js";
 import { interruptionQueueNameFor } from "./interruption-queue.js";
 import { KarpenterChart } from "./karpenter-chart.js";
@@ -24,6 +25,8 @@ export class KarpenterChartsStack extends TerraformStack {
   public readonly connection: EksClusterConnection;
   public readonly karpenter: KarpenterChart;
   public readonly gpuOperator: GpuOperator;
+  /** The EFA device plugin, when some node class has `efa: true`. */
+  public readonly efaDevicePlugin?: EfaDevicePlugin;
 
   constructor(scope: Construct, id: string, props: KarpenterChartsStackProps) {
     super(scope, id);
@@ -58,7 +61,18 @@ export class KarpenterChartsStack extends TerraformStack {
       additionalValues: c.gpuOperator.additionalValues,
     });
 
+    // EFA pods request vpc.amazonaws.com/efa, which only the device plugin advertises.
+    const efaClasses = new Set(c.nodeClasses.filter((nc) => nc.efa).map((nc) => nc.name));
+    if (efaClasses.size > 0) {
+      this.efaDevicePlugin = new EfaDevicePlugin(this, "efaDevicePlugin", {
+        efaNodeTaints: c.nodePools.filter((p) => efaClasses.has(p.nodeClass)).flatMap((p) => p.taints),
+      });
+    }
+
     new TerraformOutput(this, "karpenterChartVersion", { value: this.karpenter.version, description: "Installed karpenter chart version" });
     new TerraformOutput(this, "gpuOperatorChartVersion", { value: this.gpuOperator.version, description: "Installed gpu-operator chart version" });
+    if (this.efaDevicePlugin) {
+      new TerraformOutput(this, "efaDevicePluginChartVersion", { value: this.efaDevicePlugin.version, description: "Installed aws-efa-k8s-device-plugin chart version" });
+    }
   }
 }

@@ -6,6 +6,7 @@
 import type { KarpenterGpuConfig, NodeClassConfig, NodePoolConfig } from "./config.js";
 import type { FieldPath } from "./manifest.js";
 import { modelProblems } from "./manifest.js";
+import { efaLayoutOfPools } from "./efa.js";
 import { buildGpuNodeClass, nodeClassPropOf, type GpuNodeClassProps } from "./node-class.js";
 import { buildGpuNodePool, nodePoolPropOf, type GpuNodePoolProps } from "./node-pool.js";
 import { nodeRoleNameFor } from "./node-role.js";
@@ -22,6 +23,9 @@ export function nodeClassPropsOf(c: KarpenterGpuConfig, nc: NodeClassConfig): Gp
     kubelet: nc.kubelet,
     // Config tags go on the GPU instances and volumes too: they are where the money goes.
     tags: { ...c.tags, ...nc.tags },
+    // The layout of the types the class's pools admit; parseConfig refuses a class whose pools admit several, or types without EFA.
+    efa: nc.efa ? efaLayoutOfPools(c.nodePools.flatMap((pool, index) => (pool.nodeClass === nc.name ? [{ index, pool }] : []))) : undefined,
+    placementGroup: nc.placementGroup === undefined ? undefined : nc.placementGroup.name !== undefined ? { name: nc.placementGroup.name } : { id: nc.placementGroup.id ?? "" },
   };
 }
 

@@ -15,6 +15,8 @@ import { launchProblems } from "./launchability.js";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS, defaultGpuLimit, managedRequirements } from "./node-pool.js";
 import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, requirementProblems, rootVolumeProblems, taintProblems } from "./karpenter-rules.js";
 import { nodeClassCrdProblems, nodePoolCrdProblems } from "./config-crd.js";
+import { efaClassProblems, type EfaPool } from "./efa.js";
+import { placementGroupProblems } from "./node-class.js";
 import {
   k8sNameProblem,
   clusterNameProblem,
@@ -194,6 +196,18 @@ const nodeClass = z.strictObject({
     })
     .optional(),
   tags: awsTags("").optional(),
+  /** EFA interfaces for the network-card layout of the types the class's pools admit (one layout per class: crossKeyProblems). */
+  efa: z.boolean({ error: "must be true or false" }).optional(),
+  /** An existing EC2 placement group, by name or ID. */
+  placementGroup: z
+    .strictObject(
+      { name: z.string({ error: "must be a string" }).optional(), id: z.string({ error: "must be a string" }).optional() },
+      { error: "must be {name: <placement group name>} or {id: pg-...}" },
+    )
+    .superRefine((pg, ctx) => {
+      for (const p of placementGroupProblems(pg)) ctx.addIssue({ code: "custom", path: p.field ? [p.field] : [], message: p.problem });
+    })
+    .optional(),
 });
 
 const nodePool = z.strictObject({
@@ -422,6 +436,22 @@ function crossKeyProblems(raw: unknown): KeyProblem[] {
     for (const p of launch) issue(p.field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), p.problem);
     // The NodePool built from the pool, against the pinned Karpenter CRD (schema and CEL rules).
     for (const p of nodePoolCrdProblems(pool, i)) issue([...p.path], p.message);
+  });
+
+  // An EFA node class is written for one network-card layout: every pool using it must admit
+  // only EFA types of that layout (modules/efa.ts). Checked once every pool using it is valid.
+  listAt(raw, "nodeClasses").forEach((nc, i) => {
+    const name = stringAt(nc, "name");
+    if (name === undefined || !isRecord(nc) || nc.efa !== true) return;
+    const users: EfaPool[] = [];
+    let valid = true;
+    listAt(raw, "nodePools").forEach((rawPool, index) => {
+      if (stringAt(rawPool, "nodeClass") !== name) return;
+      const parsed = nodePool.safeParse(rawPool);
+      if (parsed.success) users.push({ index, pool: parsed.data });
+      else valid = false;
+    });
+    if (valid) for (const message of efaClassProblems(name, users)) issue(["nodeClasses", i, "efa"], message);
   });
   return out;
 }

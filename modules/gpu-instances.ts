@@ -32,6 +32,10 @@ export interface GpuInstanceType {
   readonly gpuMemoryMiB: number;
   readonly arch: "amd64" | "arm64";
   readonly quotaFamily: QuotaFamily;
+  /** Physical network cards (EC2 `NetworkInfo.MaximumNetworkCards`); see EFA_NETWORK. */
+  readonly networkCards: number;
+  /** EFA interfaces the type takes (EC2 `EfaInfo.MaximumEfaInterfaces`, Karpenter's `vpc.amazonaws.com/efa`); 0 without EFA. */
+  readonly efaInterfaces: number;
 }
 
 type Row = readonly [type: string, vcpu: number, memoryMiB: number, gpus: number, gpuName: string, gpuMemoryMiB: number, arch?: "arm64"];
@@ -115,6 +119,35 @@ const ROWS: readonly Row[] = [
 
 const AMD_GPUS = new Set(["radeon-pro-v520"]);
 
+/**
+ * Network cards and EFA interfaces of the GPU types that support EFA: `[networkCards, efaInterfaces]`.
+ * Every other type in ROWS has one network card and no EFA.
+ *
+ * Sources (Karpenter v1.14.1, aws/karpenter-provider-aws tag v1.14.1):
+ * - EFA interfaces: the `vpc.amazonaws.com/efa` capacity of each type in Karpenter's instance-types
+ *   reference (website/content/en/v1.14/reference/instance-types.md), which Karpenter takes from
+ *   EC2's `EfaInfo.MaximumEfaInterfaces`. The same types, and no others of this table, are in the
+ *   EFA device plugin chart's `supportedInstanceLabels` (aws/eks-charts, aws-efa-k8s-device-plugin
+ *   v0.5.30), which cites the EC2 guide's list of EFA instance types.
+ * - Network cards: the `NetworkCards` of each type in Karpenter's
+ *   pkg/providers/instancetype/zz_generated.vpclimits.go (generated 2026-05-18).
+ * p6-b300.48xlarge has one card more than EFA interfaces: its card 0 carries no EFA.
+ */
+// prettier-ignore
+const EFA_NETWORK: Readonly<Record<string, readonly [networkCards: number, efaInterfaces: number]>> = {
+  "g4dn.8xlarge": [1, 1], "g4dn.12xlarge": [1, 1], "g4dn.16xlarge": [1, 1], "g4dn.metal": [1, 1],
+  "g5.8xlarge": [1, 1], "g5.12xlarge": [1, 1], "g5.16xlarge": [1, 1], "g5.24xlarge": [1, 1], "g5.48xlarge": [1, 1],
+  "g6.8xlarge": [1, 1], "g6.12xlarge": [1, 1], "g6.16xlarge": [1, 1], "g6.24xlarge": [1, 1], "g6.48xlarge": [1, 1],
+  "g6e.8xlarge": [1, 1], "g6e.12xlarge": [1, 1], "g6e.16xlarge": [1, 1], "g6e.24xlarge": [2, 2], "g6e.48xlarge": [4, 4],
+  "g7.8xlarge": [1, 1], "g7.12xlarge": [1, 1], "g7.24xlarge": [1, 1], "g7.48xlarge": [2, 2],
+  "g7e.8xlarge": [1, 1], "g7e.12xlarge": [1, 1], "g7e.24xlarge": [2, 2], "g7e.48xlarge": [4, 4],
+  "gr6.8xlarge": [1, 1],
+  "p3dn.24xlarge": [1, 1],
+  "p4d.24xlarge": [4, 4], "p4de.24xlarge": [4, 4],
+  "p5.4xlarge": [1, 1], "p5.48xlarge": [32, 32], "p5e.48xlarge": [32, 32], "p5en.48xlarge": [16, 16],
+  "p6-b200.48xlarge": [8, 8], "p6-b300.48xlarge": [17, 16],
+};
+
 /** Every GPU instance type in the table. */
 export const GPU_INSTANCE_TYPES: readonly GpuInstanceType[] = ROWS.map(([type, vcpu, memoryMiB, gpus, gpuName, gpuMemoryMiB, arch]) => {
   const family = type.slice(0, type.indexOf("."));
@@ -131,5 +164,7 @@ export const GPU_INSTANCE_TYPES: readonly GpuInstanceType[] = ROWS.map(([type, v
     gpuMemoryMiB,
     arch: arch ?? "amd64",
     quotaFamily: category === "p" ? "P" : "G and VT",
+    networkCards: EFA_NETWORK[type]?.[0] ?? 1,
+    efaInterfaces: EFA_NETWORK[type]?.[1] ?? 0,
   };
 });

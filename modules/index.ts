@@ -12,6 +12,8 @@ export * from "./controller-iam.js";
 export * from "./controller-policy.js";
 export * from "./crd.js";
 export * from "./discovery-tags.js";
+export * from "./efa.js";
+export * from "./efa-device-plugin.js";
 export * from "./ephemeral.js";
 export * from "./gpu-instances.js";
 export * from "./gpu-operator.js";

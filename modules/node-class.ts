@@ -2,6 +2,7 @@ import type { EC2NodeClass } from "../.gen/karpenter/ec2nodeclass.js";
 import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
 import { Construct } from "constructs";
 import { DISCOVERY_TAG_KEY } from "./discovery-tags.js";
+import { efaLayoutProblem, efaNetworkInterfaces, type EfaLayout } from "./efa.js";
 import { amiAliasProblem, rootVolumeProblems } from "./karpenter-rules.js";
 import { manifestOf, type FieldPath } from "./manifest.js";
 import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, throwIfProblems, warn } from "./rules.js";
@@ -65,6 +66,42 @@ export interface GpuNodeClassProps {
   readonly tags?: Readonly<Record<string, string>>;
   /** Kubelet settings, checked against the CRD at synth. @default - the AMI's and Karpenter's */
   readonly kubelet?: KubeletSettings;
+  /**
+   * Attach EFA interfaces for this network-card layout: an ENA primary interface, then one
+   * `efa-only` interface per EFA-capable network card (`efaNetworkInterfaces`). Karpenter drops
+   * the instance types whose cards do not fit the list, so every pool using the class must admit
+   * only types of this layout; `efaLayoutOf(type)` gives a type's layout from the instance table.
+   * Install the EFA device plugin (`EfaDevicePlugin`) so pods can request `vpc.amazonaws.com/efa`.
+   * @default - no networkInterfaces (Karpenter's default ENA interface, or EFA interfaces it picks
+   * when a pod requests `vpc.amazonaws.com/efa`)
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa-acc-inst-types.html
+   */
+  readonly efa?: EfaLayout;
+  /**
+   * An existing EC2 placement group every instance of this class is launched into, by name or
+   * by ID (`pg-...`). For EFA training use a `cluster` group: its instances share one
+   * Availability Zone, so the pools' subnets must include that zone.
+   * @default - none
+   * @see https://karpenter.sh/docs/concepts/nodeclasses/#specplacementgroupselector
+   */
+  readonly placementGroup?: PlacementGroupRef;
+}
+
+/** An EC2 placement group, by name or by ID: exactly one of the two. */
+export type PlacementGroupRef = { readonly name: string; readonly id?: undefined } | { readonly id: string; readonly name?: undefined };
+
+/** The EC2NodeClass CRD's pattern for a placement group ID. */
+const PLACEMENT_GROUP_ID = /^pg-[0-9a-z]+$/;
+
+/** What is wrong with a placement group reference, or undefined. */
+export function placementGroupProblems(pg: { readonly name?: unknown; readonly id?: unknown }): { field: string; problem: string }[] {
+  const hasName = pg.name !== undefined;
+  const hasId = pg.id !== undefined;
+  if (hasName && hasId) return [{ field: "", problem: `must set name or id, not both (got name ${JSON.stringify(pg.name)} and id ${JSON.stringify(pg.id)})` }];
+  if (!hasName && !hasId) return [{ field: "", problem: "must set name (the placement group's name) or id (pg-...)" }];
+  if (hasName && (typeof pg.name !== "string" || pg.name.length === 0)) return [{ field: "name", problem: `must be a placement group name, a non-empty string (got ${JSON.stringify(pg.name)})` }];
+  if (hasId && (typeof pg.id !== "string" || !PLACEMENT_GROUP_ID.test(pg.id))) return [{ field: "id", problem: `must be a placement group ID such as "pg-0123456789abcdef0" (got ${JSON.stringify(pg.id)})` }];
+  return [];
 }
 
 /** gp3 performance this module provisions unless told otherwise (see docs/startup-latency.md). */
@@ -113,6 +150,8 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
       metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
       ...(props.instanceStorePolicy ? { instanceStorePolicy: props.instanceStorePolicy } : {}),
       ...(props.kubelet ? { kubelet: structuredClone(props.kubelet) } : {}),
+      ...(props.efa ? { networkInterfaces: efaNetworkInterfaces(props.efa) } : {}),
+      ...(props.placementGroup ? { placementGroupSelector: props.placementGroup.name !== undefined ? { name: props.placementGroup.name } : { id: props.placementGroup.id } } : {}),
       tags: { ...props.tags, ...discovery },
     },
   };
@@ -150,6 +189,10 @@ export function nodeClassPropOf(field: FieldPath): FieldPath | undefined {
       return ["instanceStorePolicy"];
     case "kubelet":
       return field.slice(1);
+    case "networkInterfaces":
+      return ["efa"];
+    case "placementGroupSelector":
+      return ["placementGroup", ...field.slice(2)];
     case "tags":
       return c === DISCOVERY_TAG_KEY ? ["clusterName"] : field.slice(1);
     default:
@@ -175,6 +218,8 @@ export class GpuNodeClass extends Construct {
       { prop: "roleName", problem: props.roleName.startsWith("arn:") ? `must be the role's name, not its ARN (got ${JSON.stringify(props.roleName)})` : iamRoleNameProblem(props.roleName) },
       { prop: "amiAlias", problem: amiAliasProblem(alias) },
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
+      { prop: "efa", problem: props.efa ? efaLayoutProblem(props.efa) : undefined },
+      ...(props.placementGroup ? placementGroupProblems(props.placementGroup).map((p) => ({ prop: p.field ? `placementGroup.${p.field}` : "placementGroup", problem: p.problem })) : []),
     ]);
     if (alias.endsWith("@latest")) {
       // Legal, and the seed's choice, but every AMI release then drifts every node of the class.
