@@ -28,6 +28,20 @@ export interface RootVolumeProps {
   readonly kmsKeyId?: string;
 }
 
+/**
+ * A capacity reservation selector (`capacityReservationSelectorTerms[]`): one reservation by `id`
+ * (alone), or the reservations carrying all of `tags` (`"*"` matches any value), optionally only
+ * those owned by the account `ownerId` (reservations shared with this account).
+ * @see https://karpenter.sh/docs/concepts/nodeclasses/#speccapacityreservationselectorterms
+ */
+export interface CapacityReservationSelector {
+  /** A reservation or Capacity Block ID, `cr-...`. */
+  readonly id?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** 12-digit account ID of the reservation's owner. */
+  readonly ownerId?: string;
+}
+
 export interface GpuNodeClassProps {
   /** EC2NodeClass name (DNS-1123). */
   readonly name: string;
@@ -55,6 +69,13 @@ export interface GpuNodeClassProps {
   readonly instanceStorePolicy?: "RAID0";
   /** Extra tags for instances, volumes and launch templates. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The On-Demand Capacity Reservations and Capacity Blocks nodes of this class may launch into
+   * (any of the selectors). A NodePool uses them only with `reserved` in its capacity types.
+   * @default - none: the class launches no reserved capacity
+   * @see https://karpenter.sh/docs/tasks/odcrs/
+   */
+  readonly capacityReservations?: readonly CapacityReservationSelector[];
 }
 
 /** gp3 performance this module provisions unless told otherwise (see docs/startup-latency.md). */
@@ -102,6 +123,15 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
       // IMDSv2 only, and one hop: containers on the pod network cannot reach instance credentials.
       metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
       ...(props.instanceStorePolicy ? { instanceStorePolicy: props.instanceStorePolicy } : {}),
+      ...(props.capacityReservations?.length
+        ? {
+            capacityReservationSelectorTerms: props.capacityReservations.map((t) => ({
+              ...(t.id !== undefined ? { id: t.id } : {}),
+              ...(t.tags !== undefined ? { tags: { ...t.tags } } : {}),
+              ...(t.ownerId !== undefined ? { ownerID: t.ownerId } : {}),
+            })),
+          }
+        : {}),
       tags: { ...props.tags, ...discovery },
     },
   };
@@ -137,6 +167,9 @@ export function nodeClassPropOf(field: FieldPath): FieldPath | undefined {
       return c === 0 && d === "ebs" && typeof e === "string" && EBS_PROPS[e] ? ["rootVolume", EBS_PROPS[e]] : c === 0 && d === undefined ? ["rootVolume"] : undefined;
     case "instanceStorePolicy":
       return ["instanceStorePolicy"];
+    case "capacityReservationSelectorTerms":
+      // `ownerID` in the CRD is the prop `ownerId`.
+      return typeof c === "number" ? ["capacityReservations", c, ...(d === "ownerID" ? ["ownerId", ...field.slice(4)] : field.slice(3))] : ["capacityReservations"];
     case "tags":
       return c === DISCOVERY_TAG_KEY ? ["clusterName"] : field.slice(1);
     default:
