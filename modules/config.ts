@@ -260,14 +260,14 @@ const nodePool = z.strictObject({
   limits: z
     .strictObject({
       cpu: positive("vCPUs").optional(),
+      gpus: positive("NVIDIA GPUs").optional(),
+      memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).max(MAX_MEMORY_LIMIT_GIB, { error: `must be at most ${MAX_MEMORY_LIMIT_GIB} GiB` }).optional(),
       nodes: z
         .number({ error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
         .int({ error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
         .min(1, { error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
         .max(MAX_STATIC_NODES, { error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
         .optional(),
-      gpus: positive("NVIDIA GPUs").optional(),
-      memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).max(MAX_MEMORY_LIMIT_GIB, { error: `must be at most ${MAX_MEMORY_LIMIT_GIB} GiB` }).optional(),
     })
     .superRefine((l, ctx) => {
       // Non-positive values already failed `positive` above: one message per problem.
