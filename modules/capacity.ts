@@ -178,7 +178,7 @@ export function formatCapacityReport(report: CapacityReport): string {
       const kind = { any: "capacity reservations and Capacity Blocks", default: "On-Demand Capacity Reservations only", "capacity-block": "Capacity Blocks only" }[p.reserved.reservationType];
       lines.push(
         `  reserved: launches into its node class's ${kind}, which need no vCPU quota at launch (EC2 counts an On-Demand Capacity Reservation against the on-demand quota when it is created)` +
-          (p.reserved.only ? "; no quota to request for this pool" : ""),
+          (p.reserved.only ? "; no quota to request for this pool" : "; beyond them, its other capacity types draw on the quotas above"),
       );
     }
     if (p.unevaluated.length) lines.push(`  not evaluated (the table lacks these labels): ${p.unevaluated.join(", ")}`);
