@@ -195,6 +195,16 @@ export class GpuNodeClass extends Construct {
       { prop: "roleName", problem: props.roleName.startsWith("arn:") ? `must be the role's name, not its ARN (got ${JSON.stringify(props.roleName)})` : iamRoleNameProblem(props.roleName) },
       { prop: "amiAlias", problem: amiAliasProblem(alias) },
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
+      // The CRD refuses `id` with other fields only when every selector has them; each one is checked here.
+      ...(props.capacityReservations ?? []).map((t, i) => ({
+        prop: `capacityReservations[${i}]`,
+        problem:
+          t.id !== undefined && (t.tags !== undefined || t.ownerId !== undefined)
+            ? "sets id with tags or ownerId: a selector is either { id } or { tags, ownerId? }"
+            : t.id === undefined && t.tags === undefined
+              ? "must set id or tags: a selector is either { id } or { tags, ownerId? }"
+              : undefined,
+      })),
     ]);
     this.model = buildGpuNodeClass(props);
     this.manifest = manifestOf(this, "manifest", this.model, `EC2NodeClass ${props.name}`, nodeClassPropOf, {
