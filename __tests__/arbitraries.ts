@@ -54,6 +54,10 @@ export const validConfig = fc
         consolidationPolicy: fc.constantFrom("WhenEmptyOrUnderutilized", "WhenEmpty"),
         consolidateAfter: duration,
         budgets: fc.option(fc.array(budget, { minLength: 1, maxLength: 2 })),
+        // A static pool: replicas, and limits.nodes of replicas plus a margin.
+        replicas: fc.option(fc.integer({ min: 0, max: 4 })),
+        nodeMargin: fc.option(fc.integer({ min: 0, max: 2 })),
+        capacityReservationType: fc.option(fc.constantFrom("default", "capacity-block")),
       })
         // A pool that can never launch a node is a config error (modules/launchability.ts), so
         // valid configs only have pools that can.
@@ -91,23 +95,36 @@ export const validConfig = fc
       g.identity === "irsa"
         ? { identity: "irsa", oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/oidc.eks.${g.region}.amazonaws.com/id/ABC` }
         : { identity: "podIdentity" },
-    nodeClasses: g.classNames.map((name) => ({
+    nodeClasses: g.classNames.map((name, i) => ({
       name,
       ...(g.rootVolume ? { rootVolume: g.rootVolume } : {}),
       ...(g.raid ? { instanceStorePolicy: "RAID0" } : {}),
+      // A pool with reserved capacity needs a class that selects reservations.
+      ...(g.pools.some((p) => p.capacityTypes.includes("reserved") && p.classIndex % g.classNames.length === i)
+        ? { capacityReservations: [{ id: `cr-0${i}a1b2c3d4e5f6789` }, { tags: { team: "ml" }, ...(i % 2 ? { ownerId: "111122223333" } : {}) }] }
+        : {}),
     })),
     nodePools: g.pools.map((p) => ({
       name: p.name,
       nodeClass: g.classNames[p.classIndex % g.classNames.length],
       instanceCategories: p.instanceCategories,
       capacityTypes: p.capacityTypes,
+      ...(p.capacityReservationType !== null && p.capacityTypes.includes("reserved") ? { capacityReservationType: p.capacityReservationType } : {}),
       architectures: p.architectures,
       taints: p.taints,
       requirements: p.requirements,
-      limits: { cpu: p.cpu, ...(p.gpuShare !== null ? { gpus: gpusOf(p) } : {}) },
-      ...(p.weight !== null ? { weight: p.weight } : {}),
       expireAfter: p.expireAfter,
-      disruption: { consolidationPolicy: p.consolidationPolicy, consolidateAfter: p.consolidateAfter, ...(p.budgets ? { budgets: p.budgets } : {}) },
+      ...(p.replicas !== null
+        ? {
+            replicas: p.replicas,
+            ...(p.nodeMargin !== null && p.replicas + p.nodeMargin > 0 ? { limits: { nodes: p.replicas + p.nodeMargin } } : {}),
+            ...(p.budgets ? { disruption: { budgets: p.budgets } } : {}),
+          }
+        : {
+            limits: { cpu: p.cpu, ...(p.gpuShare !== null ? { gpus: gpusOf(p) } : {}) },
+            ...(p.weight !== null ? { weight: p.weight } : {}),
+            disruption: { consolidationPolicy: p.consolidationPolicy, consolidateAfter: p.consolidateAfter, ...(p.budgets ? { budgets: p.budgets } : {}) },
+          }),
     })),
     quotaGuard: g.quotaGuard,
     kubernetesAuth: g.auth,

@@ -21,7 +21,11 @@ export interface QuotaBucket {
   readonly market: "on-demand" | "spot";
 }
 
-/** The four GPU vCPU quotas (values are vCPUs). Reserved capacity counts as on-demand. */
+/**
+ * The four GPU vCPU quotas (values are vCPUs). A capacity reservation counts against the
+ * on-demand quota of its family when it is created (see `poolCapacity` for what that means for
+ * reserved pools).
+ */
 export const QUOTA_BUCKETS: readonly QuotaBucket[] = [
   { code: "L-DB2E81BA", name: "Running On-Demand G and VT instances", family: "G and VT", market: "on-demand" },
   { code: "L-3819A6DF", name: "All G and VT Spot Instance Requests", family: "G and VT", market: "spot" },
@@ -55,8 +59,14 @@ export interface BucketUse {
 
 export interface PoolCapacity {
   readonly pool: string;
+  /** The vCPU cap; for a static pool, the most vCPUs its nodes can have (nodes × the largest admitted type). */
   readonly cpuLimit: number;
+  /** The GPU cap; for a static pool, the most GPUs its nodes can have. */
   readonly gpuLimit: number;
+  /** A static pool: the nodes it keeps (`replicas`) and the most it may have (`limits.nodes`, else `replicas`). */
+  readonly static?: { readonly replicas: number; readonly maxNodes: number };
+  /** Whether the pool may launch reserved capacity, and of which kind (`capacityReservationType`, or any). */
+  readonly reserved?: { readonly reservationType: "default" | "capacity-block" | "any"; readonly only: boolean };
   readonly capacityTypes: readonly string[];
   readonly admitted: readonly AdmittedType[];
   readonly buckets: readonly BucketUse[];
@@ -89,34 +99,65 @@ export interface CapacityReport {
   readonly buckets: readonly BucketTotal[];
 }
 
-/** The capacity of one pool, from its validated config. */
+/**
+ * The capacity of one pool, from its validated config.
+ *
+ * Quotas: spot and on-demand capacity draw on the spot and on-demand quota of each instance
+ * family the pool admits. Reserved capacity draws on none: EC2 counts an On-Demand Capacity
+ * Reservation against the on-demand quota when the reservation is created (CreateCapacityReservation
+ * fails beyond it), and an instance launched into it only fills what is already reserved. So
+ * `reserved` adds no bucket, and a pool whose only capacity type is `reserved` needs no quota
+ * here. A pool that lists `reserved` with `on-demand` counts its whole cap against the on-demand
+ * quota, as before: its reservations and its on-demand overflow together take at most the cap.
+ *
+ * Size: a dynamic pool reaches at most its CPU and GPU caps. A static pool (`replicas`) has no
+ * such caps: it has at most `limits.nodes` nodes (else `replicas`), so it reaches at most that
+ * many nodes of the largest type it admits, per family.
+ */
 export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
   const requirements = [...managedRequirements(pool), ...pool.requirements];
   // Capacity type is not an instance property: it selects the quota buckets below.
   const unevaluated = [
     ...new Set(requirements.filter((r) => r.key !== CAPACITY_TYPE && !isEvaluated(r.key)).map((r) => r.key)),
   ];
-  const gpuLimit = pool.limits.gpus ?? defaultGpuLimit(pool.limits.cpu);
   const types = GPU_INSTANCE_TYPES.filter((t) => requirements.every((r) => r.key === CAPACITY_TYPE || satisfies(t, r) !== false));
+  const staticNodes = pool.replicas === undefined ? undefined : (pool.limits.nodes ?? pool.replicas);
+  const cpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.vcpu)) : pool.limits.cpu!;
+  const gpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.gpus)) : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit));
   const admitted = types.map((t) => {
-    const maxNodes = Math.min(Math.floor(pool.limits.cpu / t.vcpu), t.gpus > 0 ? Math.floor(gpuLimit / t.gpus) : Infinity);
+    const maxNodes = staticNodes ?? Math.min(Math.floor(cpuLimit / t.vcpu), t.gpus > 0 ? Math.floor(gpuLimit / t.gpus) : Infinity);
     return { type: t.type, vcpu: t.vcpu, gpus: t.gpus, gpuName: t.gpuName, maxNodes, maxGpus: maxNodes * t.gpus };
   });
   const buckets: BucketUse[] = [];
   for (const capacityType of pool.capacityTypes) {
+    // Reserved capacity took its quota when the reservation was made (see above).
+    if (capacityType === "reserved") continue;
     for (const family of ["G and VT", "P"] as const) {
       const inFamily = types.filter((t) => t.quotaFamily === family && admitted.find((a) => a.type === t.type)!.maxNodes > 0);
       if (inFamily.length === 0) continue;
       const bucket = quotaBucketFor(family, capacityType);
-      // Any mix of nodes stays within both caps, so at most min(cpu cap, GPU cap × the most vCPUs per GPU).
+      // Any mix of nodes stays within both caps, so at most min(cpu cap, GPU cap × the most vCPUs per GPU);
+      // a static pool's nodes, at most all of the family's largest type.
       const vcpuPerGpu = Math.max(...inFamily.map((t) => t.vcpu / t.gpus));
-      const vcpus = Math.min(pool.limits.cpu, Math.floor(gpuLimit * vcpuPerGpu));
+      const vcpus = staticNodes !== undefined ? staticNodes * Math.max(...inFamily.map((t) => t.vcpu)) : Math.min(cpuLimit, Math.floor(gpuLimit * vcpuPerGpu));
       const existing = buckets.findIndex((b) => b.bucket.code === bucket.code);
       if (existing === -1) buckets.push({ bucket, vcpus });
       else buckets[existing] = { bucket, vcpus: Math.max(buckets[existing].vcpus, vcpus) };
     }
   }
-  return { pool: pool.name, cpuLimit: pool.limits.cpu, gpuLimit, capacityTypes: pool.capacityTypes, admitted, buckets, unevaluated };
+  return {
+    pool: pool.name,
+    cpuLimit,
+    gpuLimit,
+    ...(pool.replicas !== undefined ? { static: { replicas: pool.replicas, maxNodes: staticNodes! } } : {}),
+    ...(pool.capacityTypes.includes("reserved")
+      ? { reserved: { reservationType: pool.capacityReservationType ?? "any", only: pool.capacityTypes.every((c) => c === "reserved") } }
+      : {}),
+    capacityTypes: pool.capacityTypes,
+    admitted,
+    buckets,
+    unevaluated,
+  };
 }
 
 /** The capacity report of a whole configuration. */
@@ -138,7 +179,10 @@ export function capacityReport(config: KarpenterGpuConfig): CapacityReport {
 export function formatCapacityReport(report: CapacityReport): string {
   const lines: string[] = [`GPU capacity for cluster ${report.cluster} (${report.region})`, ""];
   for (const p of report.pools) {
-    lines.push(`Pool ${p.pool}: caps cpu ${p.cpuLimit} vCPU, nvidia.com/gpu ${p.gpuLimit}; capacity ${p.capacityTypes.join(", ")}`);
+    const size = p.static
+      ? `static, ${p.static.replicas} node${p.static.replicas === 1 ? "" : "s"} kept up (at most ${p.static.maxNodes}: up to ${p.cpuLimit} vCPU, ${p.gpuLimit} GPUs)`
+      : `caps cpu ${p.cpuLimit} vCPU, nvidia.com/gpu ${p.gpuLimit}`;
+    lines.push(`Pool ${p.pool}: ${size}; capacity ${p.capacityTypes.join(", ")}`);
     if (p.nodeClass) {
       const pg = p.nodeClass.placementGroup;
       const efa = p.nodeClass.efa ? `EFA on (${describeEfaLayout(p.nodeClass.efa)} per node)` : "EFA off";
@@ -152,6 +196,13 @@ export function formatCapacityReport(report: CapacityReport): string {
       if (unreachable.length) lines.push(`  too large for the caps (0 nodes): ${unreachable.join(", ")}`);
     }
     for (const b of p.buckets) lines.push(`  draws on ${b.bucket.code} ${b.bucket.name}: up to ${b.vcpus} vCPUs`);
+    if (p.reserved) {
+      const kind = { any: "capacity reservations and Capacity Blocks", default: "On-Demand Capacity Reservations only", "capacity-block": "Capacity Blocks only" }[p.reserved.reservationType];
+      lines.push(
+        `  reserved: launches into its node class's ${kind}, which need no vCPU quota at launch (EC2 counts an On-Demand Capacity Reservation against the on-demand quota when it is created)` +
+          (p.reserved.only ? "; no quota to request for this pool" : "; beyond them, its other capacity types draw on the quotas above"),
+      );
+    }
     if (p.unevaluated.length) lines.push(`  not evaluated (the table lacks these labels): ${p.unevaluated.join(", ")}`);
     lines.push("");
   }

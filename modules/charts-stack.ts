@@ -52,6 +52,9 @@ export class KarpenterChartsStack extends TerraformStack {
       irsaRoleArn,
       controllerResources: c.karpenter.controllerResources,
       zonalShift: c.karpenter.zonalShift,
+      // The feature gates the pools need: replicas needs StaticCapacity (alpha, off in the chart).
+      staticCapacity: c.nodePools.some((p) => p.replicas !== undefined),
+      reservedCapacity: c.nodePools.some((p) => p.capacityTypes.includes("reserved")),
       additionalValues: c.karpenter.additionalValues,
     });
     this.gpuOperator = new GpuOperator(this, "gpuOperator", {

@@ -21,6 +21,7 @@ export function nodeClassPropsOf(c: KarpenterGpuConfig, nc: NodeClassConfig): Gp
     rootVolume: nc.rootVolume,
     instanceStorePolicy: nc.instanceStorePolicy,
     kubelet: nc.kubelet,
+    capacityReservations: nc.capacityReservations,
     // Config tags go on the GPU instances and volumes too: they are where the money goes.
     tags: { ...c.tags, ...nc.tags },
     // The layout of the types the class's pools admit; parseConfig refuses a class whose pools admit several, or types without EFA.
@@ -42,6 +43,9 @@ export function nodePoolPropsOf(p: NodePoolConfig): GpuNodePoolProps {
     cpuLimit: p.limits.cpu,
     gpuLimit: p.limits.gpus,
     memoryLimitGiB: p.limits.memoryGiB,
+    replicas: p.replicas,
+    nodeLimit: p.limits.nodes,
+    capacityReservationType: p.capacityReservationType,
     weight: p.weight,
     expireAfter: p.expireAfter,
     consolidationPolicy: p.disruption.consolidationPolicy,
@@ -58,6 +62,7 @@ const POOL_KEYS: Readonly<Record<string, FieldPath>> = {
   cpuLimit: ["limits", "cpu"],
   gpuLimit: ["limits", "gpus"],
   memoryLimitGiB: ["limits", "memoryGiB"],
+  nodeLimit: ["limits", "nodes"],
   consolidationPolicy: ["disruption", "consolidationPolicy"],
   consolidateAfter: ["disruption", "consolidateAfter"],
   budgets: ["disruption", "budgets"],

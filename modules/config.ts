@@ -39,6 +39,9 @@ import {
 // (see cjs-deps.ts and npm run bench).
 const { z } = createRequire(import.meta.url)("zod") as typeof import("zod");
 
+/** The NodePool label a pool's `capacityReservationType` requires. */
+const CAPACITY_RESERVATION_TYPE = "karpenter.k8s.aws/capacity-reservation-type";
+
 /** Turns a rule from rules.ts into a zod refinement on a string. */
 const rule = (check: (v: string) => string | undefined) =>
   z.string({ error: "must be a string" }).superRefine((value, ctx) => {
@@ -65,6 +68,9 @@ const duration = z
 
 const positive = (what: string) =>
   z.number({ error: `must be a positive number (${what})` }).positive({ error: `must be a positive number (${what})` });
+
+/** The most nodes a static pool (`replicas`, `limits.nodes`) may keep: far above any GPU fleet, low enough to catch a typo. */
+const MAX_STATIC_NODES = 1000;
 
 /** The largest memory cap accepted, in GiB: more than the CPU cap's largest reach (32 GiB per vCPU at most on GPU types). */
 const MAX_MEMORY_LIMIT_GIB = 32 * 1_000_000;
@@ -167,6 +173,38 @@ const additionalValues = (chart: keyof typeof OWNED_VALUES) =>
     }
   });
 
+/** The EC2NodeClass CRD's limits on `capacityReservationSelectorTerms`. */
+const MAX_CAPACITY_RESERVATION_TERMS = 30;
+const MAX_CAPACITY_RESERVATION_TAGS = 20;
+
+/**
+ * One capacity reservation selector, as the EC2NodeClass CRD allows it: a reservation by `id`
+ * (alone), or reservations by `tags`, optionally only those of the account `ownerId` (shared
+ * reservations).
+ */
+const capacityReservationTerm = z
+  .strictObject({
+    id: z.string({ error: "must be a string" }).regex(/^cr-[0-9a-z]+$/, { error: "must be a capacity reservation ID such as \"cr-0123456789abcdef0\"" }).optional(),
+    tags: z
+      .record(z.string(), z.string({ error: "must be a string" }))
+      .superRefine((tags, ctx) => {
+        const keys = Object.keys(tags);
+        if (keys.length === 0) ctx.addIssue({ code: "custom", message: "must have at least one tag, or be left out" });
+        if (keys.length > MAX_CAPACITY_RESERVATION_TAGS) ctx.addIssue({ code: "custom", message: `has ${keys.length} tags; a selector matches at most ${MAX_CAPACITY_RESERVATION_TAGS} (the EC2NodeClass CRD's limit)` });
+        for (const key of keys) {
+          if (key === "") ctx.addIssue({ code: "custom", path: [key], message: "tag keys must not be empty" });
+          else if (tags[key] === "") ctx.addIssue({ code: "custom", path: [key], message: "must not be empty (use \"*\" to match any value)" });
+        }
+      })
+      .optional(),
+    ownerId: z.string({ error: "must be a string" }).regex(/^[0-9]{12}$/, { error: "must be a 12-digit AWS account ID" }).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.id !== undefined && t.tags !== undefined) ctx.addIssue({ code: "custom", path: ["tags"], message: "cannot be set with id: a selector is either { id } or { tags, ownerId? }" });
+    if (t.id !== undefined && t.ownerId !== undefined) ctx.addIssue({ code: "custom", path: ["ownerId"], message: "cannot be set with id: a selector is either { id } or { tags, ownerId? }" });
+    if (t.id === undefined && t.tags === undefined) ctx.addIssue({ code: "custom", message: "must set id or tags: a selector is either { id } or { tags, ownerId? }" });
+  });
+
 const nodeClass = z.strictObject({
   /** EC2NodeClass name. */
   name: k8sName,
@@ -208,6 +246,12 @@ const nodeClass = z.strictObject({
       for (const p of placementGroupProblems(pg)) ctx.addIssue({ code: "custom", path: p.field ? [p.field] : [], message: p.problem });
     })
     .optional(),
+  /** Capacity reservations (ODCRs, Capacity Blocks) the class may launch into: `capacityReservationSelectorTerms`. */
+  capacityReservations: z
+    .array(capacityReservationTerm, { error: "must be a list of capacity reservation selectors ({ id } or { tags, ownerId? })" })
+    .min(1, { error: "must list at least one capacity reservation selector, or be left out" })
+    .max(MAX_CAPACITY_RESERVATION_TERMS, { error: `must list at most ${MAX_CAPACITY_RESERVATION_TERMS} selectors (the EC2NodeClass CRD's limit)` })
+    .optional(),
 });
 
 const nodePool = z.strictObject({
@@ -229,19 +273,36 @@ const nodePool = z.strictObject({
   // The NodePool CRD allows 100 requirements; the module sets 5 of them.
   requirements: z.array(requirement).max(95, { error: "must list at most 95 requirements (Karpenter allows 100 and the module sets 5)" }).default([]),
   taints: z.array(taint).default([{ key: "sku", value: "gpu", effect: "NoSchedule" }]),
+  /** Only this kind of capacity reservation: `karpenter.k8s.aws/capacity-reservation-type` (needs `reserved` in capacityTypes). */
+  capacityReservationType: z.enum(["default", "capacity-block"], { error: "must be one of default, capacity-block" }).optional(),
+  /** A static pool: Karpenter keeps this many nodes whatever the pods (NodePool `replicas`, alpha). */
+  replicas: z
+    .number({ error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
+    .int({ error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
+    .min(0, { error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
+    .max(MAX_STATIC_NODES, { error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
+    .optional(),
+  // Required for a pool that scales with pods, refused on a static pool: checked in crossKeyProblems.
   limits: z
     .strictObject({
-      cpu: positive("vCPUs"),
+      cpu: positive("vCPUs").optional(),
       gpus: positive("NVIDIA GPUs").optional(),
       memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).max(MAX_MEMORY_LIMIT_GIB, { error: `must be at most ${MAX_MEMORY_LIMIT_GIB} GiB` }).optional(),
+      nodes: z
+        .number({ error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
+        .int({ error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
+        .min(1, { error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
+        .max(MAX_STATIC_NODES, { error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
+        .optional(),
     })
     .superRefine((l, ctx) => {
       // Non-positive values already failed `positive` above: one message per problem.
-      const cpu = l.cpu > 0 ? cpuLimitProblem(l.cpu) : undefined;
+      const cpu = l.cpu !== undefined && l.cpu > 0 ? cpuLimitProblem(l.cpu) : undefined;
       if (cpu) ctx.addIssue({ code: "custom", path: ["cpu"], message: cpu });
-      const gpus = l.gpus === undefined || cpu || l.cpu <= 0 ? undefined : gpuLimitProblem(l.gpus, l.cpu);
+      const gpus = l.gpus === undefined || l.cpu === undefined || cpu || l.cpu <= 0 ? undefined : gpuLimitProblem(l.gpus, l.cpu);
       if (gpus) ctx.addIssue({ code: "custom", path: ["gpus"], message: gpus });
-    }),
+    })
+    .default({}),
   weight: z.number().int().min(1).max(100).optional(),
   expireAfter: duration.default("720h"),
   terminationGracePeriod: z
@@ -407,12 +468,17 @@ function crossKeyProblems(raw: unknown): KeyProblem[] {
   }
 
   const classNames = new Set<string>();
+  // Where each node class is, and whether it selects a capacity reservation (for reserved pools).
+  const classIndex = new Map<string, number>();
   listAt(raw, "nodeClasses").forEach((nc, i) => {
     const name = stringAt(nc, "name");
     if (name === undefined) return;
     if (classNames.has(name)) issue(["nodeClasses", i, "name"], `${JSON.stringify(name)} is used by another node class; names must be unique`);
     classNames.add(name);
+    if (!classIndex.has(name)) classIndex.set(name, i);
   });
+  const staticPools: string[] = [];
+  const reservedPools: string[] = [];
   const poolNames = new Set<string>();
   listAt(raw, "nodePools").forEach((rawPool, i) => {
     const name = stringAt(rawPool, "name");
@@ -424,13 +490,59 @@ function crossKeyProblems(raw: unknown): KeyProblem[] {
     if (nodeClassName !== undefined && !classNames.has(nodeClassName)) {
       issue(["nodePools", i, "nodeClass"], `refers to ${JSON.stringify(nodeClassName)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
     }
+    const label = name === undefined ? `nodePools[${i}]` : JSON.stringify(name);
+    const shapeProblems = out.length;
+    const capacityTypes = isRecord(rawPool) && Array.isArray(rawPool.capacityTypes) ? rawPool.capacityTypes : ["on-demand"];
+    const reserved = capacityTypes.includes("reserved");
+    if (reserved) reservedPools.push(label);
+    // A reserved pool launches only into the reservations its node class selects: none, no node.
+    const classAt = nodeClassName === undefined ? undefined : classIndex.get(nodeClassName);
+    const rawClass = classAt === undefined ? undefined : listAt(raw, "nodeClasses")[classAt];
+    if (reserved && isRecord(rawClass) && !Array.isArray(rawClass.capacityReservations)) {
+      issue(["nodePools", i, "capacityTypes"], `lists "reserved", but its node class ${JSON.stringify(nodeClassName)} (nodeClasses[${classAt}]) selects no capacity reservation, so the pool could never launch a reserved node: add nodeClasses[${classAt}].capacityReservations ({ id } or { tags, ownerId? }), or remove "reserved"`);
+    }
+    const reservationType = stringAt(rawPool, "capacityReservationType");
+    if (reservationType !== undefined && !reserved) {
+      issue(["nodePools", i, "capacityReservationType"], `is ${JSON.stringify(reservationType)}, but capacityTypes (${JSON.stringify(capacityTypes)}) does not list "reserved": capacity reservations and Capacity Blocks are launched as capacity type reserved; add "reserved" to capacityTypes, or remove capacityReservationType`);
+    }
+    if (reservationType !== undefined) {
+      listAt(rawPool, "requirements").forEach((r, j) => {
+        if (stringAt(r, "key") === CAPACITY_RESERVATION_TYPE) {
+          issue(["nodePools", i, "requirements", j, "key"], `${CAPACITY_RESERVATION_TYPE} is set by nodePools[${i}].capacityReservationType; remove this requirement`);
+        }
+      });
+    }
+    // Static pools (replicas): the NodePool CRD's rules, at the config keys that break them.
+    const limits = recordAt(rawPool, "limits");
+    const replicas = isRecord(rawPool) && typeof rawPool.replicas === "number" ? rawPool.replicas : undefined;
+    if (replicas !== undefined) {
+      staticPools.push(label);
+      const fix = "remove it, or remove replicas for a pool that scales with its pods";
+      const got = (v: unknown) => JSON.stringify(v);
+      for (const key of ["cpu", "gpus", "memoryGiB"] as const) {
+        if (limits[key] !== undefined) issue(["nodePools", i, "limits", key], `is ${got(limits[key])}, but a static pool (replicas: ${replicas}) takes only limits.nodes: Karpenter's NodePool CRD refuses other limits with replicas; ${fix}`);
+      }
+      if (isRecord(rawPool) && rawPool.weight !== undefined) issue(["nodePools", i, "weight"], `is ${got(rawPool.weight)}, but a static pool (replicas: ${replicas}) takes no weight: Karpenter's NodePool CRD refuses it with replicas; ${fix}`);
+      const disruption = recordAt(rawPool, "disruption");
+      for (const key of ["consolidationPolicy", "consolidateAfter"] as const) {
+        if (disruption[key] !== undefined) issue(["nodePools", i, "disruption", key], `is ${got(disruption[key])}, but a static pool (replicas: ${replicas}) is never consolidated: Karpenter ignores it with replicas; ${fix}`);
+      }
+      if (typeof limits.nodes === "number" && limits.nodes < replicas) {
+        issue(["nodePools", i, "replicas"], `is ${replicas}, more than limits.nodes (${limits.nodes}): Karpenter would stop at ${limits.nodes} nodes; lower replicas, or raise limits.nodes (above replicas, so a node can be replaced before the old one goes)`);
+      }
+    } else if (isRecord(rawPool)) {
+      if (limits.cpu === undefined) issue(["nodePools", i, "limits", "cpu"], "is required: the pool's cap on total vCPUs (size it to your EC2 vCPU quota); or set replicas for a static pool of fixed size");
+      if (limits.nodes !== undefined) issue(["nodePools", i, "limits", "nodes"], `is ${JSON.stringify(limits.nodes)}, but applies only to a static pool: set replicas, or cap this pool with limits.cpu and limits.gpus`);
+    }
     // Whether the pool can launch is asked only of a pool that is valid on its own.
     const parsed = nodePool.safeParse(rawPool);
-    if (!parsed.success) return;
+    if (!parsed.success || out.length > shapeProblems) return;
     const pool = parsed.data;
     const at = `nodePools[${i}]`;
+    // A static pool has no CPU or GPU cap: any admitted type fits it.
+    const cpuLimit = pool.replicas !== undefined ? Infinity : pool.limits.cpu!;
     const launch = launchProblems(
-      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, cpuLimit: pool.limits.cpu, gpuLimit: pool.limits.gpus ?? defaultGpuLimit(pool.limits.cpu) },
+      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit)) },
       { pool: at, instanceCategories: `${at}.instanceCategories`, architectures: `${at}.architectures`, requirement: (j) => `${at}.requirements[${j}]`, cpuLimit: `${at}.limits.cpu`, gpuLimit: `${at}.limits.gpus` },
     );
     for (const p of launch) issue(p.field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), p.problem);
@@ -453,6 +565,14 @@ function crossKeyProblems(raw: unknown): KeyProblem[] {
     });
     if (valid) for (const message of efaClassProblems(name, users)) issue(["nodeClasses", i, "efa"], message);
   });
+  // The chart's feature gates these pools need: the module turns them on; additionalValues must not turn them off.
+  const gates = recordAt(recordAt(recordAt(recordAt(raw, "karpenter"), "additionalValues"), "settings"), "featureGates");
+  const gateUsers = { staticCapacity: ["set replicas", staticPools], reservedCapacity: ['list "reserved" in capacityTypes', reservedPools] } as const;
+  for (const [gate, [what, pools]] of Object.entries(gateUsers)) {
+    if (gates[gate] === false && pools.length > 0) {
+      issue(["karpenter", "additionalValues", "settings", "featureGates", gate], `is false, but node pool(s) ${pools.join(", ")} ${what}, which Karpenter ignores without the ${gate} feature gate (the module turns it on for them); remove it`);
+    }
+  }
   return out;
 }
 

@@ -75,6 +75,22 @@ export interface KarpenterChartProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/zone-shift.html
    */
   readonly zonalShift?: boolean;
+  /**
+   * Turn on Karpenter's `StaticCapacity` feature gate (`settings.featureGates.staticCapacity`,
+   * alpha, off in the chart): without it a NodePool's `replicas` does nothing. The charts stack
+   * sets it when a pool sets `replicas`.
+   * @default false (left to the chart, which has it off)
+   * @see https://karpenter.sh/docs/reference/settings/#feature-gates
+   */
+  readonly staticCapacity?: boolean;
+  /**
+   * Write Karpenter's `ReservedCapacity` feature gate (`settings.featureGates.reservedCapacity`,
+   * beta) as on, so pools with `reserved` capacity keep working whatever the chart's default.
+   * The module never turns it off; the chart 1.14.1 has it on. The charts stack sets it when a
+   * pool lists `reserved`.
+   * @default false (left to the chart, which has it on)
+   */
+  readonly reservedCapacity?: boolean;
   /** Helm wait timeout, in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /**
@@ -110,7 +126,12 @@ export class KarpenterChart extends Construct {
       { prop: "region", problem: regionProblem(props.region) },
       { prop: "interruptionQueueName", problem: queueNameProblem(props.interruptionQueueName) },
       { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
+      ...FEATURE_GATES.map((gate) => ({
+        prop: `additionalValues.settings.featureGates.${gate}`,
+        problem: props[gate] === true && featureGateOf(props.additionalValues, gate) === false ? `is false, but the ${gate} prop is true (a node pool needs the gate); remove it` : undefined,
+      })),
     ]);
+    const featureGates = Object.fromEntries(FEATURE_GATES.filter((gate) => props[gate] === true).map((gate) => [gate, true]));
 
     if (this.version !== KARPENTER_CHART_VERSION) {
       warn(
@@ -127,6 +148,8 @@ export class KarpenterChart extends Construct {
           interruptionQueue: props.interruptionQueueName,
           // The chart's default; the ZonalShift IAM policy is attached only when this is on.
           enableZonalShift: props.zonalShift ?? false,
+          // Only the gates a pool needs, and only on: the chart's defaults stay for the others.
+          ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}),
         },
         serviceAccount: {
           name: props.serviceAccountName ?? "karpenter",
@@ -164,6 +187,15 @@ export class KarpenterChart extends Construct {
       dependsOn: [this.crdRelease],
     });
   }
+}
+
+/** The chart feature gates the module turns on when a node pool needs them. */
+const FEATURE_GATES = ["staticCapacity", "reservedCapacity"] as const;
+
+/** `settings.featureGates.<gate>` of additional values. */
+function featureGateOf(values: Readonly<Record<string, unknown>> | undefined, gate: string): unknown {
+  const settings = values?.settings as Record<string, unknown> | undefined;
+  return (settings?.featureGates as Record<string, unknown> | undefined)?.[gate];
 }
 
 /** `controller.env` of additional values, when it is a list. */

@@ -37,6 +37,20 @@ export interface RootVolumeProps {
   readonly kmsKeyId?: string;
 }
 
+/**
+ * A capacity reservation selector (`capacityReservationSelectorTerms[]`): one reservation by `id`
+ * (alone), or the reservations carrying all of `tags` (`"*"` matches any value), optionally only
+ * those owned by the account `ownerId` (reservations shared with this account).
+ * @see https://karpenter.sh/docs/concepts/nodeclasses/#speccapacityreservationselectorterms
+ */
+export interface CapacityReservationSelector {
+  /** A reservation or Capacity Block ID, `cr-...`. */
+  readonly id?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** 12-digit account ID of the reservation's owner. */
+  readonly ownerId?: string;
+}
+
 export interface GpuNodeClassProps {
   /** EC2NodeClass name (DNS-1123). */
   readonly name: string;
@@ -85,6 +99,13 @@ export interface GpuNodeClassProps {
    * @see https://karpenter.sh/docs/concepts/nodeclasses/#specplacementgroupselector
    */
   readonly placementGroup?: PlacementGroupRef;
+  /**
+   * The On-Demand Capacity Reservations and Capacity Blocks nodes of this class may launch into
+   * (any of the selectors). A NodePool uses them only with `reserved` in its capacity types.
+   * @default - none: the class launches no reserved capacity
+   * @see https://karpenter.sh/docs/tasks/odcrs/
+   */
+  readonly capacityReservations?: readonly CapacityReservationSelector[];
 }
 
 /** An EC2 placement group, by name or by ID: exactly one of the two. */
@@ -152,6 +173,15 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
       ...(props.kubelet ? { kubelet: structuredClone(props.kubelet) } : {}),
       ...(props.efa ? { networkInterfaces: efaNetworkInterfaces(props.efa) } : {}),
       ...(props.placementGroup ? { placementGroupSelector: props.placementGroup.name !== undefined ? { name: props.placementGroup.name } : { id: props.placementGroup.id } } : {}),
+      ...(props.capacityReservations?.length
+        ? {
+            capacityReservationSelectorTerms: props.capacityReservations.map((t) => ({
+              ...(t.id !== undefined ? { id: t.id } : {}),
+              ...(t.tags !== undefined ? { tags: { ...t.tags } } : {}),
+              ...(t.ownerId !== undefined ? { ownerID: t.ownerId } : {}),
+            })),
+          }
+        : {}),
       tags: { ...props.tags, ...discovery },
     },
   };
@@ -193,6 +223,9 @@ export function nodeClassPropOf(field: FieldPath): FieldPath | undefined {
       return ["efa"];
     case "placementGroupSelector":
       return ["placementGroup", ...field.slice(2)];
+    case "capacityReservationSelectorTerms":
+      // `ownerID` in the CRD is the prop `ownerId`.
+      return typeof c === "number" ? ["capacityReservations", c, ...(d === "ownerID" ? ["ownerId", ...field.slice(4)] : field.slice(3))] : ["capacityReservations"];
     case "tags":
       return c === DISCOVERY_TAG_KEY ? ["clusterName"] : field.slice(1);
     default:
@@ -220,6 +253,16 @@ export class GpuNodeClass extends Construct {
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
       { prop: "efa", problem: props.efa ? efaLayoutProblem(props.efa) : undefined },
       ...(props.placementGroup ? placementGroupProblems(props.placementGroup).map((p) => ({ prop: p.field ? `placementGroup.${p.field}` : "placementGroup", problem: p.problem })) : []),
+      // The CRD refuses `id` with other fields only when every selector has them; each one is checked here.
+      ...(props.capacityReservations ?? []).map((t, i) => ({
+        prop: `capacityReservations[${i}]`,
+        problem:
+          t.id !== undefined && (t.tags !== undefined || t.ownerId !== undefined)
+            ? "sets id with tags or ownerId: a selector is either { id } or { tags, ownerId? }"
+            : t.id === undefined && t.tags === undefined
+              ? "must set id or tags: a selector is either { id } or { tags, ownerId? }"
+              : undefined,
+      })),
     ]);
     if (alias.endsWith("@latest")) {
       // Legal, and the seed's choice, but every AMI release then drifts every node of the class.

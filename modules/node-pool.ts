@@ -49,8 +49,11 @@ export interface GpuNodePoolProps {
   readonly requirements?: readonly Requirement[];
   /** Taints keeping non-GPU pods off the nodes. @default [{ key: "sku", value: "gpu", effect: "NoSchedule" }] */
   readonly taints?: readonly Taint[];
-  /** Cap on the pool's total vCPUs. Size it to your EC2 vCPU quota. */
-  readonly cpuLimit: number;
+  /**
+   * Cap on the pool's total vCPUs. Size it to your EC2 vCPU quota. Required unless `replicas`
+   * is set; refused with it (a static NodePool allows only a node limit).
+   */
+  readonly cpuLimit?: number;
   /**
    * Cap on the pool's total NVIDIA GPUs.
    * @default - cpuLimit / 4, rounded down: no GPU instance has fewer than 4 vCPUs per GPU, so
@@ -59,8 +62,30 @@ export interface GpuNodePoolProps {
   readonly gpuLimit?: number;
   /** Cap on the pool's total memory, in GiB. @default - none */
   readonly memoryLimitGiB?: number;
-  /** Preference among pools that fit a pod (higher first). @default - none */
+  /** Preference among pools that fit a pod (higher first). Refused with `replicas`. @default - none */
   readonly weight?: number;
+  /**
+   * A static pool: Karpenter keeps this many nodes up whatever the pods (NodePool `replicas`,
+   * alpha in Karpenter 1.14, behind the `staticCapacity` feature gate: `KarpenterChart` prop
+   * `staticCapacity`). Static pools take no CPU, GPU or memory limit and no weight, and are never
+   * consolidated (`consolidationPolicy` and `consolidateAfter` are written but ignored).
+   * @default - none: the pool scales with its pods
+   * @see https://karpenter.sh/docs/concepts/nodepools/#specreplicas
+   */
+  readonly replicas?: number;
+  /**
+   * With `replicas`: the most nodes the pool may have at once (`limits.nodes`), e.g. while a
+   * drifted or expired node is replaced. At least `replicas`.
+   * @default - none: no node limit
+   */
+  readonly nodeLimit?: number;
+  /**
+   * Only reservations of this kind (`karpenter.k8s.aws/capacity-reservation-type`): `default`
+   * (On-Demand Capacity Reservations) or `capacity-block` (Capacity Blocks for ML). Needs
+   * `reserved` in `capacityTypes`; written after the other requirements.
+   * @default - either kind
+   */
+  readonly capacityReservationType?: "default" | "capacity-block";
   /** Node lifetime before Karpenter replaces it. @default "720h" */
   readonly expireAfter?: string;
   /** When Karpenter may consolidate. @default "WhenEmptyOrUnderutilized" */
@@ -151,19 +176,27 @@ export const DEFAULT_GPU_BUDGETS: readonly DisruptionBudget[] = [
 ];
 
 export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
-  const limits: Record<string, number | string> = {
-    cpu: props.cpuLimit,
-    "nvidia.com/gpu": props.gpuLimit ?? defaultGpuLimit(props.cpuLimit),
-  };
+  const isStatic = props.replicas !== undefined;
+  // Written as given (the construct refuses what a static pool may not have; the CRD check too).
+  const limits: Record<string, number | string> = {};
+  if (props.cpuLimit !== undefined) limits.cpu = props.cpuLimit;
+  const gpuLimit = props.gpuLimit ?? (props.cpuLimit !== undefined && !isStatic ? defaultGpuLimit(props.cpuLimit) : undefined);
+  if (gpuLimit !== undefined) limits["nvidia.com/gpu"] = gpuLimit;
   if (props.memoryLimitGiB !== undefined) limits.memory = `${props.memoryLimitGiB}Gi`;
+  if (props.nodeLimit !== undefined) limits.nodes = props.nodeLimit;
+  // Its key and values are fixed, so the CRD never refuses it: written last, the user's requirements keep their positions.
+  const reservationType: Requirement[] = props.capacityReservationType
+    ? [{ key: "karpenter.k8s.aws/capacity-reservation-type", operator: "In", values: [props.capacityReservationType] }]
+    : [];
   const budgets = props.budgets?.map(({ reasons, ...b }) => ({ ...b, ...(reasons ? { reasons: [...reasons] } : {}) }));
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
     metadata: { name: props.name },
     spec: {
+      ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
       ...(props.weight !== undefined ? { weight: props.weight } : {}),
-      limits,
+      ...(Object.keys(limits).length > 0 ? { limits } : {}),
       disruption: {
         consolidationPolicy: props.consolidationPolicy ?? "WhenEmptyOrUnderutilized",
         consolidateAfter: props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER,
@@ -175,7 +208,7 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
           expireAfter: props.expireAfter ?? "720h",
           ...(props.terminationGracePeriod !== undefined ? { terminationGracePeriod: props.terminationGracePeriod } : {}),
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: props.nodeClassName },
-          requirements: [...managedRequirements(props), ...(props.requirements ?? [])].map(({ values, ...r }) => ({
+          requirements: [...managedRequirements(props), ...(props.requirements ?? []), ...reservationType].map(({ values, ...r }) => ({
             ...r,
             ...(values ? { values: [...values] } : {}),
           })),
@@ -198,7 +231,8 @@ export function nodePoolPropOf(field: FieldPath): FieldPath | undefined {
   if (a === "metadata" && b === "name") return ["name"];
   if (a !== "spec") return undefined;
   if (b === "weight") return ["weight"];
-  if (b === "limits") return c === "cpu" ? ["cpuLimit"] : c === "nvidia.com/gpu" ? ["gpuLimit"] : c === "memory" ? ["memoryLimitGiB"] : undefined;
+  if (b === "replicas") return ["replicas"];
+  if (b === "limits") return c === "cpu" ? ["cpuLimit"] : c === "nvidia.com/gpu" ? ["gpuLimit"] : c === "memory" ? ["memoryLimitGiB"] : c === "nodes" ? ["nodeLimit"] : undefined;
   if (b === "disruption") {
     if (c === "consolidationPolicy" || c === "consolidateAfter") return [c];
     if (c === "budgets") return field.slice(2);
@@ -220,6 +254,29 @@ export function nodePoolPropOf(field: FieldPath): FieldPath | undefined {
   return undefined;
 }
 
+/**
+ * What the NodePool CRD allows a static pool (`replicas`) and a dynamic one, in prop names: a
+ * static pool takes only a node limit, no weight; a dynamic one needs a CPU cap.
+ */
+function staticPoolProblems(props: GpuNodePoolProps): { prop: string; problem: string | undefined }[] {
+  const wholeNodes = (v: number | undefined, min: number) => (v === undefined || (Number.isInteger(v) && v >= min) ? undefined : `must be a whole number of nodes, at least ${min} (got ${v})`);
+  if (props.replicas === undefined) {
+    return [
+      { prop: "cpuLimit", problem: props.cpuLimit === undefined ? "is required unless replicas is set (a static pool)" : undefined },
+      { prop: "nodeLimit", problem: props.nodeLimit !== undefined ? "applies only to a static pool: set replicas, or remove it" : undefined },
+    ];
+  }
+  const notStatic = (what: string) => `is not allowed with replicas: ${what}; remove it`;
+  return [
+    { prop: "replicas", problem: wholeNodes(props.replicas, 0) },
+    { prop: "nodeLimit", problem: wholeNodes(props.nodeLimit, 1) ?? (props.nodeLimit !== undefined && props.nodeLimit < props.replicas ? `is ${props.nodeLimit}, less than replicas (${props.replicas}): Karpenter would stop at ${props.nodeLimit} nodes` : undefined) },
+    { prop: "cpuLimit", problem: props.cpuLimit !== undefined ? notStatic("a static NodePool allows only a node limit (nodeLimit)") : undefined },
+    { prop: "gpuLimit", problem: props.gpuLimit !== undefined ? notStatic("a static NodePool allows only a node limit (nodeLimit)") : undefined },
+    { prop: "memoryLimitGiB", problem: props.memoryLimitGiB !== undefined ? notStatic("a static NodePool allows only a node limit (nodeLimit)") : undefined },
+    { prop: "weight", problem: props.weight !== undefined ? notStatic("Karpenter refuses weight on a static NodePool") : undefined },
+  ];
+}
+
 /** A NodePool applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
 export class GpuNodePool extends Construct {
   public readonly model: NodePool;
@@ -230,21 +287,34 @@ export class GpuNodePool extends Construct {
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     this.name = props.name;
+    const isStatic = props.replicas !== undefined;
+    // A static pool has no CPU or GPU cap: any type it admits fits.
+    const cpuLimit = isStatic ? Infinity : props.cpuLimit;
     throwIfProblems(this, "GpuNodePool", [
       { prop: "name", problem: k8sNameProblem(props.name) },
       { prop: "nodeClassName", problem: k8sNameProblem(props.nodeClassName) },
-      { prop: "cpuLimit", problem: cpuLimitProblem(props.cpuLimit) },
-      { prop: "gpuLimit", problem: props.gpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit) },
+      ...staticPoolProblems(props),
+      { prop: "cpuLimit", problem: isStatic || props.cpuLimit === undefined ? undefined : cpuLimitProblem(props.cpuLimit) },
+      { prop: "gpuLimit", problem: isStatic || props.gpuLimit === undefined || props.cpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit) },
+      {
+        prop: "capacityReservationType",
+        problem:
+          props.capacityReservationType !== undefined && !(props.capacityTypes ?? []).includes("reserved")
+            ? `is ${JSON.stringify(props.capacityReservationType)}, but capacityTypes does not list "reserved": reservations are launched as capacity type reserved; add it, or remove capacityReservationType`
+            : undefined,
+      },
       {
         prop: "memoryLimitGiB",
         problem: props.memoryLimitGiB === undefined || (Number.isInteger(props.memoryLimitGiB) && props.memoryLimitGiB > 0) ? undefined : `must be a positive whole number of GiB (got ${props.memoryLimitGiB})`,
       },
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
-      ...launchProblems(
-        { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], cpuLimit: props.cpuLimit, gpuLimit: props.gpuLimit ?? defaultGpuLimit(props.cpuLimit) },
-        PROP_NAMES,
-      ).map((p) => ({ prop: p.field, problem: p.problem })),
+      ...(cpuLimit === undefined
+        ? []
+        : launchProblems(
+            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], cpuLimit, gpuLimit: isStatic ? Infinity : (props.gpuLimit ?? defaultGpuLimit(cpuLimit)) },
+            PROP_NAMES,
+          ).map((p) => ({ prop: p.field, problem: p.problem }))),
     ]);
     this.model = buildGpuNodePool(props);
     this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, nodePoolPropOf, {
