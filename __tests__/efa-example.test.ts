@@ -24,20 +24,25 @@ describe("examples/p5-training-efa-reserved.yaml", () => {
 
   it("synthesizes an EFA node class for p5.48xlarge's 32 network cards, in the placement group", () => {
     assert.equal(run.status, 0, run.stderr);
-    const nodeClass = manifests().find((m) => m.kind === "EC2NodeClass")!;
+    const nodeClass = manifests().find((m) => m.kind === "EC2NodeClass" && m.metadata.name === "p5-efa")!;
     const nis = nodeClass.spec.networkInterfaces as { networkCardIndex: number; deviceIndex: number; interfaceType: string }[];
     assert.equal(nis.filter((n) => n.interfaceType === "efa-only").length, 32);
     assert.deepEqual(nis[0], { networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface" });
     assert.deepEqual(nodeClass.spec.placementGroupSelector, { name: "p5-training" });
+    assert.deepEqual(nodeClass.spec.capacityReservationSelectorTerms, [{ id: "cr-0a1b2c3d4e5f60718" }], "the Capacity Block");
   });
 
   it("writes objects that pass the Karpenter 1.14.1 CRDs (schema and CEL rules)", () => {
     const all = manifests();
-    assert.deepEqual(all.map((m) => m.kind).sort(), ["EC2NodeClass", "NodePool"]);
+    assert.deepEqual(all.map((m) => `${m.kind}/${m.metadata.name}`).sort(), ["EC2NodeClass/inference", "EC2NodeClass/p5-efa", "NodePool/inference-warm", "NodePool/p5-training"]);
     for (const m of all) assert.deepEqual(modelProblems(m), [], `${m.kind} ${m.metadata.name}`);
-    const pool = all.find((m) => m.kind === "NodePool")!;
-    const capacity = pool.spec.template.spec.requirements.find((r: any) => r.key === "karpenter.sh/capacity-type").values;
-    assert.deepEqual(capacity, ["reserved", "on-demand"]);
+    const pool = all.find((m) => m.kind === "NodePool" && m.metadata.name === "p5-training")!;
+    const requirement = (key: string) => pool.spec.template.spec.requirements.find((r: any) => r.key === key)?.values;
+    assert.deepEqual(requirement("karpenter.sh/capacity-type"), ["reserved"]);
+    assert.deepEqual(requirement("karpenter.k8s.aws/capacity-reservation-type"), ["capacity-block"]);
+    const warm = all.find((m) => m.kind === "NodePool" && m.metadata.name === "inference-warm")!;
+    assert.equal(warm.spec.replicas, 1, "a warm static pool");
+    assert.deepEqual(warm.spec.limits, { nodes: 2 });
   });
 
   it("installs the EFA device plugin tolerating the pool's taints", () => {
