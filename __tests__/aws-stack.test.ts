@@ -19,6 +19,23 @@ describe("KarpenterAwsStack", () => {
     assert.deepEqual(s.provider?.aws, [{ region: "eu-central-1", default_tags: [{ tags: { team: "ml-platform" } }] }]);
   });
 
+  it("checks the Spot role only when a pool uses spot, but keeps a created one whatever the pools", () => {
+    const spotPool = { name: "train", nodeClass: "gpu-nodeclass", capacityTypes: ["spot" as const], limits: { cpu: 96 } };
+    assert.equal(s.data.aws_iam_roles, undefined, "no spot pool: nothing to check");
+    assert.equal(Object.keys(ofType(synthConfig({ nodePools: [spotPool] }).data, "aws_iam_roles")).length, 1);
+    const created = synthConfig({ spotServiceLinkedRole: "create" });
+    assert.deepEqual(Object.values(ofType(created.resource, "aws_iam_service_linked_role")).map((r) => r.aws_service_name), ["spot.amazonaws.com"],
+      "removing the last spot pool must not delete the account's Spot role while its nodes still run");
+  });
+
+  it("looks the Pod Identity agent add-on up by default, installs it on request, and leaves it alone when unchecked", () => {
+    assert.equal(Object.keys(ofType(s.data, "aws_eks_addon")).length, 1);
+    assert.equal(Object.keys(ofType(synthConfig({ controller: { podIdentityAgent: "install" } }).resource, "aws_eks_addon")).length, 1);
+    const unchecked = synthConfig({ controller: { podIdentityAgent: "unchecked" } });
+    assert.equal(unchecked.data.aws_eks_addon, undefined);
+    assert.equal(unchecked.resource.aws_eks_addon, undefined);
+  });
+
   it("pins hashicorp/aws to the prebuilt provider's version", () => {
     assert.deepEqual((s.terraform.required_providers as Record<string, unknown>).aws, { source: "aws", version: "6.25.0" });
   });

@@ -84,6 +84,45 @@ describe("one round: every problem of a file, from every layer, in one run", () 
   });
 });
 
+describe("input that once slipped through to a broken plan or a stack trace (review of the one-round work)", () => {
+  it("refuses cdktf token markers in any text, which the synthesizer would read as references", () => {
+    assert.deepEqual(problemsOf(configInput({ karpenter: { additionalValues: { podAnnotations: { x: "${TfToken[TOKEN.1]}" } } }, gpuOperator: { additionalValues: { ["#{TfToken[TOKEN.2]}"]: 1 } } })), [
+      'karpenter.additionalValues.podAnnotations.x: contains "TfToken[", which the CDKTF synthesizer reads as a reference to a Terraform value; configuration text never refers to one',
+      'gpuOperator.additionalValues.#{TfToken[TOKEN.2]}: contains "TfToken[", which the CDKTF synthesizer reads as a reference to a Terraform value; configuration text never refers to one',
+    ]);
+  });
+
+  it("refuses a null or scalar parent of a value the module sets, and a controller.env that is not a list of named entries", () => {
+    assert.deepEqual(problemsOf(configInput({ karpenter: { additionalValues: { settings: null, controller: { env: [null, { value: "x" }] } } } })), [
+      "karpenter.additionalValues.settings: must be an object (got null): the module sets clusterName inside it",
+      'karpenter.additionalValues.controller.env[0]: must be an env entry with a name, such as {name: GOMEMLIMIT, value: "900MiB"} (got null)',
+      'karpenter.additionalValues.controller.env[1]: must be an env entry with a name, such as {name: GOMEMLIMIT, value: "900MiB"} (got {"value":"x"})',
+    ]);
+    assert.deepEqual(problemsOf(configInput({ karpenter: { additionalValues: { controller: { env: { A: "b" } } } } })), [
+      'karpenter.additionalValues.controller.env: must be a list of {name, value} entries (got {"A":"b"}); the chart puts it in the container\'s env list',
+    ]);
+  });
+
+  it("refuses additional node policy names that cannot be Terraform addresses", () => {
+    const arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    assert.deepEqual(problemsOf(configInput({ nodeRole: { additionalPolicyArns: { "a/b": arn, "": arn } } })).map((p) => p.replace(/:.*/, "")), ["nodeRole.additionalPolicyArns.a/b", "nodeRole.additionalPolicyArns."]);
+  });
+
+  it("checks node classes against the CRD in the same run as a problem elsewhere", () => {
+    const problems = problemsOf(configInput({ region: "nowhere", nodeClasses: [{ name: "gpu-nodeclass", kubelet: { imageGCHighThresholdPercent: 50, imageGCLowThresholdPercent: 70 } }] }));
+    assert.equal(problems.length, 2, problems.join("\n"));
+    assert.match(problems[0], /^region: /);
+    assert.match(problems[1], /^nodeClasses\[0\]\.kubelet.*imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent/);
+  });
+
+  it("checks Terraform Cloud settings instead of escaping them (backend blocks are not templates)", () => {
+    assert.deepEqual(problemsOf(configInput({ terraformCloud: { organization: "acme", workspacePrefix: "k-", project: "${x}", hostname: "%{if true}h%{endif}" } })).map((p) => p.replace(/: must.*/, "")), [
+      "terraformCloud.project",
+      "terraformCloud.hostname",
+    ]);
+  });
+});
+
 describe("tags follow AWS's rules (they land on IAM roles and instance profiles too)", () => {
   it("refuses reserved, long, empty and out-of-charset keys and values, and more than 50 tags", () => {
     assert.deepEqual(problemsOf(configInput({ tags: { "aws:cost": "a", ["k".repeat(129)]: "a", team: "v".repeat(257), owner: "${file(\"/etc/hostname\")}", empty: "" } })), [

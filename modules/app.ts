@@ -23,7 +23,8 @@ export interface KarpenterGpuStacks {
 export function buildStacks(app: App, validated: KarpenterGpuConfig): KarpenterGpuStacks {
   // Every string of the file is text, never a Terraform expression: a value like
   // `${file("/etc/hostname")}` in a chart value must reach the plan as written, not be run.
-  const config = literalDeep(validated);
+  // Backend settings are the exception: Terraform does not evaluate them (and the config checks them).
+  const config = { ...literalDeep(validated), terraformCloud: validated.terraformCloud };
   const names = stackNames(config.clusterName);
   const aws = new KarpenterAwsStack(app, names.aws, { config });
   const charts = new KarpenterChartsStack(app, names.charts, { config });

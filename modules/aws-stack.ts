@@ -45,7 +45,10 @@ export class KarpenterAwsStack extends TerraformStack {
       },
       prerequisites: {
         podIdentityAgent: podIdentityAgentMode(c),
-        spotServiceLinkedRole: spotPools.length ? c.spotServiceLinkedRole : undefined,
+        // `create` keeps the role whatever the pools: deleting it when the last spot pool goes would
+        // run before that pool's nodes are drained (this stack applies first), and AWS refuses to
+        // delete it while any Spot Instance of the account runs. `present` checks only when needed.
+        spotServiceLinkedRole: c.spotServiceLinkedRole === "create" || spotPools.length ? c.spotServiceLinkedRole : undefined,
         spotPools,
       },
       interruptionQueue: {

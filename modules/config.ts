@@ -166,10 +166,29 @@ const OWNED_VALUES: Readonly<Record<"karpenter" | "gpuOperator", readonly (reado
 
 const additionalValues = (chart: keyof typeof OWNED_VALUES) =>
   z.record(z.string(), z.unknown()).superRefine((values, ctx) => {
+    const reported = new Set<string>();
     for (const [path, instead] of OWNED_VALUES[chart]) {
       let node: unknown = values;
-      for (const key of path) node = isRecord(node) ? node[key] : undefined;
+      for (let i = 0; i < path.length && node !== undefined; i++) {
+        // A parent set to null or to a non-object would replace (in Helm, delete) the module's values below it.
+        if (i > 0 && !isRecord(node)) {
+          const at = path.slice(0, i);
+          if (!reported.has(at.join("."))) ctx.addIssue({ code: "custom", path: [...at], message: `must be an object (got ${JSON.stringify(node)}): the module sets ${path.slice(i).join(".")} inside it` });
+          reported.add(at.join("."));
+          node = undefined;
+          break;
+        }
+        node = isRecord(node) ? node[path[i]] : undefined;
+      }
       if (node !== undefined) ctx.addIssue({ code: "custom", path: [...path], message: `is set by the module: ${instead}` });
+    }
+    // The module's AWS_REGION is merged into controller.env by name, so the list must hold env entries.
+    const env = isRecord(values.controller) ? values.controller.env : undefined;
+    if (chart === "karpenter" && env !== undefined) {
+      if (!Array.isArray(env)) ctx.addIssue({ code: "custom", path: ["controller", "env"], message: `must be a list of {name, value} entries (got ${JSON.stringify(env)}); the chart puts it in the container's env list` });
+      else env.forEach((e, i) => {
+        if (!isRecord(e) || typeof e.name !== "string" || e.name === "") ctx.addIssue({ code: "custom", path: ["controller", "env", i], message: `must be an env entry with a name, such as {name: GOMEMLIMIT, value: "900MiB"} (got ${JSON.stringify(e)})` });
+      });
     }
   });
 
@@ -339,7 +358,8 @@ export const configSchema = z
         name: rule(iamRoleNameProblem).optional(),
         existingRoleArn: rule(roleArnProblem).optional(),
         createAccessEntry: z.boolean({ error: "must be true or false" }).default(true),
-        additionalPolicyArns: z.record(z.string(), rule(managedPolicyArnProblem)).optional(),
+        // The keys name the attachments' Terraform addresses.
+        additionalPolicyArns: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a name of 1-64 letters, digits, '-' and '_' (it names the attachment's Terraform address)" }), rule(managedPolicyArnProblem)).optional(),
         permissionsBoundaryArn: rule(managedPolicyArnProblem).optional(),
       })
       .default({ createAccessEntry: true }),
@@ -352,7 +372,7 @@ export const configSchema = z
         serviceAccount: k8sName.default("karpenter"),
         permissionsBoundaryArn: rule(managedPolicyArnProblem).optional(),
         /** With Pod Identity: manage the eks-pod-identity-agent add-on, or check it is there. Default applied in the refinement below. */
-        podIdentityAgent: z.enum(["install", "present"], { error: "must be one of install, present" }).optional(),
+        podIdentityAgent: z.enum(["install", "present", "unchecked"], { error: "must be one of install, present, unchecked" }).optional(),
         runsOnFargate: z.boolean({ error: "must be true or false" }).default(false),
       })
       .default({ identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter", runsOnFargate: false }),
@@ -395,8 +415,12 @@ export const configSchema = z
         workspacePrefix: z
           .string({ error: "must be a string" })
           .regex(/^[A-Za-z0-9_-]*$/, { error: "must use only letters, digits, '-' and '_' (Terraform Cloud workspace names)" }),
-        project: z.string({ error: "must be a string" }).optional(),
-        hostname: z.string({ error: "must be a string" }).default("app.terraform.io"),
+        // Backend settings are not templates: Terraform reads them as written, so they are checked, not escaped.
+        project: z.string({ error: "must be a string" }).regex(/^[A-Za-z0-9_-]+( [A-Za-z0-9_-]+)*$/, { error: "must be a Terraform Cloud project name: letters, digits, '-', '_' and single inner spaces" }).optional(),
+        hostname: z
+          .string({ error: "must be a string" })
+          .regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(:[0-9]{1,5})?$/, { error: "must be a host name such as \"app.terraform.io\" or \"tfe.example.com\"" })
+          .default("app.terraform.io"),
       })
       .optional(),
     tags: awsTags(" (these tags also go on every GPU instance)").default({}),
@@ -599,7 +623,8 @@ export type NodeClassConfig = KarpenterGpuConfig["nodeClasses"][number];
  * Pod Identity (a cluster module usually owns the add-on), and nothing with IRSA.
  */
 export function podIdentityAgentMode(c: KarpenterGpuConfig): "install" | "present" | undefined {
-  return c.controller.identity === "podIdentity" ? (c.controller.podIdentityAgent ?? "present") : undefined;
+  if (c.controller.identity !== "podIdentity" || c.controller.podIdentityAgent === "unchecked") return undefined;
+  return c.controller.podIdentityAgent ?? "present";
 }
 
 /** The most problems a ConfigError's message lists; `problems` holds them all. */
@@ -608,6 +633,8 @@ export const MAX_LISTED_PROBLEMS = 50;
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** The deepest nesting of objects and lists a configuration may have. */
 export const MAX_CONFIG_DEPTH = 32;
+/** How cdktf marks a token inside a string (`${TfToken[TOKEN.1]}`, `#{TfToken[...]}`). */
+const TOKEN_MARKER = "TfToken[";
 /** Keys that would reach an object's prototype in JavaScript: never configuration. */
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -637,10 +664,13 @@ function documentProblems(input: unknown): KeyProblem[] {
       out.push({ path, message: `nested deeper than ${MAX_CONFIG_DEPTH} levels; a karpenter-gpu configuration never needs that` });
       return;
     }
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    if (typeof value === "string" && value.includes(TOKEN_MARKER)) {
+      out.push({ path, message: `contains ${JSON.stringify(TOKEN_MARKER)}, which the CDKTF synthesizer reads as a reference to a Terraform value; configuration text never refers to one` });
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
     else if (isRecord(value)) {
       for (const key of Object.keys(value)) {
         if (FORBIDDEN_KEYS.has(key)) out.push({ path: [...path, key], message: `the key ${JSON.stringify(key)} is not allowed` });
+        else if (key.includes(TOKEN_MARKER)) out.push({ path: [...path, key], message: `contains ${JSON.stringify(TOKEN_MARKER)}, which the CDKTF synthesizer reads as a reference to a Terraform value; configuration text never refers to one` });
         else walk(value[key], [...path, key]);
       }
     }
@@ -660,11 +690,36 @@ export function parseConfig(input: unknown, source = "config"): KarpenterGpuConf
   const problems = [
     ...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue))),
     ...crossKeyProblems(input).map((p) => `${formatPath(p.path)}: ${p.message}`),
-    // The EC2NodeClasses built from a valid config (they take the cluster name, role and global tags too), against the pinned CRD.
-    ...(result.success ? result.data.nodeClasses.flatMap((_, i) => nodeClassCrdProblems(result.data, i)).map((p) => `${formatPath(p.path)}: ${p.message}`) : []),
+    ...nodeClassesAgainstCrd(input).map((p) => `${formatPath(p.path)}: ${p.message}`),
   ];
   if (result.success && problems.length === 0) return result.data;
   throw new ConfigError(source, [...new Set(problems)]);
+}
+
+/**
+ * Each EC2NodeClass, built and checked against the pinned CRD as soon as the keys it is built
+ * from (the class, `clusterName`, `nodeRole`, the global `tags`) are valid on their own: in the
+ * same run as the file's other problems.
+ */
+function nodeClassesAgainstCrd(raw: unknown): KeyProblem[] {
+  const shape = configSchema.shape;
+  const clusterName = shape.clusterName.safeParse(isRecord(raw) ? raw.clusterName : undefined);
+  const nodeRole = shape.nodeRole.safeParse(isRecord(raw) ? raw.nodeRole : undefined);
+  const tags = shape.tags.safeParse(isRecord(raw) ? raw.tags : undefined);
+  if (!clusterName.success || !nodeRole.success || !tags.success) return [];
+  return listAt(raw, "nodeClasses").flatMap((rawClass, i) => {
+    const nc = nodeClass.safeParse(rawClass);
+    if (!nc.success) return [];
+    // An EFA class is built for the layout of its pools' types: it needs them valid (and their
+    // layout agreeing, which crossKeyProblems reports).
+    const users = listAt(raw, "nodePools").filter((p) => stringAt(p, "nodeClass") === nc.data.name).map((p) => nodePool.safeParse(p));
+    if (nc.data.efa && (users.length === 0 || users.some((u) => !u.success) || efaClassProblems(nc.data.name, users.map((u, index) => ({ index, pool: u.data! }))).length)) return [];
+    const nodeClasses = [] as KarpenterGpuConfig["nodeClasses"];
+    nodeClasses[i] = nc.data;
+    const nodePools = users.flatMap((u) => (u.success ? [u.data] : []));
+    const partial = { clusterName: clusterName.data, nodeRole: nodeRole.data, tags: tags.data, nodeClasses, nodePools } as KarpenterGpuConfig;
+    return nodeClassCrdProblems(partial, i).map((p) => ({ path: [...p.path], message: p.message }));
+  });
 }
 
 /** Reads a JSON or YAML configuration file (at most MAX_CONFIG_BYTES) and validates it. */
