@@ -90,3 +90,15 @@ describe("capacity report", () => {
     assert.match(text, /L-DB2E81BA +Running On-Demand G and VT instances +gpu-workloads +1000/);
   });
 });
+
+describe("capacity report: what keeps busy GPU nodes alive", () => {
+  it("prints each pool's disruption settings and its node class's AMI pin", () => {
+    const text = (input: Record<string, unknown>) => formatCapacityReport(capacityReport(parseConfig(input)));
+    const defaults = text(configInput({ nodeClasses: [{ name: "gpu-nodeclass", amiAlias: "al2023@v20251120" }] }));
+    assert.match(defaults, /\n {2}node class gpu-nodeclass: EFA off, no placement group, AMI al2023@v20251120\n/);
+    assert.match(defaults, /\n {2}disruption: WhenEmptyOrUnderutilized after 5m; budgets 0 for Drifted\/Underutilized from "0 8 \* \* mon-fri" for 10h; 10%; termination grace none \(busy nodes are never forced out\)\n/);
+    const seed = text(configInput({ nodePools: [{ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 }, terminationGracePeriod: "2h", disruption: { consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "30s" } }] }));
+    assert.match(seed, /AMI al2023@latest \(every AMI release drifts its nodes\)/);
+    assert.match(seed, /\n {2}disruption: WhenEmptyOrUnderutilized after 30s; budgets Karpenter's default 10%; termination grace 2h\n/);
+  });
+});

@@ -209,8 +209,8 @@ describe("the EFA device plugin in the charts stack", () => {
 describe("capacity report", () => {
   it("shows per pool whether its node class uses EFA and a placement group", () => {
     const report = capacityReport(parseConfig(efaInput([p5Pool], { placementGroup: { name: "p5-training" } })));
-    assert.deepEqual(report.pools[0].nodeClass, { name: "efa", efa: { networkCards: 32, efaInterfaces: 32 }, placementGroup: { name: "p5-training" } });
-    assert.match(formatCapacityReport(report), /\n  node class efa: EFA on \(32 network cards, 32 EFA interfaces per node\), placement group name p5-training\n/);
-    assert.match(formatCapacityReport(capacityReport(parseConfig(configInput()))), /\n  node class gpu-nodeclass: EFA off, no placement group\n/);
+    assert.deepEqual(report.pools[0].nodeClass, { name: "efa", efa: { networkCards: 32, efaInterfaces: 32 }, placementGroup: { name: "p5-training" }, amiAlias: "al2023@latest" });
+    assert.match(formatCapacityReport(report), /\n  node class efa: EFA on \(32 network cards, 32 EFA interfaces per node\), placement group name p5-training, AMI al2023@latest/);
+    assert.match(formatCapacityReport(capacityReport(parseConfig(configInput()))), /\n  node class gpu-nodeclass: EFA off, no placement group, AMI/);
   });
 });

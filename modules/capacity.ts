@@ -74,6 +74,8 @@ export interface PoolCapacity {
   readonly unevaluated: readonly string[];
   /** The pool's node class and its multi-node networking (set by `capacityReport`, which knows the classes). */
   readonly nodeClass?: PoolNodeClass;
+  /** Voluntary disruption settings (set by `capacityReport`). */
+  readonly disruption?: PoolDisruption;
 }
 
 /** What a pool's node class does for multi-node training. */
@@ -83,6 +85,18 @@ export interface PoolNodeClass {
   readonly efa?: EfaLayout;
   /** The placement group it launches into, by name or ID; undefined without one. */
   readonly placementGroup?: { readonly name?: string; readonly id?: string };
+  /** The AMI alias; `@latest` drifts every node at each AMI release. */
+  readonly amiAlias?: string;
+}
+
+/** How Karpenter may disrupt a pool's nodes (what keeps busy GPU nodes alive). */
+export interface PoolDisruption {
+  readonly consolidationPolicy: string;
+  readonly consolidateAfter: string;
+  /** The budgets as written; empty: Karpenter's default (10% of nodes). */
+  readonly budgets: readonly { readonly nodes: string; readonly reasons?: readonly string[]; readonly schedule?: string; readonly duration?: string }[];
+  /** Unset: Karpenter never forces a busy node out. */
+  readonly terminationGracePeriod?: string;
 }
 
 /** Per quota bucket, what all pools together may draw: the vCPUs to request. */
@@ -165,7 +179,16 @@ export function capacityReport(config: KarpenterGpuConfig): CapacityReport {
   const pools = config.nodePools.map((p): PoolCapacity => {
     const nc = config.nodeClasses.find((c) => c.name === p.nodeClass);
     const props = nc ? nodeClassPropsOf(config, nc) : undefined;
-    return { ...poolCapacity(p), nodeClass: { name: p.nodeClass, efa: props?.efa, placementGroup: props?.placementGroup } };
+    return {
+      ...poolCapacity(p),
+      nodeClass: { name: p.nodeClass, efa: props?.efa, placementGroup: props?.placementGroup, amiAlias: props?.amiAlias },
+      disruption: {
+        consolidationPolicy: p.disruption.consolidationPolicy,
+        consolidateAfter: p.disruption.consolidateAfter,
+        budgets: p.disruption.budgets ?? [],
+        terminationGracePeriod: p.terminationGracePeriod,
+      },
+    };
   });
   const buckets: BucketTotal[] = [];
   for (const bucket of QUOTA_BUCKETS) {
@@ -186,7 +209,15 @@ export function formatCapacityReport(report: CapacityReport): string {
     if (p.nodeClass) {
       const pg = p.nodeClass.placementGroup;
       const efa = p.nodeClass.efa ? `EFA on (${describeEfaLayout(p.nodeClass.efa)} per node)` : "EFA off";
-      lines.push(`  node class ${p.nodeClass.name}: ${efa}, ${pg ? `placement group ${pg.name !== undefined ? `name ${pg.name}` : `id ${pg.id}`}` : "no placement group"}`);
+      const ami = p.nodeClass.amiAlias ? `, AMI ${p.nodeClass.amiAlias}${p.nodeClass.amiAlias.endsWith("@latest") ? " (every AMI release drifts its nodes)" : ""}` : "";
+      lines.push(`  node class ${p.nodeClass.name}: ${efa}, ${pg ? `placement group ${pg.name !== undefined ? `name ${pg.name}` : `id ${pg.id}`}` : "no placement group"}${ami}`);
+    }
+    if (p.disruption && !p.static) {
+      const d = p.disruption;
+      const budgets = d.budgets.length
+        ? d.budgets.map((b) => `${b.nodes}${b.reasons ? ` for ${b.reasons.join("/")}` : ""}${b.schedule ? ` from "${b.schedule}" for ${b.duration}` : ""}`).join("; ")
+        : "Karpenter's default 10%";
+      lines.push(`  disruption: ${d.consolidationPolicy} after ${d.consolidateAfter}; budgets ${budgets}; termination grace ${d.terminationGracePeriod ?? "none (busy nodes are never forced out)"}`);
     }
     if (p.admitted.length === 0) {
       lines.push("  admits no GPU instance type: check instanceCategories, architectures and requirements");
