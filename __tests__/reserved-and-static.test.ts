@@ -74,6 +74,13 @@ describe("config: reserved capacity", () => {
     assert.deepEqual(crdProblems("NodePool", pool), []);
   });
 
+  it("keeps the on-demand fallback of a pool restricted to one kind of reservation: the other kind is excluded, not unreserved offerings", () => {
+    // On-demand and spot offerings have no capacity-reservation-type label, so `In` would exclude them.
+    const pool = nodePoolOf(withPools([{ name: "odcr-first", nodeClass: "reserved", capacityTypes: ["reserved", "on-demand"], capacityReservationType: "default", requirements: [G6E], limits: { cpu: 384 } }]));
+    assert.deepEqual(pool.spec.template.spec.requirements.at(-1), { key: RESERVATION_TYPE, operator: "NotIn", values: ["capacity-block"] });
+    assert.deepEqual(crdProblems("NodePool", pool), []);
+  });
+
   const cases: [string, unknown, string][] = [
     [
       "a reserved pool whose node class selects no reservation",
@@ -316,9 +323,9 @@ describe("examples/reserved-and-warm-inference.yaml", () => {
     const manifests = Object.values(readStack("prod-cluster-nodepools").resource.kubernetes_manifest).map((m: any) => m.manifest);
     for (const m of manifests) assert.deepEqual(crdProblems(m.kind, m), [], `${m.kind} ${m.metadata.name}`);
     const pools = Object.fromEntries(manifests.filter((m) => m.kind === "NodePool").map((m) => [m.metadata.name, m.spec]));
-    const requirement = (pool: string, key: string) => pools[pool].template.spec.requirements.find((r: any) => r.key === key)?.values;
-    assert.deepEqual(requirement("training-blocks", RESERVATION_TYPE), ["capacity-block"]);
-    assert.deepEqual(requirement("inference-burst", RESERVATION_TYPE), ["default"]);
+    const requirement = (pool: string, key: string) => pools[pool].template.spec.requirements.find((r: any) => r.key === key);
+    assert.deepEqual(requirement("training-blocks", RESERVATION_TYPE), { key: RESERVATION_TYPE, operator: "In", values: ["capacity-block"] });
+    assert.deepEqual(requirement("inference-burst", RESERVATION_TYPE), { key: RESERVATION_TYPE, operator: "NotIn", values: ["capacity-block"] }, "ODCRs first, then plain on-demand");
     assert.deepEqual([pools["inference-warm"].replicas, pools["inference-warm"].limits], [2, { nodes: 3 }]);
     const classes = Object.fromEntries(manifests.filter((m) => m.kind === "EC2NodeClass").map((m) => [m.metadata.name, m.spec]));
     assert.deepEqual(classes["training-blocks"].capacityReservationSelectorTerms, [{ id: "cr-0a1b2c3d4e5f60718" }]);

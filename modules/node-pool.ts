@@ -82,7 +82,9 @@ export interface GpuNodePoolProps {
   /**
    * Only reservations of this kind (`karpenter.k8s.aws/capacity-reservation-type`): `default`
    * (On-Demand Capacity Reservations) or `capacity-block` (Capacity Blocks for ML). Needs
-   * `reserved` in `capacityTypes`; written after the other requirements.
+   * `reserved` in `capacityTypes`; written after the other requirements, as `In [kind]` when the
+   * pool is reserved-only and as `NotIn [other kind]` when it also lists on-demand or spot, whose
+   * offerings carry no such label and must stay allowed.
    * @default - either kind
    */
   readonly capacityReservationType?: "default" | "capacity-block";
@@ -185,8 +187,13 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
   if (props.memoryLimitGiB !== undefined) limits.memory = `${props.memoryLimitGiB}Gi`;
   if (props.nodeLimit !== undefined) limits.nodes = props.nodeLimit;
   // Its key and values are fixed, so the CRD never refuses it: written last, the user's requirements keep their positions.
+  // On-demand and spot offerings carry no capacity-reservation-type label (Karpenter 1.14.1,
+  // offering/base_resolver.go), so `In` would rule them out: with a fallback capacity type the
+  // other kind of reservation is excluded instead (`NotIn` holds where the label is absent).
+  const fallback = (props.capacityTypes ?? ["on-demand"]).some((t) => t !== "reserved");
+  const otherKind = props.capacityReservationType === "default" ? "capacity-block" : "default";
   const reservationType: Requirement[] = props.capacityReservationType
-    ? [{ key: "karpenter.k8s.aws/capacity-reservation-type", operator: "In", values: [props.capacityReservationType] }]
+    ? [{ key: "karpenter.k8s.aws/capacity-reservation-type", operator: fallback ? "NotIn" : "In", values: [fallback ? otherKind : props.capacityReservationType] }]
     : [];
   const budgets = props.budgets?.map(({ reasons, ...b }) => ({ ...b, ...(reasons ? { reasons: [...reasons] } : {}) }));
   return {
