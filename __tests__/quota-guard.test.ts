@@ -20,7 +20,7 @@ describe("QuotaGuard", () => {
     assert.equal(check.assert[0].condition, "${data.aws_servicequotas_service_quota.gpu_vcpu_quota_L-7212CCBC.value >= 384}");
     assert.equal(
       check.assert[0].error_message,
-      'EC2 quota L-7212CCBC "All P Spot Instance Requests" in us-west-2 is ${data.aws_servicequotas_service_quota.gpu_vcpu_quota_L-7212CCBC.value} vCPUs, but node pool(s) training may launch up to 384 vCPUs of it: request at least 384 vCPUs (Service Quotas, service ec2, quota L-7212CCBC) or lower their limits.cpu. Until then Karpenter gets VcpuLimitExceeded and GPU pods stay Pending.',
+      'EC2 quota L-7212CCBC "All P Spot Instance Requests" in us-west-2 is ${data.aws_servicequotas_service_quota.gpu_vcpu_quota_L-7212CCBC.value} vCPUs, but node pool(s) training may launch up to 384 vCPUs of it: request at least 384 vCPUs (Service Quotas, service ec2, quota L-7212CCBC) or lower their limits.cpu (a static pool: replicas and limits.nodes). Until then Karpenter gets VcpuLimitExceeded and GPU pods stay Pending.',
     );
     assert.equal(s.resource.terraform_data, undefined, "warn mode never fails the plan");
   });

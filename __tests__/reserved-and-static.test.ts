@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { stackNames } from "../modules/aws-stack.js";
+import { buildStacks } from "../modules/app.js";
 import { capacityReport, formatCapacityReport, poolCapacity } from "../modules/capacity.js";
 import { KarpenterChartsStack } from "../modules/charts-stack.js";
 import { ConfigError, loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
@@ -72,6 +73,16 @@ describe("config: reserved capacity", () => {
     assert.deepEqual(requirements.at(-2), G6E, "the user's requirement keeps its place after the managed ones");
     assert.deepEqual(requirements.at(-1), { key: RESERVATION_TYPE, operator: "In", values: ["capacity-block"] });
     assert.deepEqual(crdProblems("NodePool", pool), []);
+  });
+
+  it("applies a static pool with forced field ownership, so an apply after `kubectl scale` restores replicas instead of failing; dynamic pools keep the default", () => {
+    const manifestsOf = (pools: unknown[]) => Object.fromEntries(Object.values(ofType(synthOf(buildStacks(newApp(), parseConfig(withPools(pools as any))).nodePools).resource, "kubernetes_manifest")).filter((m: any) => m.manifest.kind === "NodePool").map((m: any) => [m.manifest.metadata.name, m]));
+    const m = manifestsOf([
+      { name: "warm", nodeClass: "reserved", capacityTypes: ["on-demand"], replicas: 1, limits: { nodes: 2 }, requirements: [G6E] },
+      { name: "burst", nodeClass: "reserved", capacityTypes: ["on-demand"], limits: { cpu: 96 } },
+    ]);
+    assert.deepEqual(m.warm.field_manager, { name: "Terraform", force_conflicts: true });
+    assert.equal(m.burst.field_manager, undefined);
   });
 
   it("keeps the on-demand fallback of a pool restricted to one kind of reservation: the other kind is excluded, not unreserved offerings", () => {
@@ -286,16 +297,16 @@ describe("capacity report and quota guard", () => {
     assert.deepEqual(cap.buckets.map((b) => [b.bucket.code, b.vcpus]), [["L-DB2E81BA", 192]]);
   });
 
-  it("sizes a static pool as limits.nodes (else replicas) nodes of its largest admitted type, per family", () => {
+  it("sizes a static pool as limits.nodes (else replicas + 1, for a replacement) nodes of its largest admitted type, per family", () => {
     const withLimit = poolCapacity(poolOf({ name: "warm", nodeClass: "plain", instanceCategories: ["g"], requirements: [G6E], replicas: 2, limits: { nodes: 3 } }));
     assert.deepEqual(withLimit.static, { replicas: 2, maxNodes: 3 });
     assert.deepEqual(withLimit.buckets.map((b) => [b.bucket.code, b.vcpus]), [["L-DB2E81BA", 3 * 192]], "3 × g6e.48xlarge");
     assert.deepEqual([withLimit.cpuLimit, withLimit.gpuLimit], [576, 24]);
     assert.ok(withLimit.admitted.every((a) => a.maxNodes === 3));
     const withoutLimit = poolCapacity(poolOf({ name: "warm", nodeClass: "plain", instanceCategories: ["g"], requirements: [G6E], replicas: 2 }));
-    assert.deepEqual(withoutLimit.buckets.map((b) => b.vcpus), [2 * 192]);
+    assert.deepEqual(withoutLimit.buckets.map((b) => b.vcpus), [3 * 192], "nothing caps the surge while a node is replaced: one more than replicas");
     const spotAndP = poolCapacity(poolOf({ name: "warm", nodeClass: "plain", capacityTypes: ["spot"], replicas: 1, requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6e", "p5"] }] }));
-    assert.deepEqual(spotAndP.buckets.map((b) => [b.bucket.code, b.vcpus]), [["L-3819A6DF", 192], ["L-7212CCBC", 192]]);
+    assert.deepEqual(spotAndP.buckets.map((b) => [b.bucket.code, b.vcpus]), [["L-3819A6DF", 2 * 192], ["L-7212CCBC", 2 * 192]]);
   });
 
   it("prints a static pool's size in the report", () => {

@@ -63,7 +63,7 @@ export interface PoolCapacity {
   readonly cpuLimit: number;
   /** The GPU cap; for a static pool, the most GPUs its nodes can have. */
   readonly gpuLimit: number;
-  /** A static pool: the nodes it keeps (`replicas`) and the most it may have (`limits.nodes`, else `replicas`). */
+  /** A static pool: the nodes it keeps (`replicas`) and the most it may have (`limits.nodes`, else `replicas` + 1 for a replacement). */
   readonly static?: { readonly replicas: number; readonly maxNodes: number };
   /** Whether the pool may launch reserved capacity, and of which kind (`capacityReservationType`, or any). */
   readonly reserved?: { readonly reservationType: "default" | "capacity-block" | "any"; readonly only: boolean };
@@ -135,7 +135,9 @@ export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
     ...new Set(requirements.filter((r) => r.key !== CAPACITY_TYPE && !isEvaluated(r.key)).map((r) => r.key)),
   ];
   const types = GPU_INSTANCE_TYPES.filter((t) => requirements.every((r) => r.key === CAPACITY_TYPE || satisfies(t, r) !== false));
-  const staticNodes = pool.replicas === undefined ? undefined : (pool.limits.nodes ?? pool.replicas);
+  // Without limits.nodes nothing caps a static pool while a drifted or expired node is replaced
+  // (the new one comes up first): count one node more than replicas.
+  const staticNodes = pool.replicas === undefined ? undefined : (pool.limits.nodes ?? pool.replicas + 1);
   const cpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.vcpu)) : pool.limits.cpu!;
   const gpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.gpus)) : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit));
   const admitted = types.map((t) => {

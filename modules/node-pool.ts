@@ -329,6 +329,9 @@ export class GpuNodePool extends Construct {
       wait: { condition: [{ type: "Ready", status: "True" }] },
       // Deleting a pool drains and terminates its nodes (finalizers); GPU pods may take a while.
       timeouts: { create: "10m", update: "10m", delete: "30m" },
+      // `kubectl scale nodepool` (the CRD has a scale subresource) makes kubectl a manager of
+      // spec.replicas; without forcing, the next server-side apply would fail on that conflict.
+      ...(props.replicas !== undefined ? { fieldManager: { name: "Terraform", forceConflicts: true } } : {}),
     });
   }
 }

@@ -39,7 +39,7 @@ export class QuotaGuard extends Construct {
       const { code, name } = need.bucket;
       const message = (value: string) =>
         `EC2 quota ${code} "${name}" in ${props.region} is ${value} vCPUs, but node pool(s) ${need.pools.join(", ")} may launch up to ${need.vcpus} vCPUs of it: ` +
-        `request at least ${need.vcpus} vCPUs (Service Quotas, service ec2, quota ${code}) or lower their limits.cpu. Until then Karpenter gets VcpuLimitExceeded and GPU pods stay Pending.`;
+        `request at least ${need.vcpus} vCPUs (Service Quotas, service ec2, quota ${code}) or lower their limits.cpu (a static pool: replicas and limits.nodes). Until then Karpenter gets VcpuLimitExceeded and GPU pods stay Pending.`;
       if (this.mode === "fail") {
         const quota = new DataAwsServicequotasServiceQuota(this, code, { serviceCode: "ec2", quotaCode: code });
         quotas[code] = quota;
