@@ -2,21 +2,13 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { configInput, tempDir } from "./helpers.js";
+import { configInput, rejectionOf, tempDir } from "./helpers.js";
 import { ConfigError, formatPath, loadConfigFile, parseConfig, podIdentityAgentMode } from "../modules/config.js";
 
 const minimal = configInput();
 
-/** The problems a config yields (as ConfigError lines). */
-function problemsOf(input: unknown): readonly string[] {
-  try {
-    parseConfig(input);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail("expected the config to be rejected");
-}
+/** The problems a config yields (as ConfigError lines); it must be rejected. */
+const problemsOf = rejectionOf;
 
 /** The CRD's pattern for label and taint keys (and taint values), as the schema error quotes it. */
 const LABEL_KEY_PATTERN = String.raw`"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(\/))?([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$"`;

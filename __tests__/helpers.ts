@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
-import { ConfigError, type KarpenterGpuConfigInput } from "../modules/config.js";
+import assert from "node:assert/strict";
+import { ConfigError, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
 import { tempDir } from "./tmp.js";
 
 export { tempDir };
@@ -75,6 +76,13 @@ export function configProblems(fn: () => unknown): string[] {
     throw err;
   }
   return [];
+}
+
+/** The problems of a configuration that must be rejected; fails the test when it is accepted. */
+export function rejectionOf(input: unknown): readonly string[] {
+  const problems = configProblems(() => parseConfig(input));
+  assert.ok(problems.length > 0, "expected the config to be rejected");
+  return problems;
 }
 
 /** Expects `fn` to throw and returns the message. */

@@ -12,14 +12,14 @@ import { stackNames } from "../modules/aws-stack.js";
 import { buildStacks } from "../modules/app.js";
 import { capacityReport, formatCapacityReport, poolCapacity } from "../modules/capacity.js";
 import { KarpenterChartsStack } from "../modules/charts-stack.js";
-import { ConfigError, loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { loadConfigFile, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
 import { crdProblems } from "../modules/crd.js";
 import { KarpenterChart } from "../modules/karpenter-chart.js";
 import { buildGpuNodeClass, GpuNodeClass } from "../modules/node-class.js";
 import { buildGpuNodePool, GpuNodePool } from "../modules/node-pool.js";
 import { GpuNodePoolsStack } from "../modules/node-pools-stack.js";
 import { nodeClassPropsOf, nodePoolPropsOf } from "../modules/config-crd.js";
-import { at, configInput, errorOf, newApp, ofType, ROOT, runApp, synthOf, synthStack } from "./helpers.js";
+import { at, configInput, errorOf, newApp, ofType, rejectionOf, ROOT, runApp, synthOf, synthStack } from "./helpers.js";
 
 const RESERVATION_TYPE = "karpenter.k8s.aws/capacity-reservation-type";
 const G6E = { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6e"] } as const;
@@ -32,15 +32,8 @@ const withPools = (nodePools: Record<string, unknown>[], extra: Partial<Karpente
     ...extra,
   });
 
-function problemsOf(input: unknown): readonly string[] {
-  try {
-    parseConfig(input);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err.problems;
-  }
-  assert.fail("expected the config to be rejected");
-}
+/** The problems a config yields (as ConfigError lines); it must be rejected. */
+const problemsOf = rejectionOf;
 
 const nodePoolOf = (input: KarpenterGpuConfigInput, i = 0) => buildGpuNodePool(nodePoolPropsOf(parseConfig(input).nodePools[i])) as any;
 const nodeClassOf = (input: KarpenterGpuConfigInput, i = 0) => {

@@ -66,6 +66,10 @@ const duration = z
   .string({ error: "must be a duration string" })
   .regex(DURATION, { error: "must be a duration such as \"30s\", \"15m\", \"720h\" or \"Never\"" });
 
+/** A whole number from `min` to `max`, with one message for every way to miss it. */
+const wholeNumber = (min: number, max: number, message: string) =>
+  z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+
 const positive = (what: string) =>
   z.number({ error: `must be a positive number (${what})` }).positive({ error: `must be a positive number (${what})` });
 
@@ -90,7 +94,7 @@ const requirement = z
       error: "must be one of In, NotIn, Exists, DoesNotExist, Gt, Lt, Gte, Lte",
     }),
     values: z.array(z.string({ error: "must be a string" })).optional(),
-    minValues: z.number({ error: "must be a whole number from 1 to 50" }).int({ error: "must be a whole number from 1 to 50" }).min(1, { error: "must be a whole number from 1 to 50" }).max(50, { error: "must be a whole number from 1 to 50" }).optional(),
+    minValues: wholeNumber(1, 50, "must be a whole number from 1 to 50").optional(),
   })
   .superRefine((r, ctx) => {
     for (const p of requirementProblems(r)) ctx.addIssue({ code: "custom", path: [p.field], message: p.problem });
@@ -119,7 +123,7 @@ const budget = z
 
 const SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)([KMGTPE]i|[mkMGTPE])?$/;
-const percent = z.number({ error: "must be a whole percentage from 0 to 100" }).int({ error: "must be a whole percentage from 0 to 100" }).min(0, { error: "must be a whole percentage from 0 to 100" }).max(100, { error: "must be a whole percentage from 0 to 100" });
+const percent = wholeNumber(0, 100, "must be a whole percentage from 0 to 100");
 const quantity = z.string({ error: "must be a Kubernetes quantity string such as \"1\", \"500m\" or \"1Gi\"" }).regex(QUANTITY, {
   error: "must be a Kubernetes quantity such as \"1\", \"500m\" or \"1Gi\"",
 });
@@ -295,24 +299,14 @@ const nodePool = z.strictObject({
   /** Only this kind of capacity reservation: `karpenter.k8s.aws/capacity-reservation-type` (needs `reserved` in capacityTypes). */
   capacityReservationType: z.enum(["default", "capacity-block"], { error: "must be one of default, capacity-block" }).optional(),
   /** A static pool: Karpenter keeps this many nodes whatever the pods (NodePool `replicas`, alpha). */
-  replicas: z
-    .number({ error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
-    .int({ error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
-    .min(0, { error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
-    .max(MAX_STATIC_NODES, { error: `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}` })
-    .optional(),
+  replicas: wholeNumber(0, MAX_STATIC_NODES, `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}`).optional(),
   // Required for a pool that scales with pods, refused on a static pool: checked in crossKeyProblems.
   limits: z
     .strictObject({
       cpu: positive("vCPUs").optional(),
       gpus: positive("NVIDIA GPUs").optional(),
       memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).max(MAX_MEMORY_LIMIT_GIB, { error: `must be at most ${MAX_MEMORY_LIMIT_GIB} GiB` }).optional(),
-      nodes: z
-        .number({ error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
-        .int({ error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
-        .min(1, { error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
-        .max(MAX_STATIC_NODES, { error: `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}` })
-        .optional(),
+      nodes: wholeNumber(1, MAX_STATIC_NODES, `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}`).optional(),
     })
     .superRefine((l, ctx) => {
       // Non-positive values already failed `positive` above: one message per problem.
@@ -379,12 +373,7 @@ export const configSchema = z
     interruptionQueue: z
       .strictObject({
         name: rule(queueNameProblem).optional(),
-        messageRetentionSeconds: z
-          .number({ error: "must be a whole number of seconds from 60 to 1209600" })
-          .int({ error: "must be a whole number of seconds from 60 to 1209600" })
-          .min(60, { error: "must be a whole number of seconds from 60 to 1209600" })
-          .max(1_209_600, { error: "must be a whole number of seconds from 60 to 1209600" })
-          .default(300),
+        messageRetentionSeconds: wholeNumber(60, 1_209_600, "must be a whole number of seconds from 60 to 1209600").default(300),
         kmsKeyArn: rule(kmsKeyArnProblem).optional(),
         manageKmsKeyPolicy: z.boolean({ error: "must be true or false" }).default(false),
       })
