@@ -4,9 +4,9 @@
  */
 import type { KarpenterGpuConfig, NodePoolConfig } from "./config.js";
 import { nodeClassPropsOf } from "./config-crd.js";
-import { describeEfaLayout, type EfaLayout } from "./efa.js";
-import { GPU_INSTANCE_TYPES, type QuotaFamily } from "./gpu-instances.js";
-import { isEvaluated, satisfies } from "./launchability.js";
+import { admittedInstanceTypes, describeEfaLayout, type EfaLayout } from "./efa.js";
+import type { QuotaFamily } from "./gpu-instances.js";
+import { isEvaluated } from "./launchability.js";
 import { defaultGpuLimit, managedRequirements } from "./node-pool.js";
 
 const CAPACITY_TYPE = "karpenter.sh/capacity-type";
@@ -134,7 +134,7 @@ export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
   const unevaluated = [
     ...new Set(requirements.filter((r) => r.key !== CAPACITY_TYPE && !isEvaluated(r.key)).map((r) => r.key)),
   ];
-  const types = GPU_INSTANCE_TYPES.filter((t) => requirements.every((r) => r.key === CAPACITY_TYPE || satisfies(t, r) !== false));
+  const types = admittedInstanceTypes(pool);
   // Without limits.nodes nothing caps a static pool while a drifted or expired node is replaced
   // (the new one comes up first): count one node more than replicas.
   const staticNodes = pool.replicas === undefined ? undefined : (pool.limits.nodes ?? pool.replicas + 1);
