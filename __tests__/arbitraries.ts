@@ -1,7 +1,7 @@
 /** fast-check generators of karpenter-gpu configurations, shared by the fuzz and security tests. */
 import fc from "fast-check";
-import { launchProblems } from "../modules/launchability.js";
-import { defaultGpuLimit, managedRequirements } from "../modules/node-pool.js";
+import { defaultGpuLimit, managedRequirements } from "../modules/karpenter/node-pool-spec.js";
+import { launchProblems } from "../modules/validation/launchability.js";
 
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: n, maxLength: n });
 const dnsName = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);

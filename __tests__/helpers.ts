@@ -1,10 +1,12 @@
 /** Test helpers: synthesize constructs into a throwaway stack and read the Terraform JSON back. */
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
-import assert from "node:assert/strict";
-import { ConfigError, parseConfig, type KarpenterGpuConfigInput } from "../modules/config.js";
+import { parseConfig } from "../modules/config/parse.js";
+import { ConfigError } from "../modules/config/problems.js";
+import { type KarpenterGpuConfigInput } from "../modules/config/schema.js";
 import { tempDir } from "./tmp.js";
 
 export { tempDir };

@@ -1,5 +1,5 @@
-import { capacityReport, formatCapacityReport } from "../modules/capacity.js";
-import type { KarpenterGpuConfig } from "../modules/config.js";
+import { capacityReport, formatCapacityReport } from "../modules/config/capacity.js";
+import type { KarpenterGpuConfig } from "../modules/config/schema.js";
 
 /**
  * `karpenter-gpu capacity [--json]`: per pool, what the caps admit and which quotas to request.

@@ -3,7 +3,7 @@
  * finding named after the gotcha it points to.
  */
 import { spawnSync } from "node:child_process";
-import { quotaBucketFor, type QuotaBucket } from "../modules/capacity.js";
+import { quotaBucketFor, type QuotaBucket } from "../modules/karpenter/quota.js";
 
 export type Severity = "ok" | "warn" | "fail";
 

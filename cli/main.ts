@@ -15,7 +15,8 @@ import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadConfigFile, ConfigError } from "../modules/config.js";
+import { loadConfigFile } from "../modules/config/parse.js";
+import { ConfigError } from "../modules/config/problems.js";
 import { runCapacity } from "./capacity.js";
 import { formatFindings, kubectlFor, runDoctor, type Kubectl } from "./doctor.js";
 

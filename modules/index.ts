@@ -1,35 +1,69 @@
-/** karpenter-gpu: the public API. Every module's exports are re-exported here. */
-export * from "./app.js";
-export * from "./aws-context.js";
-export * from "./aws-stack.js";
-export * from "./backend.js";
-export * from "./capacity.js";
-export * from "./charts-stack.js";
-export * from "./cluster-connection.js";
-export * from "./config.js";
-export * from "./config-crd.js";
-export * from "./controller-iam.js";
-export * from "./controller-policy.js";
-export * from "./crd.js";
-export * from "./discovery-tags.js";
-export * from "./efa.js";
-export * from "./efa-device-plugin.js";
-export * from "./ephemeral.js";
-export * from "./gpu-instances.js";
-export * from "./gpu-operator.js";
-export * from "./helm-values.js";
-export * from "./interruption-queue.js";
-export * from "./karpenter-aws.js";
-export * from "./karpenter-chart.js";
-export * from "./karpenter-rules.js";
-export * from "./launchability.js";
-export * from "./literal.js";
-export * from "./manifest.js";
-export * from "./node-class.js";
-export * from "./node-pool.js";
-export * from "./node-pools-stack.js";
-export * from "./node-role.js";
-export * from "./policy.js";
-export * from "./prerequisites.js";
-export * from "./quota-guard.js";
-export * from "./rules.js";
+/**
+ * karpenter-gpu: the public API, layer by layer (README, Project layout). Every module's exports
+ * are re-exported, except the building blocks of the config schema (config/fields, raw,
+ * pool-schema, chart-values, cross-key), which are reached through parseConfig.
+ */
+
+// core/: The shared vocabulary: names, chart versions, AWS and Kubernetes identifier rules, field paths, Helm values, plan checks.
+export * from "./core/field-path.js";
+export * from "./core/helm-values.js";
+export * from "./core/literal.js";
+export * from "./core/names.js";
+export * from "./core/plan-check.js";
+export * from "./core/rules.js";
+export * from "./core/versions.js";
+
+// karpenter/: Karpenter's objects as data: the GPU instance table, NodePool and EC2NodeClass props and builders, EFA layouts, quotas.
+export * from "./karpenter/efa.js";
+export * from "./karpenter/gpu-instances.js";
+export * from "./karpenter/labels.js";
+export * from "./karpenter/node-class-spec.js";
+export * from "./karpenter/node-pool-spec.js";
+export * from "./karpenter/quota.js";
+
+// validation/: What the API server, Karpenter and AWS would refuse: the CRDs (schema and CEL), Karpenter's rules, launchability, EFA.
+export * from "./validation/crd.js";
+export * from "./validation/efa.js";
+export * from "./validation/karpenter-rules.js";
+export * from "./validation/launchability.js";
+export * from "./validation/model.js";
+
+// config/: The configuration file: schema, loading, the checks that span keys, config to props, the capacity report.
+export * from "./config/capacity.js";
+export * from "./config/crd.js";
+export * from "./config/document.js";
+export * from "./config/parse.js";
+export * from "./config/problems.js";
+export * from "./config/props.js";
+export * from "./config/schema.js";
+
+// aws/: Constructs of the AWS stack.
+export * from "./aws/aws-context.js";
+export * from "./aws/controller-iam.js";
+export * from "./aws/controller-policy.js";
+export * from "./aws/discovery-tags.js";
+export * from "./aws/interruption-queue.js";
+export * from "./aws/karpenter-aws.js";
+export * from "./aws/node-role.js";
+export * from "./aws/policy.js";
+export * from "./aws/prerequisites.js";
+
+// charts/: Constructs of the charts stack.
+export * from "./charts/cluster-connection.js";
+export * from "./charts/efa-device-plugin.js";
+export * from "./charts/ephemeral.js";
+export * from "./charts/gpu-operator.js";
+export * from "./charts/karpenter-chart.js";
+
+// nodepools/: Constructs of the node-pools stack.
+export * from "./nodepools/manifest.js";
+export * from "./nodepools/node-class.js";
+export * from "./nodepools/node-pool.js";
+export * from "./nodepools/quota-guard.js";
+
+// stacks/: The three stacks and the app that wires a configuration into them.
+export * from "./stacks/app.js";
+export * from "./stacks/aws-stack.js";
+export * from "./stacks/backend.js";
+export * from "./stacks/charts-stack.js";
+export * from "./stacks/node-pools-stack.js";

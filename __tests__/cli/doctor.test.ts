@@ -1,0 +1,214 @@
+/**
+ * `karpenter-gpu doctor` against recorded kubectl output: a stub `kubectl` on PATH answers each
+ * command from __tests__/fixtures/doctor/<scenario>/ (written in the shapes kubectl prints).
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { quantity, type Finding } from "../../cli/doctor.js";
+import { ROOT, tempDir } from "../helpers.js";
+
+const STUB = `#!/usr/bin/env node
+const fs = require("fs");
+const path = require("path");
+const args = process.argv.slice(2);
+fs.appendFileSync(process.env.KUBECTL_LOG, JSON.stringify(args) + "\\n");
+const at = args.indexOf("--context");
+if (at >= 0) args.splice(at, 2);
+const routes = JSON.parse(fs.readFileSync(path.join(process.env.KUBECTL_FIXTURES, "..", "routes.json"), "utf8"));
+const file = routes[args.join(" ")] && path.join(process.env.KUBECTL_FIXTURES, routes[args.join(" ")]);
+if (!file || !fs.existsSync(file)) {
+  process.stderr.write("error: the server doesn't have a resource type for: kubectl " + args.join(" ") + "\\n");
+  process.exit(1);
+}
+process.stdout.write(fs.readFileSync(file));
+`;
+
+function doctor(scenario: string, ...flags: string[]) {
+  const bin = tempDir("kubectl-");
+  writeFileSync(join(bin, "kubectl"), STUB);
+  chmodSync(join(bin, "kubectl"), 0o755);
+  const log = join(bin, "calls.log");
+  writeFileSync(log, "");
+  try {
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "doctor", ...flags], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        KUBECTL_FIXTURES: join(ROOT, "__tests__", "fixtures", "doctor", scenario),
+        KUBECTL_LOG: log,
+        KARPENTER_GPU_DOCTOR_NOW: "2026-11-28T10:00:00Z",
+      },
+    });
+    const calls = readFileSync(log, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    return { ...run, calls };
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+}
+
+const findingsOf = (run: { stdout: string }) => JSON.parse(run.stdout) as Finding[];
+
+const SPOT_ROLE_FIX =
+  "set spotServiceLinkedRole: create in the karpenter-gpu config (it adds aws_iam_service_linked_role for spot.amazonaws.com) and apply, or run once per account: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com";
+
+describe("karpenter-gpu doctor", () => {
+  it("reports a healthy cluster and exits 0", () => {
+    const run = doctor("healthy", "--json");
+    assert.equal(run.status, 0, run.stderr);
+    const findings = findingsOf(run);
+    assert.deepEqual(findings.map((f) => [f.check, f.severity]), [
+      ["karpenter", "ok"],
+      ["nodepool/gpu-workloads", "ok"],
+      ["nodeclaims", "ok"],
+      ["gpu-operator", "ok"],
+    ]);
+    assert.equal(findings.find((f) => f.check === "gpu-operator")?.message, "3 pod(s) Ready or completed");
+  });
+
+  it("uses the given context on every kubectl call", () => {
+    const run = doctor("healthy", "--context", "prod-admin", "--json");
+    assert.ok(run.calls.length >= 5);
+    for (const call of run.calls) assert.deepEqual(call.slice(0, 2), ["--context", "prod-admin"]);
+  });
+
+  describe("on a broken cluster", () => {
+    const run = doctor("broken", "--json");
+    const findings = findingsOf(run);
+    const find = (check: string) => {
+      const f = findings.filter((x) => x.check === check);
+      assert.ok(f.length, `no finding for ${check}: ${JSON.stringify(findings, null, 1)}`);
+      return f;
+    };
+
+    it("exits non-zero", () => assert.equal(run.status, 1));
+
+    it("says Karpenter is not ready and quotes its last errors from the logs", () => {
+      const [k] = find("karpenter");
+      assert.equal(k.severity, "fail");
+      assert.match(k.message, /^controller not ready \(0\/2\); last errors:/);
+      assert.match(k.message, /failed listing instance types for default: operation error EC2: DescribeInstanceTypes.*UnauthorizedOperation/);
+      assert.match(k.message, /Reconciler error: getting AMIs, operation error SSM: GetParameter, AccessDenied/);
+      assert.ok(run.calls.some((c) => c.join(" ") === "logs -n kube-system deployment/karpenter --tail=100"));
+    });
+
+    it("flags a controller replica the scheduler cannot place, with its message and how to make room", () => {
+      const [s] = find("karpenter/scheduling");
+      assert.deepEqual([s.severity, s.gotcha], ["fail", "controller-scheduling"]);
+      assert.equal(
+        s.message,
+        "1 of 2 controller replica(s) cannot be scheduled (karpenter-7d9f8b6c5d-wr5tz): 0/3 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
+      );
+      assert.equal(
+        s.fix,
+        "the chart spreads its replicas over zones, one per node, and keeps them off nodes Karpenter manages: run at least two nodes not managed by Karpenter, in two zones (EKS managed node group or Fargate), or for a single-node test cluster set replicas: 1 in karpenter.additionalValues",
+      );
+      assert.ok(run.calls.some((c) => c.join(" ") === "get pods -n kube-system -l app.kubernetes.io/name=karpenter -o json"));
+    });
+
+    it("flags a pool at its CPU limit and a pool that is not Ready", () => {
+      const [limit] = find("nodepool/gpu-workloads");
+      assert.deepEqual([limit.severity, limit.gotcha], ["fail", "limits"]);
+      assert.match(limit.message, /at its cpu limit \(1000\/1000\)/);
+      assert.match(limit.fix ?? "", /raise limits\.cpu of pool gpu-workloads/);
+      assert.match(find("nodepool/gpu-training")[0].message, /^not Ready: NodeClassReady=False/);
+    });
+
+    it("flags a NodeClaim stuck before Registered, with the time left before the 15-minute limit", () => {
+      const [stuck] = find("nodeclaim/gpu-workloads-a1b2c");
+      assert.deepEqual([stuck.severity, stuck.gotcha], ["fail", "startup"]);
+      assert.equal(stuck.message, "g6e.12xlarge not Registered after 12 min; Karpenter deletes it at 15 min (3 min left)");
+    });
+
+    it("names the device plugin when a registered GPU node advertises no nvidia.com/gpu", () => {
+      const [dp] = find("nodeclaim/gpu-workloads-d3e4f");
+      assert.deepEqual([dp.severity, dp.gotcha], ["fail", "device-plugin"]);
+      assert.match(dp.message, /advertises nvidia\.com\/gpu 0/);
+      assert.match(dp.fix ?? "", /must tolerate sku=gpu:NoSchedule/);
+    });
+
+    it("turns VcpuLimitExceeded events into the quota to raise, once per pool", () => {
+      const quota = find("quota/gpu-workloads");
+      assert.equal(quota.length, 1, "two events for the same pool give one finding");
+      assert.equal(quota[0].gotcha, "quota");
+      assert.match(quota[0].fix ?? "", /^request more vCPUs for L-7212CCBC "All P Spot Instance Requests" \(at least 1000, the pool's limits\.cpu, plus what other pools drawing on it may use: npm run capacity adds them up\) in Service Quotas/);
+    });
+
+    it("finds the missing Spot service-linked role from events alone, when the logs do not show it", () => {
+      const [spot] = find("spot");
+      assert.deepEqual([spot.severity, spot.gotcha], ["fail", "spot-service-linked-role"]);
+      assert.match(spot.message, /^EC2 refused Spot with AuthFailure\.ServiceLinkedRoleCreationNotPermitted \(seen in 1 event\(s\) for NodeClaim\(s\) gpu-workloads-m4n5p\): /);
+      assert.doesNotMatch(spot.message, /spot-only/, "neither pool is restricted to spot");
+      assert.equal(spot.fix, SPOT_ROLE_FIX);
+    });
+
+    it("lists GPU Operator pods that are not Ready, with their waiting reason", () => {
+      const [pod] = find("gpu-operator/nvidia-device-plugin-daemonset-p9q8r");
+      assert.match(pod.message, /not Ready \(Running, CrashLoopBackOff\) on node ip-10-0-2-7/);
+    });
+  });
+
+  describe("on an account without the Spot service-linked role", () => {
+    const run = doctor("no-spot-role", "--json");
+    const findings = findingsOf(run);
+
+    it("fails while the controller is Ready, naming the role, where it was seen and the spot-only pool", () => {
+      assert.equal(run.status, 1, run.stderr);
+      assert.deepEqual(findings.map((f) => [f.check, f.severity]), [
+        ["karpenter", "ok"],
+        ["nodepool/gpu-workloads", "ok"],
+        ["nodepool/gpu-training-spot", "ok"],
+        ["nodeclaims", "ok"],
+        ["spot", "fail"],
+        ["gpu-operator", "ok"],
+      ]);
+      const spot = findings.find((f) => f.check === "spot")!;
+      assert.equal(spot.gotcha, "spot-service-linked-role");
+      assert.equal(
+        spot.message,
+        "EC2 refused Spot with AuthFailure.ServiceLinkedRoleCreationNotPermitted (seen in the controller logs and 2 event(s) for NodeClaim(s) gpu-training-spot-k7m2n): the account has no AWSServiceRoleForEC2Spot and Karpenter may not create it, so it treats all spot offerings as unavailable; spot-only NodePool(s) gpu-training-spot get no nodes",
+      );
+      assert.equal(spot.fix, SPOT_ROLE_FIX);
+    });
+  });
+
+  it("prints a readable report by default", () => {
+    const run = doctor("broken");
+    assert.match(run.stdout, /^FAIL karpenter: controller not ready \(0\/2\)/);
+    assert.match(run.stdout, /FAIL nodeclaim\/gpu-workloads-d3e4f \[device-plugin\]: /);
+    assert.match(run.stdout, /\n\d+ failing, \d+ warning\(s\), \d+ ok\n$/);
+  });
+
+  it("says so when the cluster cannot be reached, instead of five identical errors", () => {
+    const run = doctor("missing-scenario", "--json");
+    assert.equal(run.status, 1);
+    assert.deepEqual(findingsOf(run).map((f) => f.check), ["cluster"]);
+  });
+
+  it("parses Kubernetes quantities", () => {
+    assert.deepEqual(["1000", "500m", "16Gi", 8, undefined].map((q) => quantity(q as string)), [1000, 0.5, 16 * 2 ** 30, 8, 0]);
+  });
+});
+
+describe("karpenter-gpu capacity", () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, KARPENTER_GPU_CONFIG: "" } });
+
+  it("prints the report for a config, as text or JSON", () => {
+    const text = cli("capacity", "--config", join(ROOT, "examples", "spot-training-on-demand-inference.yaml"));
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /Pool gpu-training-spot: caps cpu 768 vCPU, nvidia\.com\/gpu 64; capacity spot/);
+    const json = JSON.parse(cli("capacity", "--config", join(ROOT, "examples", "default.yaml"), "--json").stdout);
+    assert.equal(json.pools[0].pool, "gpu-workloads");
+  });
+
+  it("asks for a config when none is named, and rejects unknown commands", () => {
+    const none = cli("capacity");
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /capacity needs a config file/);
+    assert.equal(cli("frobnicate").status, 2);
+  });
+});

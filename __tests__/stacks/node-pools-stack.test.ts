@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseConfig } from "../../modules/config/parse.js";
+import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
+import { stackNames } from "../../modules/core/names.js";
+import { GpuNodePoolsStack } from "../../modules/stacks/node-pools-stack.js";
+import { configInput, newApp, ofType, synthOf } from "../helpers.js";
+
+const input = configInput({
+  nodeClasses: [{ name: "gpu" }, { name: "gpu-large-disk", rootVolume: { sizeGiB: 1000 } }],
+  nodePools: [
+    { name: "training", nodeClass: "gpu-large-disk", capacityTypes: ["spot"], limits: { cpu: 192, gpus: 16 } },
+    { name: "inference", nodeClass: "gpu", limits: { cpu: 64 } },
+  ],
+});
+const synthConfig = (extra: Partial<KarpenterGpuConfigInput> = {}) =>
+  synthOf(new GpuNodePoolsStack(newApp(), stackNames("prod-cluster").nodePools, { config: parseConfig({ ...input, ...extra }) }));
+
+describe("GpuNodePoolsStack", () => {
+  const s = synthConfig();
+  const manifests = ofType(s.resource, "kubernetes_manifest") as Record<string, any>;
+
+  it("applies one EC2NodeClass per node class and one NodePool per pool, addressed by name", () => {
+    assert.deepEqual(Object.keys(manifests).sort(), [
+      "nodeClass-gpu-large-disk_manifest",
+      "nodeClass-gpu_manifest",
+      "nodePool-inference_manifest",
+      "nodePool-training_manifest",
+    ]);
+  });
+
+  it("creates each pool after its own node class, and so destroys it first", () => {
+    const classKey = (name: string) => Object.keys(s.resource.kubernetes_manifest).find((k) => k.startsWith(`nodeClass-${name}_manifest_`));
+    assert.deepEqual(manifests["nodePool-training_manifest"].depends_on, [`kubernetes_manifest.${classKey("gpu-large-disk")}`]);
+    assert.deepEqual(manifests["nodePool-inference_manifest"].depends_on, [`kubernetes_manifest.${classKey("gpu")}`]);
+  });
+
+  it("gives every node class the node role's name, derived the same way as the AWS stack's", () => {
+    const roles = (cfg: Partial<KarpenterGpuConfigInput>) =>
+      Object.values(ofType(synthConfig(cfg).resource, "kubernetes_manifest"))
+        .filter((m: any) => m.manifest.kind === "EC2NodeClass")
+        .map((m: any) => m.manifest.spec.role);
+    assert.deepEqual(roles({}), ["KarpenterNodeRole-prod-cluster", "KarpenterNodeRole-prod-cluster"]);
+    assert.deepEqual(roles({ nodeRole: { name: "gpu-nodes" } }), ["gpu-nodes", "gpu-nodes"]);
+    assert.deepEqual(roles({ nodeRole: { existingRoleArn: "arn:aws:iam::111122223333:role/platform/existing" } }), ["existing", "existing"]);
+  });
+
+  it("maps pool settings: capacity, limits, node class reference", () => {
+    const training = manifests["nodePool-training_manifest"].manifest.spec;
+    assert.deepEqual(training.limits, { cpu: 192, "nvidia.com/gpu": 16 });
+    assert.equal(training.template.spec.nodeClassRef.name, "gpu-large-disk");
+    assert.deepEqual(training.template.spec.requirements[1], { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] });
+    assert.equal(manifests["nodeClass-gpu-large-disk_manifest"].manifest.spec.blockDeviceMappings[0].ebs.volumeSize, "1000Gi");
+  });
+
+  it("connects the Kubernetes provider with a token by default", () => {
+    const k8s = (s.provider?.kubernetes as Record<string, any>[])[0];
+    assert.match(k8s.token, /aws_eks_cluster_auth/);
+    assert.equal(k8s.exec, undefined);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * `terraform test` with `mock_provider "aws"`: the AWS stack is planned AND applied offline
+ * against the real hashicorp/aws provider's schema, so every expression, check and
+ * precondition is evaluated, not only type-checked. Mocked values stand in for what AWS
+ * returns; ARN-shaped attributes get real-looking ARNs, or the provider's validators reject the
+ * random strings. How terraform and the provider are found: see ./terraform.ts.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it, type TestContext } from "node:test";
+import { loadConfigFile, parseConfig } from "../../modules/config/parse.js";
+import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
+import { buildStacks } from "../../modules/stacks/app.js";
+import { configInput, newApp, ROOT, synthOf, type Synth } from "../helpers.js";
+import { forValidation, TerraformWorkdir } from "../terraform.js";
+
+const ACCOUNT = "111122223333";
+const MOCKS = `
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "${ACCOUNT}" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[]}" }
+  }
+  mock_data "aws_iam_roles" {
+    defaults = { names = ["AWSServiceRoleForEC2Spot"] }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::${ACCOUNT}:role/mock" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::${ACCOUNT}:policy/mock" }
+  }
+  mock_resource "aws_iam_service_linked_role" {
+    defaults = { arn = "arn:aws:iam::${ACCOUNT}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:us-west-2:${ACCOUNT}:mock", url = "https://sqs.us-west-2.amazonaws.com/${ACCOUNT}/mock" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-west-2:${ACCOUNT}:rule/mock" }
+  }
+}
+`;
+
+/** The Terraform address of the one block of `type` whose logical ID starts with `prefix`. */
+function address(section: Synth["resource"] | undefined, type: string, prefix: string, kind: "resource" | "data" = "resource"): string {
+  const ids = Object.keys(section?.[type] ?? {}).filter((id) => id.startsWith(prefix));
+  assert.equal(ids.length, 1, `expected one ${type} ${prefix}*, found ${ids.join(", ") || "none"}`);
+  return `${kind === "data" ? "data." : ""}${type}.${ids[0]}`;
+}
+
+function awsStack(input: KarpenterGpuConfigInput | string): Synth {
+  const config = typeof input === "string" ? loadConfigFile(input) : parseConfig(input);
+  return synthOf(buildStacks(newApp(), config).aws);
+}
+
+function apply(t: TestContext, stack: Synth, tests: string): void {
+  const tf = TerraformWorkdir.open(t);
+  if (!tf) return;
+  const result = tf.test(JSON.stringify(forValidation(stack as unknown as Record<string, unknown>, tf.awsVersion)), { "stack.tftest.hcl": MOCKS + tests });
+  assert.ok(result.passed, `terraform test failed:\n${result.output}`);
+  const summary = /Success! \d+ passed, 0 failed/.exec(result.output);
+  assert.ok(summary, result.output);
+  t.diagnostic(`terraform test against hashicorp/aws ${tf.awsVersion ?? "(pinned)"}: ${summary[0]}`);
+}
+
+describe("terraform test: the AWS stack applies (mock aws provider, real schema)", () => {
+  it("default example: applies with the Pod Identity agent and Spot role found; a missing Spot role fails the plan with the fix", (t) => {
+    const s = awsStack(join(ROOT, "examples", "default.yaml"));
+    const agent = address(s.data, "aws_eks_addon", "karpenter_prerequisites_podIdentityAgent", "data");
+    const roles = address(s.data, "aws_iam_roles", "karpenter_prerequisites_spotServiceLinkedRoleLookup", "data");
+    const present = address(s.resource, "terraform_data", "karpenter_prerequisites_spotServiceLinkedRolePresent");
+    const queue = address(s.resource, "aws_sqs_queue", "karpenter_interruptionQueue_queue");
+    apply(t, s, `
+run "apply" {
+  command = apply
+  assert {
+    condition     = ${agent}.addon_name == "eks-pod-identity-agent" && ${agent}.cluster_name == "prod-cluster"
+    error_message = "the Pod Identity agent add-on is not looked up"
+  }
+  assert {
+    condition     = ${queue}.sqs_managed_sse_enabled == true && ${queue}.message_retention_seconds == 300
+    error_message = "the interruption queue is not encrypted with a 300 s retention"
+  }
+}
+
+run "spot_role_missing" {
+  command = plan
+  override_data {
+    target = ${roles}
+    values = { names = [] }
+  }
+  expect_failures = [${present}]
+}
+`);
+  });
+
+  it("IRSA + KMS + existing role + created Spot role: applies, with no Pod Identity pieces", (t) => {
+    const s = awsStack(configInput({
+      clusterName: "gpu-staging",
+      region: "us-east-1",
+      nodeRole: { existingRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform/gpu-nodes` },
+      controller: { identity: "irsa", oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF` },
+      interruptionQueue: { kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, manageKmsKeyPolicy: true },
+      nodePools: [{ name: "training", nodeClass: "gpu-nodeclass", capacityTypes: ["spot"], limits: { cpu: 96 } }],
+      spotServiceLinkedRole: "create",
+    }));
+    assert.equal(s.data.aws_eks_addon, undefined);
+    assert.equal(s.resource.aws_eks_pod_identity_association, undefined);
+    const slr = address(s.resource, "aws_iam_service_linked_role", "karpenter_prerequisites_spotServiceLinkedRole");
+    const queue = address(s.resource, "aws_sqs_queue", "karpenter_interruptionQueue_queue");
+    apply(t, s, `
+run "apply" {
+  command = apply
+  assert {
+    condition     = ${slr}.aws_service_name == "spot.amazonaws.com"
+    error_message = "the Spot service-linked role is not created"
+  }
+  assert {
+    condition     = ${queue}.kms_master_key_id == "arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "the queue does not use the customer KMS key"
+  }
+}
+`);
+  });
+
+  it("Pod Identity with the agent installed and zonal shift on: applies the add-on and all six controller policies", (t) => {
+    const s = awsStack(configInput({ controller: { podIdentityAgent: "install" }, karpenter: { zonalShift: true } }));
+    assert.equal(s.data.aws_eks_addon, undefined, "install manages the add-on instead of looking it up");
+    assert.equal(s.resource.aws_iam_service_linked_role, undefined, "no spot pool, no Spot role");
+    assert.equal(Object.keys(s.resource.aws_iam_policy).length, 6);
+    const addon = address(s.resource, "aws_eks_addon", "karpenter_prerequisites_podIdentityAgent");
+    const zonal = address(s.resource, "aws_iam_policy", "karpenter_controller_ZonalShiftPolicy");
+    apply(t, s, `
+run "apply" {
+  command = apply
+  assert {
+    condition     = ${addon}.addon_name == "eks-pod-identity-agent" && ${addon}.cluster_name == "prod-cluster"
+    error_message = "the Pod Identity agent add-on is not installed on the cluster"
+  }
+  assert {
+    condition     = ${zonal}.name == "KarpenterControllerZonalShiftPolicy-prod-cluster"
+    error_message = "the ZonalShift policy is missing"
+  }
+}
+`);
+  });
+});

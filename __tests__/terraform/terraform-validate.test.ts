@@ -1,0 +1,66 @@
+/**
+ * Real `terraform validate` of the synthesized stacks against the real hashicorp/aws provider
+ * schema: the whole AWS stack, and the AWS data sources of the chart and node-pool stacks (there
+ * are no helm or kubernetes provider binaries to validate the rest against; those are checked
+ * by schema validation of the typed models and by the chart-values tests). How terraform and the
+ * provider are found, and why a missing one fails the test: see ./terraform.ts.
+ */
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { runApp, tempDir } from "../helpers.js";
+import { errorsOf, forValidation, TerraformWorkdir } from "../terraform.js";
+
+const VARIANT = `
+clusterName: gpu-staging
+region: us-east-1
+discovery:
+  subnetIds: [subnet-0a1b2c3d4e5f60718]
+  securityGroupIds: [sg-0c3d4e5f607182930, sg-0123456789abcdef0]
+  allowMultipleSecurityGroups: true
+nodeRole:
+  existingRoleArn: arn:aws:iam::111122223333:role/platform/gpu-nodes
+controller:
+  identity: irsa
+  oidcProviderArn: arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF
+  permissionsBoundaryArn: arn:aws:iam::111122223333:policy/boundary
+interruptionQueue:
+  kmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+  manageKmsKeyPolicy: true
+nodeClasses: [{name: gpu}]
+nodePools: [{name: training, nodeClass: gpu, limits: {cpu: 96}}]
+kubernetesAuth: exec
+quotaGuard: fail
+`;
+
+describe("terraform validate (real hashicorp/aws provider)", () => {
+  it("accepts the AWS resources and data sources of every stack, for the default example and an IRSA + KMS + existing-role config", (t) => {
+    const tf = TerraformWorkdir.open(t);
+    if (!tf) return;
+    const variantFile = join(tempDir("variant-"), "variant.yaml");
+    writeFileSync(variantFile, VARIANT);
+    const stacks = [runApp(), runApp({ KARPENTER_GPU_CONFIG: variantFile })].flatMap((run) => {
+      assert.equal(run.status, 0, run.stderr);
+      const manifest = JSON.parse(readFileSync(join(run.outdir, "manifest.json"), "utf8"));
+      return Object.entries(manifest.stacks as Record<string, { synthesizedStackPath: string }>)
+        .map(([name, st]) => ({ name, json: JSON.parse(readFileSync(join(run.outdir, st.synthesizedStackPath), "utf8")) }));
+    });
+    assert.deepEqual(stacks.map((s) => s.name), [
+      "prod-cluster-aws", "prod-cluster-charts", "prod-cluster-nodepools",
+      "gpu-staging-aws", "gpu-staging-charts", "gpu-staging-nodepools",
+    ]);
+
+    // The default example's charts and node-pool stacks carry the ephemeral token block: the
+    // real provider validates it too (Terraform >= 1.10 and an aws provider that has it).
+    for (const name of ["prod-cluster-charts", "prod-cluster-nodepools"]) {
+      assert.ok(stacks.find((st) => st.name === name)?.json.ephemeral?.aws_eks_cluster_auth, `${name} has ephemeral "aws_eks_cluster_auth"`);
+    }
+    for (const stack of stacks) {
+      const result = tf.validate("main.tf.json", JSON.stringify(forValidation(stack.json, tf.awsVersion)));
+      assert.deepEqual(errorsOf(result), [], `${stack.name}: terraform validate found errors`);
+      assert.equal(result.valid, true, `${stack.name}: terraform validate said invalid`);
+      t.diagnostic(`${stack.name}: valid against hashicorp/aws ${tf.awsVersion ?? "(pinned)"}; ${result.diagnostics.length} warning(s)`);
+    }
+  });
+});

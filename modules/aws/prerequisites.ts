@@ -1,0 +1,102 @@
+import { DataAwsEksAddon } from "@cdktf/provider-aws/lib/data-aws-eks-addon/index.js";
+import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles/index.js";
+import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon/index.js";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role/index.js";
+import { Construct } from "constructs";
+import { PlanCheck } from "../core/plan-check.js";
+import { clusterNameProblem, throwIfProblems } from "../core/rules.js";
+
+/** The EKS add-on that gives pods their EKS Pod Identity credentials. */
+export const POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent";
+/** The service-linked role EC2 uses for Spot Instances: one per account. */
+export const SPOT_SERVICE_LINKED_ROLE = "AWSServiceRoleForEC2Spot";
+const SPOT_SERVICE = "spot.amazonaws.com";
+
+/**
+ * What to do about an account or cluster prerequisite.
+ * - `install` / `create`: this stack manages it (creates it, and deletes it on destroy).
+ * - `present`: someone else manages it; the plan fails if it is missing, naming the fix.
+ */
+export type AddonMode = "install" | "present";
+export type ServiceLinkedRoleMode = "create" | "present";
+
+export interface ClusterPrerequisitesProps {
+  /** Name of the existing EKS cluster. */
+  readonly clusterName: string;
+  /**
+   * The `eks-pod-identity-agent` add-on, without which a Pod Identity association gives the
+   * Karpenter pod no credentials and the controller crashes at start-up. Leave undefined with IRSA.
+   * @default - not looked at
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html
+   */
+  readonly podIdentityAgent?: AddonMode;
+  /**
+   * The Spot service-linked role `AWSServiceRoleForEC2Spot`. On an account that never launched
+   * a Spot Instance it does not exist, the controller may not create it, and Karpenter treats
+   * spot as unavailable (`ServiceLinkedRoleCreationNotPermitted`). Leave undefined when no pool
+   * uses spot.
+   * @default - not looked at
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/service-linked-roles-spot-instance-requests.html
+   */
+  readonly spotServiceLinkedRole?: ServiceLinkedRoleMode;
+  /** Names of the pools that use spot, for the plan-time message. @default [] */
+  readonly spotPools?: readonly string[];
+}
+
+/**
+ * The account and cluster prerequisites Karpenter needs but does not create itself: each is
+ * either managed here or checked when the plan is made, so a missing one fails the plan
+ * instead of leaving the controller crashing or spot pods Pending.
+ */
+export class ClusterPrerequisites extends Construct {
+  /** With `podIdentityAgent: install`: the `aws_eks_addon`. Escape hatch. */
+  public readonly podIdentityAgentAddon?: EksAddon;
+  /** With `podIdentityAgent: present`: the `data.aws_eks_addon` whose read fails when it is missing. */
+  public readonly podIdentityAgentLookup?: DataAwsEksAddon;
+  /** With `spotServiceLinkedRole: create`: the `aws_iam_service_linked_role`. Escape hatch. */
+  public readonly spotServiceLinkedRole?: IamServiceLinkedRole;
+  /** With `spotServiceLinkedRole: present`: the `data.aws_iam_roles` lookup its precondition reads. */
+  public readonly spotServiceLinkedRoleLookup?: DataAwsIamRoles;
+
+  constructor(scope: Construct, id: string, props: ClusterPrerequisitesProps) {
+    super(scope, id);
+    throwIfProblems(this, "ClusterPrerequisites", [{ prop: "clusterName", problem: clusterNameProblem(props.clusterName) }]);
+
+    if (props.podIdentityAgent === "install") {
+      // No version: EKS picks the default one for the cluster's Kubernetes version.
+      this.podIdentityAgentAddon = new EksAddon(this, "podIdentityAgent", { clusterName: props.clusterName, addonName: POD_IDENTITY_AGENT_ADDON });
+    } else if (props.podIdentityAgent === "present") {
+      // Reading a missing add-on fails the plan with "couldn't find resource" at this address,
+      // data.aws_eks_addon.prerequisites_podIdentityAgent...; the README's Troubleshooting names the fix.
+      this.podIdentityAgentLookup = new DataAwsEksAddon(this, "podIdentityAgent", { clusterName: props.clusterName, addonName: POD_IDENTITY_AGENT_ADDON });
+    }
+
+    if (props.spotServiceLinkedRole === "create") {
+      this.spotServiceLinkedRole = new IamServiceLinkedRole(this, "spotServiceLinkedRole", {
+        awsServiceName: SPOT_SERVICE,
+        description: "Lets EC2 launch and manage Spot Instances (created for Karpenter spot node pools)",
+      });
+    } else if (props.spotServiceLinkedRole === "present") {
+      // A list lookup returns an empty set instead of failing, so the precondition can say what to do.
+      const roles = new DataAwsIamRoles(this, "spotServiceLinkedRoleLookup", {
+        pathPrefix: `/aws-service-role/${SPOT_SERVICE}/`,
+        nameRegex: `^${SPOT_SERVICE_LINKED_ROLE}$`,
+      });
+      this.spotServiceLinkedRoleLookup = roles;
+      const pools = props.spotPools?.length ? `node pool(s) ${props.spotPools.join(", ")}` : "spot node pools";
+      new PlanCheck(this, "spotServiceLinkedRolePresent", {
+        lifecycle: {
+          precondition: [
+            {
+              condition: `\${length(${roles.fqn}.names) > 0}`,
+              errorMessage:
+                `This AWS account has no ${SPOT_SERVICE_LINKED_ROLE} service-linked role, so ${pools} cannot launch Spot Instances ` +
+                `(Karpenter logs ServiceLinkedRoleCreationNotPermitted and marks spot unavailable). Set spotServiceLinkedRole: create ` +
+                `in the karpenter-gpu config, or run once for the account: aws iam create-service-linked-role --aws-service-name ${SPOT_SERVICE}`,
+            },
+          ],
+        },
+      });
+    }
+  }
+}

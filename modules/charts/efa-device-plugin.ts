@@ -1,0 +1,79 @@
+import { Release } from "@cdktf/provider-helm/lib/release/index.js";
+import { Construct } from "constructs";
+import { mergeValues, toValuesYaml, type Toleration } from "../core/helm-values.js";
+import type { Taint } from "../karpenter/node-pool-spec.js";
+import { tolerationsFor } from "./gpu-operator.js";
+
+/**
+ * The `aws-efa-k8s-device-plugin` chart version: read from stable/aws-efa-k8s-device-plugin/Chart.yaml
+ * of aws/eks-charts at commit 5239609242f3 (2026-08-03): chart v0.5.30, appVersion (plugin image) v0.5.20.
+ */
+export const EFA_DEVICE_PLUGIN_CHART_VERSION = "v0.5.30";
+export const EFA_DEVICE_PLUGIN_CHART_REPOSITORY = "https://aws.github.io/eks-charts";
+
+/**
+ * The chart's default `tolerations` (values.yaml: `[]`). Its DaemonSet template adds
+ * `CriticalAddonsOnly: Exists` on its own, outside the value, so the list this module sets
+ * replaces nothing but the empty default.
+ */
+export const EFA_DEVICE_PLUGIN_DEFAULT_TOLERATIONS: readonly Toleration[] = [];
+
+/** The values this module sets on the chart; the key exists in its values.yaml. */
+export interface EfaDevicePluginChartValues {
+  readonly tolerations: readonly Toleration[];
+  readonly [key: string]: unknown;
+}
+
+export interface EfaDevicePluginProps {
+  /**
+   * Taints of every pool whose nodes have EFA. The plugin's DaemonSet must tolerate each, or
+   * `vpc.amazonaws.com/efa` is never advertised on those nodes and pods requesting it stay Pending.
+   */
+  readonly efaNodeTaints: readonly Taint[];
+  /** Chart version. @default "v0.5.30" */
+  readonly version?: string;
+  /** Namespace, as in the chart's README. @default "kube-system" */
+  readonly namespace?: string;
+  /** Helm wait timeout, in seconds. @default 300 */
+  readonly timeoutSeconds?: number;
+  /** Further chart values, merged over the module's (objects merge, lists replace). @default {} */
+  readonly additionalValues?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The AWS EFA Kubernetes device plugin: advertises each node's EFA interfaces as the
+ * `vpc.amazonaws.com/efa` resource. The EKS user guide ("Manage EFA devices on Amazon EKS") names
+ * it as the mechanism for Karpenter nodes (the EFA DRA driver is not supported with Karpenter),
+ * and the EKS AL2023 NVIDIA AMI ships the host components but not the plugin.
+ *
+ * The chart's own node affinity (`supportedInstanceLabels`: `node.kubernetes.io/instance-type In`
+ * the EFA instance types) already keeps the DaemonSet to EFA-capable nodes; the module leaves it
+ * alone and only adds the tolerations of the EFA pools' taints.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/device-management-efa.html
+ * @see https://github.com/aws/eks-charts/tree/master/stable/aws-efa-k8s-device-plugin
+ */
+export class EfaDevicePlugin extends Construct {
+  /** The `aws-efa-k8s-device-plugin` release. Escape hatch. */
+  public readonly release: Release;
+  public readonly values: EfaDevicePluginChartValues;
+  public readonly version: string;
+
+  constructor(scope: Construct, id: string, props: EfaDevicePluginProps) {
+    super(scope, id);
+    this.version = props.version ?? EFA_DEVICE_PLUGIN_CHART_VERSION;
+    this.values = mergeValues<EfaDevicePluginChartValues>(
+      { tolerations: tolerationsFor(props.efaNodeTaints, EFA_DEVICE_PLUGIN_DEFAULT_TOLERATIONS) },
+      props.additionalValues,
+    );
+    this.release = new Release(this, "release", {
+      name: "aws-efa-k8s-device-plugin",
+      repository: EFA_DEVICE_PLUGIN_CHART_REPOSITORY,
+      chart: "aws-efa-k8s-device-plugin",
+      version: this.version,
+      namespace: props.namespace ?? "kube-system",
+      values: [toValuesYaml(this.values)],
+      wait: true,
+      timeout: props.timeoutSeconds ?? 300,
+    });
+  }
+}

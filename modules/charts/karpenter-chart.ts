@@ -1,0 +1,218 @@
+import { Release } from "@cdktf/provider-helm/lib/release/index.js";
+import { Construct } from "constructs";
+import { mergeValues, toValuesYaml, type ResourceRequirements } from "../core/helm-values.js";
+import { clusterNameProblem, queueNameProblem, regionProblem, throwIfProblems, warn } from "../core/rules.js";
+import { KARPENTER_CHART_REPOSITORY, KARPENTER_CHART_VERSION } from "../core/versions.js";
+
+/** The Karpenter chart version this module is built and tested against. */
+
+/** The values this module sets on the karpenter chart; every key exists in the chart's values.yaml. */
+export interface KarpenterChartValues {
+  readonly settings: {
+    readonly clusterName: string;
+    readonly clusterEndpoint: string;
+    /** The interruption queue's name (not URL or ARN). */
+    readonly interruptionQueue: string;
+    /** Whether Karpenter avoids zones under an EKS zonal shift. */
+    readonly enableZonalShift: boolean;
+    readonly [key: string]: unknown;
+  };
+  readonly serviceAccount: {
+    readonly name: string;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly [key: string]: unknown;
+  };
+  readonly controller: {
+    readonly resources: ResourceRequirements;
+    /** Environment of the controller container; always holds `AWS_REGION`. */
+    readonly env: readonly EnvVar[];
+    readonly [key: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** A container environment variable with a literal value. */
+export interface EnvVar {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface KarpenterChartProps {
+  /** Name of the existing EKS cluster (`settings.clusterName`). */
+  readonly clusterName: string;
+  /**
+   * The cluster's region, given to the controller as `AWS_REGION`. EKS Pod Identity does not set
+   * a region; without it Karpenter asks the instance metadata service, which a node with an IMDS
+   * hop limit of 1 does not answer from a pod, and the controller exits at start-up.
+   * @see https://github.com/aws/karpenter-provider-aws/issues/8219
+   */
+  readonly region: string;
+  /** API server URL (`settings.clusterEndpoint`). */
+  readonly clusterEndpoint: string;
+  /** Name of the interruption queue (`settings.interruptionQueue`). */
+  readonly interruptionQueueName: string;
+  /** Chart version of both karpenter-crd and karpenter. @default "1.14.1" */
+  readonly version?: string;
+  /** Namespace; must match the Pod Identity association or IRSA trust. @default "kube-system" */
+  readonly namespace?: string;
+  /** Service account name; must match the Pod Identity association or IRSA trust. @default "karpenter" */
+  readonly serviceAccountName?: string;
+  /** With IRSA: the controller role ARN, set as the `eks.amazonaws.com/role-arn` annotation. @default - none (Pod Identity) */
+  readonly irsaRoleArn?: string;
+  /**
+   * Controller resources. Requests equal limits so the controller is never throttled or evicted
+   * under node pressure, as the Karpenter docs recommend.
+   * @default { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } }
+   */
+  readonly controllerResources?: ResourceRequirements;
+  /**
+   * Make Karpenter avoid launching nodes in a zone under an EKS zonal shift
+   * (`settings.enableZonalShift`). Only useful when zonal shift is enabled on the cluster
+   * itself; the controller role then needs the ZonalShift policy
+   * (`KarpenterControllerIam` prop `zonalShift`).
+   * @default false (the chart's default)
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/zone-shift.html
+   */
+  readonly zonalShift?: boolean;
+  /**
+   * Turn on Karpenter's `StaticCapacity` feature gate (`settings.featureGates.staticCapacity`,
+   * alpha, off in the chart): without it a NodePool's `replicas` does nothing. The charts stack
+   * sets it when a pool sets `replicas`.
+   * @default false (left to the chart, which has it off)
+   * @see https://karpenter.sh/docs/reference/settings/#feature-gates
+   */
+  readonly staticCapacity?: boolean;
+  /**
+   * Write Karpenter's `ReservedCapacity` feature gate (`settings.featureGates.reservedCapacity`,
+   * beta) as on, so pools with `reserved` capacity keep working whatever the chart's default.
+   * The module never turns it off; the chart 1.14.1 has it on. The charts stack sets it when a
+   * pool lists `reserved`.
+   * @default false (left to the chart, which has it on)
+   */
+  readonly reservedCapacity?: boolean;
+  /** Helm wait timeout, in seconds. @default 300 */
+  readonly timeoutSeconds?: number;
+  /**
+   * Further chart values, merged over the module's (objects merge, lists replace, except
+   * `controller.env`, whose entries are added to the module's by name). Leave `affinity`
+   * alone: the chart's default keeps the controller off nodes Karpenter manages.
+   * @default {}
+   */
+  readonly additionalValues?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Karpenter from its OCI charts: `karpenter-crd` owns and upgrades the CRDs, `karpenter` is
+ * installed with `skip_crds` after it. The chart's default affinity (no scheduling on nodes
+ * carrying `karpenter.sh/nodepool`) is kept, so the controller never runs on capacity it manages.
+ */
+export class KarpenterChart extends Construct {
+  /** The `karpenter-crd` release. Escape hatch. */
+  public readonly crdRelease: Release;
+  /** The `karpenter` release. Escape hatch. */
+  public readonly release: Release;
+  /** The values given to the karpenter chart. */
+  public readonly values: KarpenterChartValues;
+  public readonly version: string;
+
+  constructor(scope: Construct, id: string, props: KarpenterChartProps) {
+    super(scope, id);
+    this.version = props.version ?? KARPENTER_CHART_VERSION;
+    const namespace = props.namespace ?? "kube-system";
+    const timeout = props.timeoutSeconds ?? 300;
+    throwIfProblems(this, "KarpenterChart", [
+      { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
+      { prop: "region", problem: regionProblem(props.region) },
+      { prop: "interruptionQueueName", problem: queueNameProblem(props.interruptionQueueName) },
+      { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
+      ...FEATURE_GATES.map((gate) => ({
+        prop: `additionalValues.settings.featureGates.${gate}`,
+        problem: props[gate] === true && featureGateOf(props.additionalValues, gate) === false ? `is false, but the ${gate} prop is true (a node pool needs the gate); remove it` : undefined,
+      })),
+    ]);
+    const featureGates = Object.fromEntries(FEATURE_GATES.filter((gate) => props[gate] === true).map((gate) => [gate, true]));
+
+    if (this.version !== KARPENTER_CHART_VERSION) {
+      warn(
+        this,
+        `karpenter chart ${this.version} is not ${KARPENTER_CHART_VERSION}, the version this module's controller IAM policies and NodePool/EC2NodeClass validation are written for: ` +
+          "read Karpenter's upgrade guide for that version and compare its CloudFormation template's policies with the controller role before applying",
+      );
+    }
+    this.values = mergeValues<KarpenterChartValues>(
+      {
+        settings: {
+          clusterName: props.clusterName,
+          clusterEndpoint: props.clusterEndpoint,
+          interruptionQueue: props.interruptionQueueName,
+          // The chart's default; the ZonalShift IAM policy is attached only when this is on.
+          enableZonalShift: props.zonalShift ?? false,
+          // Only the gates a pool needs, and only on: the chart's defaults stay for the others.
+          ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}),
+        },
+        serviceAccount: {
+          name: props.serviceAccountName ?? "karpenter",
+          ...(props.irsaRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": props.irsaRoleArn } } : {}),
+        },
+        controller: {
+          resources: props.controllerResources ?? { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+          env: withEnv([{ name: "AWS_REGION", value: props.region }], extraEnv(props.additionalValues)),
+        },
+      },
+      withoutEnv(props.additionalValues),
+    );
+
+    // No repository credentials: public ECR serves these charts to anonymous pulls. A token from
+    // data.aws_ecrpublic_authorization_token changes on every plan (a diff each time) and helm
+    // provider 3.1 logs in on update with the previous token from state, which has expired
+    // after 12 hours (hashicorp/terraform-provider-helm#1687).
+    const common = {
+      repository: KARPENTER_CHART_REPOSITORY,
+      version: this.version,
+      namespace,
+      // A namespace other than kube-system may not exist yet.
+      createNamespace: namespace !== "kube-system",
+      wait: true,
+      timeout,
+    };
+    this.crdRelease = new Release(this, "crd", { ...common, name: "karpenter-crd", chart: "karpenter-crd" });
+    this.release = new Release(this, "controller", {
+      ...common,
+      name: "karpenter",
+      chart: "karpenter",
+      // The CRDs belong to karpenter-crd, which (unlike a chart's crds/ folder) upgrades them.
+      skipCrds: true,
+      values: [toValuesYaml(this.values)],
+      dependsOn: [this.crdRelease],
+    });
+  }
+}
+
+/** The chart feature gates the module turns on when a node pool needs them. */
+const FEATURE_GATES = ["staticCapacity", "reservedCapacity"] as const;
+
+/** `settings.featureGates.<gate>` of additional values. */
+function featureGateOf(values: Readonly<Record<string, unknown>> | undefined, gate: string): unknown {
+  const settings = values?.settings as Record<string, unknown> | undefined;
+  return (settings?.featureGates as Record<string, unknown> | undefined)?.[gate];
+}
+
+/** `controller.env` of additional values, when it is a list. */
+function extraEnv(values: Readonly<Record<string, unknown>> | undefined): readonly EnvVar[] {
+  const controller = values?.controller as Record<string, unknown> | undefined;
+  return Array.isArray(controller?.env) ? (controller.env as EnvVar[]) : [];
+}
+
+/** Additional values without `controller.env`, which `withEnv` merges by name instead. */
+function withoutEnv(values: Readonly<Record<string, unknown>> | undefined): Readonly<Record<string, unknown>> | undefined {
+  const controller = values?.controller as Record<string, unknown> | undefined;
+  if (!controller || !Array.isArray(controller.env)) return values;
+  const { env: _env, ...rest } = controller;
+  return { ...values, controller: rest };
+}
+
+/** `base` with `extra` added; an extra entry replaces the base entry of the same name. */
+export function withEnv(base: readonly EnvVar[], extra: readonly EnvVar[]): EnvVar[] {
+  const names = new Set(extra.map((e) => e.name));
+  return [...base.filter((e) => !names.has(e.name)), ...extra];
+}

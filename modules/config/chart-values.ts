@@ -1,0 +1,52 @@
+/** `karpenter.additionalValues` and `gpuOperator.additionalValues`: chart values passed through, except those the module owns. */
+import { z } from "zod";
+import { isRecord } from "./raw.js";
+
+/**
+ * Chart values the module sets itself from other keys: set there, not in `additionalValues`,
+ * so they cannot disagree with the IAM, queue and identity the other stacks create.
+ */
+const OWNED_VALUES: Readonly<Record<"karpenter" | "gpuOperator", readonly (readonly [path: readonly string[], instead: string])[]>> = {
+  karpenter: [
+    [["affinity"], "it would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it"],
+    [["settings", "clusterName"], "set clusterName instead"],
+    [["settings", "clusterEndpoint"], "the module reads it from the cluster; remove it"],
+    [["settings", "interruptionQueue"], "set interruptionQueue.name instead"],
+    [["settings", "enableZonalShift"], "set karpenter.zonalShift instead (it also grants the IAM permission)"],
+    [["serviceAccount", "name"], "set controller.serviceAccount instead (the IAM trust names it)"],
+    [["serviceAccount", "annotations", "eks.amazonaws.com/role-arn"], "the module sets it with controller.identity: irsa; remove it"],
+    [["controller", "resources"], "set karpenter.controllerResources instead"],
+  ],
+  gpuOperator: [
+    [["driver", "enabled"], "set gpuOperator.installDriver instead"],
+    [["toolkit", "enabled"], "set gpuOperator.installDriver instead"],
+  ],
+};
+
+export const additionalValues = (chart: keyof typeof OWNED_VALUES) =>
+  z.record(z.string(), z.unknown()).superRefine((values, ctx) => {
+    const reported = new Set<string>();
+    for (const [path, instead] of OWNED_VALUES[chart]) {
+      let node: unknown = values;
+      for (let i = 0; i < path.length && node !== undefined; i++) {
+        // A parent set to null or to a non-object would replace (in Helm, delete) the module's values below it.
+        if (i > 0 && !isRecord(node)) {
+          const at = path.slice(0, i);
+          if (!reported.has(at.join("."))) ctx.addIssue({ code: "custom", path: [...at], message: `must be an object (got ${JSON.stringify(node)}): the module sets ${path.slice(i).join(".")} inside it` });
+          reported.add(at.join("."));
+          node = undefined;
+          break;
+        }
+        node = isRecord(node) ? node[path[i]] : undefined;
+      }
+      if (node !== undefined) ctx.addIssue({ code: "custom", path: [...path], message: `is set by the module: ${instead}` });
+    }
+    // The module's AWS_REGION is merged into controller.env by name, so the list must hold env entries.
+    const env = isRecord(values.controller) ? values.controller.env : undefined;
+    if (chart === "karpenter" && env !== undefined) {
+      if (!Array.isArray(env)) ctx.addIssue({ code: "custom", path: ["controller", "env"], message: `must be a list of {name, value} entries (got ${JSON.stringify(env)}); the chart puts it in the container's env list` });
+      else env.forEach((e, i) => {
+        if (!isRecord(e) || typeof e.name !== "string" || e.name === "") ctx.addIssue({ code: "custom", path: ["controller", "env", i], message: `must be an env entry with a name, such as {name: GOMEMLIMIT, value: "900MiB"} (got ${JSON.stringify(e)})` });
+      });
+    }
+  });

@@ -1,0 +1,188 @@
+/** The checks of a configuration that span several keys. */
+import { controllerRoleNameFor, nodeRoleNameFor } from "../core/names.js";
+import { clusterNameProblem, iamRoleNameProblem, securityGroupCountProblem } from "../core/rules.js";
+import type { EfaPool } from "../karpenter/efa.js";
+import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
+import { efaClassProblems } from "../validation/efa.js";
+import { launchProblems } from "../validation/launchability.js";
+import { nodePoolCrdProblems } from "./crd.js";
+import { nodePool } from "./pool-schema.js";
+import { formatPath } from "./problems.js";
+import { isRecord, listAt, recordAt, stringAt, type KeyProblem } from "./raw.js";
+
+/** The NodePool label a pool's `capacityReservationType` requires. */
+const CAPACITY_RESERVATION_TYPE = "karpenter.k8s.aws/capacity-reservation-type";
+
+/**
+ * The checks that span several keys (cross-references, duplicates, settings that contradict
+ * each other, pools that can never launch). They read the file as it is, defaults in mind, so
+ * they run even when other keys are wrong: every problem of a file is reported in one run.
+ * A check whose keys are themselves malformed stays silent; the schema reports those.
+ */
+export function crossKeyProblems(raw: unknown): KeyProblem[] {
+  const out: KeyProblem[] = [];
+  const issue = (path: (string | number)[], message: string) => out.push({ path, message });
+  const clusterName = stringAt(raw, "clusterName");
+  const clusterOk = clusterName !== undefined && clusterNameProblem(clusterName) === undefined;
+
+  const discovery = recordAt(raw, "discovery");
+  const groups = listAt(discovery, "securityGroupIds");
+  const sgProblem = securityGroupCountProblem(groups.length, discovery.allowMultipleSecurityGroups === true);
+  if (Array.isArray(discovery.securityGroupIds) && sgProblem) issue(["discovery", "securityGroupIds"], sgProblem);
+
+  // Derived role names must fit IAM's limit too; the fix is to name the role explicitly.
+  const nodeRole = recordAt(raw, "nodeRole");
+  const controller = recordAt(raw, "controller");
+  if (clusterOk && nodeRole.existingRoleArn === undefined && nodeRole.name === undefined) {
+    const problem = iamRoleNameProblem(nodeRoleNameFor({ clusterName }));
+    if (problem) issue(["nodeRole", "name"], `the default role name is too long: ${problem}`);
+  }
+  if (clusterOk && controller.roleName === undefined) {
+    const problem = iamRoleNameProblem(controllerRoleNameFor({ clusterName }));
+    if (problem) issue(["controller", "roleName"], `the default role name is too long: ${problem}`);
+  }
+  if (nodeRole.existingRoleArn !== undefined) {
+    for (const key of ["name", "additionalPolicyArns", "permissionsBoundaryArn"] as const) {
+      if (nodeRole[key] !== undefined) issue(["nodeRole", key], "applies only to a created role; remove it, or remove nodeRole.existingRoleArn");
+    }
+  }
+  const identity = controller.identity ?? "podIdentity";
+  if (identity === "irsa" && controller.oidcProviderArn === undefined) {
+    issue(["controller", "oidcProviderArn"], "is required when controller.identity is \"irsa\" (the cluster's IAM OIDC provider ARN)");
+  }
+  if (identity === "podIdentity" && controller.oidcProviderArn !== undefined) {
+    issue(["controller", "oidcProviderArn"], "is only used with controller.identity \"irsa\"; remove it or set identity: irsa");
+  }
+  if (identity === "irsa" && controller.podIdentityAgent !== undefined) {
+    issue(["controller", "podIdentityAgent"], `is only used with controller.identity "podIdentity" (got ${JSON.stringify(controller.podIdentityAgent)} with "irsa"); remove it`);
+  }
+  if (identity === "podIdentity") {
+    const fargate = controller.runsOnFargate === true ? ["controller", "runsOnFargate"] : fargateSelectorPath(recordAt(recordAt(raw, "karpenter"), "additionalValues"));
+    if (fargate) {
+      issue(["controller", "identity"], `"podIdentity" cannot work on Fargate (${formatPath(fargate)} puts the controller there): EKS Pod Identity does not run on Fargate pods; set controller.identity: irsa with controller.oidcProviderArn`);
+    }
+  }
+  const queue = recordAt(raw, "interruptionQueue");
+  if (queue.manageKmsKeyPolicy === true && queue.kmsKeyArn === undefined) {
+    issue(["interruptionQueue", "manageKmsKeyPolicy"], "needs interruptionQueue.kmsKeyArn: there is no key policy to manage with SSE-SQS");
+  }
+
+  const classNames = new Set<string>();
+  // Where each node class is, and whether it selects a capacity reservation (for reserved pools).
+  const classIndex = new Map<string, number>();
+  listAt(raw, "nodeClasses").forEach((nc, i) => {
+    const name = stringAt(nc, "name");
+    if (name === undefined) return;
+    if (classNames.has(name)) issue(["nodeClasses", i, "name"], `${JSON.stringify(name)} is used by another node class; names must be unique`);
+    classNames.add(name);
+    if (!classIndex.has(name)) classIndex.set(name, i);
+  });
+  const staticPools: string[] = [];
+  const reservedPools: string[] = [];
+  const poolNames = new Set<string>();
+  listAt(raw, "nodePools").forEach((rawPool, i) => {
+    const name = stringAt(rawPool, "name");
+    if (name !== undefined) {
+      if (poolNames.has(name)) issue(["nodePools", i, "name"], `${JSON.stringify(name)} is used by another node pool; names must be unique`);
+      poolNames.add(name);
+    }
+    const nodeClassName = stringAt(rawPool, "nodeClass");
+    if (nodeClassName !== undefined && !classNames.has(nodeClassName)) {
+      issue(["nodePools", i, "nodeClass"], `refers to ${JSON.stringify(nodeClassName)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
+    }
+    const label = name === undefined ? `nodePools[${i}]` : JSON.stringify(name);
+    const shapeProblems = out.length;
+    const capacityTypes = isRecord(rawPool) && Array.isArray(rawPool.capacityTypes) ? rawPool.capacityTypes : ["on-demand"];
+    const reserved = capacityTypes.includes("reserved");
+    if (reserved) reservedPools.push(label);
+    // A reserved pool launches only into the reservations its node class selects: none, no node.
+    const classAt = nodeClassName === undefined ? undefined : classIndex.get(nodeClassName);
+    const rawClass = classAt === undefined ? undefined : listAt(raw, "nodeClasses")[classAt];
+    if (reserved && isRecord(rawClass) && !Array.isArray(rawClass.capacityReservations)) {
+      issue(["nodePools", i, "capacityTypes"], `lists "reserved", but its node class ${JSON.stringify(nodeClassName)} (nodeClasses[${classAt}]) selects no capacity reservation, so the pool could never launch a reserved node: add nodeClasses[${classAt}].capacityReservations ({ id } or { tags, ownerId? }), or remove "reserved"`);
+    }
+    const reservationType = stringAt(rawPool, "capacityReservationType");
+    if (reservationType !== undefined && !reserved) {
+      issue(["nodePools", i, "capacityReservationType"], `is ${JSON.stringify(reservationType)}, but capacityTypes (${JSON.stringify(capacityTypes)}) does not list "reserved": capacity reservations and Capacity Blocks are launched as capacity type reserved; add "reserved" to capacityTypes, or remove capacityReservationType`);
+    }
+    if (reservationType !== undefined) {
+      listAt(rawPool, "requirements").forEach((r, j) => {
+        if (stringAt(r, "key") === CAPACITY_RESERVATION_TYPE) {
+          issue(["nodePools", i, "requirements", j, "key"], `${CAPACITY_RESERVATION_TYPE} is set by nodePools[${i}].capacityReservationType; remove this requirement`);
+        }
+      });
+    }
+    // Static pools (replicas): the NodePool CRD's rules, at the config keys that break them.
+    const limits = recordAt(rawPool, "limits");
+    const replicas = isRecord(rawPool) && typeof rawPool.replicas === "number" ? rawPool.replicas : undefined;
+    if (replicas !== undefined) {
+      staticPools.push(label);
+      const fix = "remove it, or remove replicas for a pool that scales with its pods";
+      const got = (v: unknown) => JSON.stringify(v);
+      for (const key of ["cpu", "gpus", "memoryGiB"] as const) {
+        if (limits[key] !== undefined) issue(["nodePools", i, "limits", key], `is ${got(limits[key])}, but a static pool (replicas: ${replicas}) takes only limits.nodes: Karpenter's NodePool CRD refuses other limits with replicas; ${fix}`);
+      }
+      if (isRecord(rawPool) && rawPool.weight !== undefined) issue(["nodePools", i, "weight"], `is ${got(rawPool.weight)}, but a static pool (replicas: ${replicas}) takes no weight: Karpenter's NodePool CRD refuses it with replicas; ${fix}`);
+      const disruption = recordAt(rawPool, "disruption");
+      for (const key of ["consolidationPolicy", "consolidateAfter"] as const) {
+        if (disruption[key] !== undefined) issue(["nodePools", i, "disruption", key], `is ${got(disruption[key])}, but a static pool (replicas: ${replicas}) is never consolidated: Karpenter ignores it with replicas; ${fix}`);
+      }
+      if (typeof limits.nodes === "number" && limits.nodes < replicas) {
+        issue(["nodePools", i, "replicas"], `is ${replicas}, more than limits.nodes (${limits.nodes}): Karpenter would stop at ${limits.nodes} nodes; lower replicas, or raise limits.nodes (above replicas, so a node can be replaced before the old one goes)`);
+      }
+    } else if (isRecord(rawPool)) {
+      if (limits.cpu === undefined) issue(["nodePools", i, "limits", "cpu"], "is required: the pool's cap on total vCPUs (size it to your EC2 vCPU quota); or set replicas for a static pool of fixed size");
+      if (limits.nodes !== undefined) issue(["nodePools", i, "limits", "nodes"], `is ${JSON.stringify(limits.nodes)}, but applies only to a static pool: set replicas, or cap this pool with limits.cpu and limits.gpus`);
+    }
+    // Whether the pool can launch is asked only of a pool that is valid on its own.
+    const parsed = nodePool.safeParse(rawPool);
+    if (!parsed.success || out.length > shapeProblems) return;
+    const pool = parsed.data;
+    const at = `nodePools[${i}]`;
+    // A static pool has no CPU or GPU cap: any admitted type fits it.
+    const cpuLimit = pool.replicas !== undefined ? Infinity : pool.limits.cpu!;
+    const launch = launchProblems(
+      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit)) },
+      { pool: at, instanceCategories: `${at}.instanceCategories`, architectures: `${at}.architectures`, requirement: (j) => `${at}.requirements[${j}]`, cpuLimit: `${at}.limits.cpu`, gpuLimit: `${at}.limits.gpus` },
+    );
+    for (const p of launch) issue(p.field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), p.problem);
+    // The NodePool built from the pool, against the pinned Karpenter CRD (schema and CEL rules).
+    for (const p of nodePoolCrdProblems(pool, i)) issue([...p.path], p.message);
+  });
+
+  // An EFA node class is written for one network-card layout: every pool using it must admit
+  // only EFA types of that layout (modules/efa.ts). Checked once every pool using it is valid.
+  listAt(raw, "nodeClasses").forEach((nc, i) => {
+    const name = stringAt(nc, "name");
+    if (name === undefined || !isRecord(nc) || nc.efa !== true) return;
+    const users: EfaPool[] = [];
+    let valid = true;
+    listAt(raw, "nodePools").forEach((rawPool, index) => {
+      if (stringAt(rawPool, "nodeClass") !== name) return;
+      const parsed = nodePool.safeParse(rawPool);
+      if (parsed.success) users.push({ index, pool: parsed.data });
+      else valid = false;
+    });
+    if (valid) for (const message of efaClassProblems(name, users)) issue(["nodeClasses", i, "efa"], message);
+  });
+  // The chart's feature gates these pools need: the module turns them on; additionalValues must not turn them off.
+  const gates = recordAt(recordAt(recordAt(recordAt(raw, "karpenter"), "additionalValues"), "settings"), "featureGates");
+  const gateUsers = { staticCapacity: ["set replicas", staticPools], reservedCapacity: ['list "reserved" in capacityTypes', reservedPools] } as const;
+  for (const [gate, [what, pools]] of Object.entries(gateUsers)) {
+    if (gates[gate] === false && pools.length > 0) {
+      issue(["karpenter", "additionalValues", "settings", "featureGates", gate], `is false, but node pool(s) ${pools.join(", ")} ${what}, which Karpenter ignores without the ${gate} feature gate (the module turns it on for them); remove it`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Where `karpenter.additionalValues` puts the controller on Fargate (a `nodeSelector` on
+ * `eks.amazonaws.com/compute-type: fargate`), or undefined.
+ */
+function fargateSelectorPath(values: Readonly<Record<string, unknown>> | undefined): (string | number)[] | undefined {
+  const selector = values?.nodeSelector as Record<string, unknown> | undefined;
+  return selector?.["eks.amazonaws.com/compute-type"] === "fargate"
+    ? ["karpenter", "additionalValues", "nodeSelector", "eks.amazonaws.com/compute-type"]
+    : undefined;
+}

@@ -1,0 +1,103 @@
+/**
+ * The user-facing configuration file's schema and defaults, and the types of a configuration
+ * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
+ */
+import { z } from "zod";
+import { clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
+import { additionalValues } from "./chart-values.js";
+import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
+import { nodeClass, nodePool } from "./pool-schema.js";
+
+export const configSchema = z
+  .strictObject({
+    clusterName: rule(clusterNameProblem),
+    region: rule(regionProblem),
+    discovery: z.strictObject({
+      subnetIds: uniqueStrings("subnet IDs", rule(subnetIdProblem)).min(1, { error: "must list at least one subnet ID" }),
+      securityGroupIds: uniqueStrings("security group IDs", rule(securityGroupIdProblem)),
+      allowMultipleSecurityGroups: z.boolean({ error: "must be true or false" }).default(false),
+    }),
+    nodeRole: z
+      .strictObject({
+        name: rule(iamRoleNameProblem).optional(),
+        existingRoleArn: rule(roleArnProblem).optional(),
+        createAccessEntry: z.boolean({ error: "must be true or false" }).default(true),
+        // The keys name the attachments' Terraform addresses.
+        additionalPolicyArns: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a name of 1-64 letters, digits, '-' and '_' (it names the attachment's Terraform address)" }), rule(managedPolicyArnProblem)).optional(),
+        permissionsBoundaryArn: rule(managedPolicyArnProblem).optional(),
+      })
+      .default({ createAccessEntry: true }),
+    controller: z
+      .strictObject({
+        identity: z.enum(["podIdentity", "irsa"], { error: "must be one of podIdentity, irsa" }).default("podIdentity"),
+        oidcProviderArn: rule(oidcProviderArnProblem).optional(),
+        roleName: rule(iamRoleNameProblem).optional(),
+        namespace: k8sName.default("kube-system"),
+        serviceAccount: k8sName.default("karpenter"),
+        permissionsBoundaryArn: rule(managedPolicyArnProblem).optional(),
+        /** With Pod Identity: manage the eks-pod-identity-agent add-on, or check it is there. Default applied in the refinement below. */
+        podIdentityAgent: z.enum(["install", "present", "unchecked"], { error: "must be one of install, present, unchecked" }).optional(),
+        runsOnFargate: z.boolean({ error: "must be true or false" }).default(false),
+      })
+      .default({ identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter", runsOnFargate: false }),
+    interruptionQueue: z
+      .strictObject({
+        name: rule(queueNameProblem).optional(),
+        messageRetentionSeconds: wholeNumber(60, 1_209_600, "must be a whole number of seconds from 60 to 1209600").default(300),
+        kmsKeyArn: rule(kmsKeyArnProblem).optional(),
+        manageKmsKeyPolicy: z.boolean({ error: "must be true or false" }).default(false),
+      })
+      .default({ messageRetentionSeconds: 300, manageKmsKeyPolicy: false }),
+    nodeClasses: z.array(nodeClass, { error: "must be a list of node classes" }).min(1, { error: "must list at least one node class" }),
+    nodePools: z.array(nodePool, { error: "must be a list of node pools" }).min(1, { error: "must list at least one node pool" }),
+    kubernetesAuth: z.enum(["token", "exec"], { error: "must be one of token, exec" }).default("token"),
+    spotServiceLinkedRole: z.enum(["create", "present"], { error: "must be one of create, present" }).default("present"),
+    quotaGuard: z.enum(["warn", "fail", "off"], { error: "must be one of warn, fail, off" }).default("warn"),
+    karpenter: z
+      .strictObject({
+        chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"1.14.1\"" }).default(KARPENTER_CHART_VERSION),
+        controllerResources: resources.optional(),
+        zonalShift: z.boolean({ error: "must be true or false" }).default(false),
+        additionalValues: additionalValues("karpenter").optional(),
+      })
+      .default({ chartVersion: KARPENTER_CHART_VERSION, zonalShift: false }),
+    gpuOperator: z
+      .strictObject({
+        chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"v26.7.0\"" }).default(GPU_OPERATOR_CHART_VERSION),
+        installDriver: z.boolean({ error: "must be true or false" }).default(false),
+        additionalValues: additionalValues("gpuOperator").optional(),
+      })
+      .default({ chartVersion: GPU_OPERATOR_CHART_VERSION, installDriver: false }),
+    terraformCloud: z
+      .strictObject({
+        organization: z.string({ error: "must be a string" }).regex(/^[A-Za-z0-9_-]+$/, { error: "must be a Terraform Cloud organization name: letters, digits, '-' and '_'" }),
+        workspacePrefix: z
+          .string({ error: "must be a string" })
+          .regex(/^[A-Za-z0-9_-]*$/, { error: "must use only letters, digits, '-' and '_' (Terraform Cloud workspace names)" }),
+        // Backend settings are not templates: Terraform reads them as written, so they are checked, not escaped.
+        project: z.string({ error: "must be a string" }).regex(/^[A-Za-z0-9_-]+( [A-Za-z0-9_-]+)*$/, { error: "must be a Terraform Cloud project name: letters, digits, '-', '_' and single inner spaces" }).optional(),
+        hostname: z
+          .string({ error: "must be a string" })
+          .regex(/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(:[0-9]{1,5})?$/, { error: "must be a host name such as \"app.terraform.io\" or \"tfe.example.com\"" })
+          .default("app.terraform.io"),
+      })
+      .optional(),
+    tags: awsTags(" (these tags also go on every GPU instance)").default({}),
+  });
+
+/** A configuration after defaults are applied: what the stacks are built from. */
+export type KarpenterGpuConfig = z.output<typeof configSchema>;
+/** A configuration as a user writes it (defaults optional). */
+export type KarpenterGpuConfigInput = z.input<typeof configSchema>;
+export type NodePoolConfig = KarpenterGpuConfig["nodePools"][number];
+export type NodeClassConfig = KarpenterGpuConfig["nodeClasses"][number];
+
+/**
+ * How the Pod Identity agent add-on is handled: the configured mode, `present` by default with
+ * Pod Identity (a cluster module usually owns the add-on), and nothing with IRSA.
+ */
+export function podIdentityAgentMode(c: KarpenterGpuConfig): "install" | "present" | undefined {
+  if (c.controller.identity !== "podIdentity" || c.controller.podIdentityAgent === "unchecked") return undefined;
+  return c.controller.podIdentityAgent ?? "present";
+}

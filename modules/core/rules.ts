@@ -1,0 +1,159 @@
+/**
+ * Input rules shared by the config file schema (paths like `nodeRole.name`) and by the
+ * constructs' own prop validation (paths like `KarpenterNodeRole.roleName`), so a rule is
+ * written once and both entry points report it the same way.
+ *
+ * Each rule returns `undefined` when the value is fine, or the problem as a sentence that
+ * says what is allowed and what was given (the caller prefixes the field path).
+ */
+import { Annotations, Token } from "cdktf";
+import type { IConstruct } from "constructs";
+
+/** EKS cluster names: 1-100 chars, alphanumerics, hyphens and underscores, starting alphanumeric. */
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+/** IAM role names: 1-64 chars of `[\w+=,.@-]`. */
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/\S+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const MANAGED_POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/\S+$/;
+/** SQS queue names: 1-80 chars of alphanumerics, hyphens and underscores. */
+const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const show = (value: unknown): string => JSON.stringify(value);
+
+/** Kubernetes object names (NodePool, EC2NodeClass, namespaces): DNS-1123, at most 63 characters. */
+export function k8sNameProblem(name: string): string | undefined {
+  if (DNS1123.test(name) && name.length <= 63) return undefined;
+  return `must be a DNS-1123 name: at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got ${show(name)})`;
+}
+
+export function clusterNameProblem(name: string): string | undefined {
+  if (Token.isUnresolved(name) || CLUSTER_NAME.test(name)) return undefined;
+  return `must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit (got ${show(name)})`;
+}
+
+export function iamRoleNameProblem(name: string): string | undefined {
+  if (Token.isUnresolved(name) || IAM_ROLE_NAME.test(name)) return undefined;
+  if (name.length > 64) {
+    return `IAM role names are limited to 64 characters; ${show(name)} has ${name.length}. Set a shorter name explicitly`;
+  }
+  return `must be an IAM role name: 1-64 letters, digits or any of "+=,.@_-" (got ${show(name)})`;
+}
+
+export function regionProblem(region: string): string | undefined {
+  if (Token.isUnresolved(region) || AWS_REGION.test(region)) return undefined;
+  return `must be an AWS region code such as "us-west-2" (got ${show(region)})`;
+}
+
+export function subnetIdProblem(id: string): string | undefined {
+  if (Token.isUnresolved(id) || SUBNET_ID.test(id)) return undefined;
+  return `must be a subnet ID such as "subnet-0123456789abcdef0" (got ${show(id)})`;
+}
+
+export function securityGroupIdProblem(id: string): string | undefined {
+  if (Token.isUnresolved(id) || SECURITY_GROUP_ID.test(id)) return undefined;
+  return `must be a security group ID such as "sg-0123456789abcdef0" (got ${show(id)})`;
+}
+
+export function roleArnProblem(arn: string): string | undefined {
+  if (Token.isUnresolved(arn)) return undefined;
+  if (!IAM_ROLE_ARN.test(arn)) return `must be an IAM role ARN such as "arn:aws:iam::111122223333:role/my-role" (got ${show(arn)})`;
+  const name = arn.slice(arn.lastIndexOf("/") + 1);
+  return iamRoleNameProblem(name) === undefined ? undefined : `names a role of ${name.length} characters, but IAM role names are limited to 64 (got ${show(arn)})`;
+}
+
+export function oidcProviderArnProblem(arn: string): string | undefined {
+  if (Token.isUnresolved(arn) || OIDC_PROVIDER_ARN.test(arn)) return undefined;
+  return `must be an IAM OIDC provider ARN such as "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE" (got ${show(arn)})`;
+}
+
+export function kmsKeyArnProblem(arn: string): string | undefined {
+  if (Token.isUnresolved(arn) || KMS_KEY_ARN.test(arn)) return undefined;
+  return `must be a KMS key ARN such as "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; aliases are not accepted because the key policy and the controller's kms:Decrypt grant need the key itself (got ${show(arn)})`;
+}
+
+export function managedPolicyArnProblem(arn: string): string | undefined {
+  if (Token.isUnresolved(arn) || MANAGED_POLICY_ARN.test(arn)) return undefined;
+  return `must be an IAM policy ARN such as "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" (got ${show(arn)})`;
+}
+
+export function queueNameProblem(name: string): string | undefined {
+  if (Token.isUnresolved(name) || SQS_QUEUE_NAME.test(name)) return undefined;
+  return `must be an SQS queue name: 1-80 letters, digits, '-' or '_' (got ${show(name)}). Set a shorter name explicitly`;
+}
+
+/**
+ * Discovery-tag rule: Karpenter selects security groups by the discovery tag, and the AWS
+ * Load Balancer Controller fails when more than one security group on a node carries the
+ * cluster tag (terraform-aws-eks#3096). So exactly one, unless the user opts in.
+ */
+export function securityGroupCountProblem(count: number, allowMultiple: boolean): string | undefined {
+  if (count === 0) return "must list at least one security group ID";
+  if (count > 1 && !allowMultiple) {
+    return `lists ${count} security groups, but more than one security group carrying the discovery tag breaks load balancers (terraform-aws-eks#3096). Keep one, or set allowMultipleSecurityGroups: true if you accept that`;
+  }
+  return undefined;
+}
+
+export function duplicatesProblem(values: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  const dups = new Set<string>();
+  for (const v of values) {
+    if (Token.isUnresolved(v)) continue;
+    if (seen.has(v)) dups.add(v);
+    seen.add(v);
+  }
+  return dups.size ? `lists ${[...dups].map(show).join(", ")} more than once` : undefined;
+}
+
+/** One problem found while validating a construct's props: the prop's name and what is wrong. */
+export interface PropProblem {
+  readonly prop: string;
+  readonly problem: string | undefined;
+}
+
+/**
+ * Throws one error that names every failing prop of a construct, so a user fixes all of them in
+ * one pass instead of one per synth.
+ */
+export function throwIfProblems(scope: IConstruct, constructName: string, problems: readonly PropProblem[]): void {
+  const failing = problems.filter((p): p is { prop: string; problem: string } => p.problem !== undefined);
+  if (failing.length === 0) return;
+  const lines = failing.map((p) => `  - ${p.prop}: ${p.problem}`);
+  throw new Error(`${constructName} at '${scope.node.path}' has invalid props:\n${lines.join("\n")}`);
+}
+
+/** Suspicious but legal input: a synth-time warning the user sees in `cdktf synth` output. */
+export function warn(scope: IConstruct, message: string): void {
+  Annotations.of(scope).addWarning(message);
+}
+
+/** The most tags AWS allows on one IAM role, EC2 instance or SQS queue. */
+export const MAX_AWS_TAGS = 50;
+/** Characters every AWS service accepts in tags (IAM is the strictest): letters, digits, spaces and `_ . : / = + - @`. */
+const AWS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * AWS's tag key rules, for tags that land on IAM roles and instance profiles as well as EC2:
+ * 1 to 128 characters from the common set, not starting with `aws:`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating
+ */
+export function awsTagKeyProblem(key: string): string | undefined {
+  if (key.length < 1 || key.length > 128) return `must be a tag key of 1 to 128 characters (got ${show(key)}, ${key.length})`;
+  if (!AWS_TAG_TEXT.test(key)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag key (got ${show(key)})`;
+  if (/^aws:/i.test(key)) return `must not start with "aws:", which AWS reserves (got ${show(key)})`;
+  return undefined;
+}
+
+/** AWS's tag value rules: 1 to 256 characters from the common set (Karpenter refuses empty values). */
+export function awsTagValueProblem(value: string): string | undefined {
+  if (value.length < 1 || value.length > 256) return `must be a tag value of 1 to 256 characters (got ${show(value.length > 40 ? `${value.slice(0, 40)}...` : value)}, ${value.length})`;
+  if (!AWS_TAG_TEXT.test(value)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag value (got ${show(value)})`;
+  return undefined;
+}

@@ -1,0 +1,93 @@
+import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
+import { Construct } from "constructs";
+import type { NodePool } from "../../.gen/karpenter/nodepool.js";
+import { k8sNameProblem, throwIfProblems } from "../core/rules.js";
+import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
+import { cpuLimitProblem, gpuLimitProblem, requirementProblems, taintProblems } from "../validation/karpenter-rules.js";
+import { launchProblems, type PoolFieldNames } from "../validation/launchability.js";
+import { manifestOf } from "./manifest.js";
+
+/** GpuNodePool's prop names, for launchability messages. */
+const PROP_NAMES: PoolFieldNames = {
+  pool: "instanceCategories",
+  instanceCategories: "instanceCategories",
+  architectures: "architectures",
+  requirement: (i) => `requirements[${i}]`,
+  cpuLimit: "cpuLimit",
+  gpuLimit: "gpuLimit",
+};
+
+/**
+ * What the NodePool CRD allows a static pool (`replicas`) and a dynamic one, in prop names: a
+ * static pool takes only a node limit, no weight; a dynamic one needs a CPU cap.
+ */
+function staticPoolProblems(props: GpuNodePoolProps): { prop: string; problem: string | undefined }[] {
+  const wholeNodes = (v: number | undefined, min: number) => (v === undefined || (Number.isInteger(v) && v >= min) ? undefined : `must be a whole number of nodes, at least ${min} (got ${v})`);
+  if (props.replicas === undefined) {
+    return [
+      { prop: "cpuLimit", problem: props.cpuLimit === undefined ? "is required unless replicas is set (a static pool)" : undefined },
+      { prop: "nodeLimit", problem: props.nodeLimit !== undefined ? "applies only to a static pool: set replicas, or remove it" : undefined },
+    ];
+  }
+  const notStatic = (what: string) => `is not allowed with replicas: ${what}; remove it`;
+  return [
+    { prop: "replicas", problem: wholeNodes(props.replicas, 0) },
+    { prop: "nodeLimit", problem: wholeNodes(props.nodeLimit, 1) ?? (props.nodeLimit !== undefined && props.nodeLimit < props.replicas ? `is ${props.nodeLimit}, less than replicas (${props.replicas}): Karpenter would stop at ${props.nodeLimit} nodes` : undefined) },
+    { prop: "cpuLimit", problem: props.cpuLimit !== undefined ? notStatic("a static NodePool allows only a node limit (nodeLimit)") : undefined },
+    { prop: "gpuLimit", problem: props.gpuLimit !== undefined ? notStatic("a static NodePool allows only a node limit (nodeLimit)") : undefined },
+    { prop: "memoryLimitGiB", problem: props.memoryLimitGiB !== undefined ? notStatic("a static NodePool allows only a node limit (nodeLimit)") : undefined },
+    { prop: "weight", problem: props.weight !== undefined ? notStatic("Karpenter refuses weight on a static NodePool") : undefined },
+  ];
+}
+
+/** A NodePool applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
+export class GpuNodePool extends Construct {
+  public readonly model: NodePool;
+  /** The `kubernetes_manifest`. Escape hatch. */
+  public readonly manifest: Manifest;
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    this.name = props.name;
+    const isStatic = props.replicas !== undefined;
+    // A static pool has no CPU or GPU cap: any type it admits fits.
+    const cpuLimit = isStatic ? Infinity : props.cpuLimit;
+    throwIfProblems(this, "GpuNodePool", [
+      { prop: "name", problem: k8sNameProblem(props.name) },
+      { prop: "nodeClassName", problem: k8sNameProblem(props.nodeClassName) },
+      ...staticPoolProblems(props),
+      { prop: "cpuLimit", problem: isStatic || props.cpuLimit === undefined ? undefined : cpuLimitProblem(props.cpuLimit) },
+      { prop: "gpuLimit", problem: isStatic || props.gpuLimit === undefined || props.cpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit) },
+      {
+        prop: "capacityReservationType",
+        problem:
+          props.capacityReservationType !== undefined && !(props.capacityTypes ?? []).includes("reserved")
+            ? `is ${JSON.stringify(props.capacityReservationType)}, but capacityTypes does not list "reserved": reservations are launched as capacity type reserved; add it, or remove capacityReservationType`
+            : undefined,
+      },
+      {
+        prop: "memoryLimitGiB",
+        problem: props.memoryLimitGiB === undefined || (Number.isInteger(props.memoryLimitGiB) && props.memoryLimitGiB > 0) ? undefined : `must be a positive whole number of GiB (got ${props.memoryLimitGiB})`,
+      },
+      ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
+      ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
+      ...(cpuLimit === undefined
+        ? []
+        : launchProblems(
+            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], cpuLimit, gpuLimit: isStatic ? Infinity : (props.gpuLimit ?? defaultGpuLimit(cpuLimit)) },
+            PROP_NAMES,
+          ).map((p) => ({ prop: p.field, problem: p.problem }))),
+    ]);
+    this.model = buildGpuNodePool(props);
+    this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, nodePoolPropOf, {
+      dependsOn: props.dependsOn,
+      wait: { condition: [{ type: "Ready", status: "True" }] },
+      // Deleting a pool drains and terminates its nodes (finalizers); GPU pods may take a while.
+      timeouts: { create: "10m", update: "10m", delete: "30m" },
+      // `kubectl scale nodepool` (the CRD has a scale subresource) makes kubectl a manager of
+      // spec.replicas; without forcing, the next server-side apply would fail on that conflict.
+      ...(props.replicas !== undefined ? { fieldManager: { name: "Terraform", forceConflicts: true } } : {}),
+    });
+  }
+}

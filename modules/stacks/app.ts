@@ -1,0 +1,65 @@
+import type { App } from "cdktf";
+import { requireTerraform } from "../charts/ephemeral.js";
+import { parseConfig } from "../config/parse.js";
+import { type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "../config/schema.js";
+import { literalDeep } from "../core/literal.js";
+import { stackNames } from "../core/names.js";
+import { KarpenterAwsStack } from "./aws-stack.js";
+import { useLocalState, useTerraformCloud } from "./backend.js";
+import { KarpenterChartsStack } from "./charts-stack.js";
+import { GpuNodePoolsStack } from "./node-pools-stack.js";
+
+/** The stacks of one cluster, built from a validated configuration. */
+export interface KarpenterGpuStacks {
+  readonly aws: KarpenterAwsStack;
+  readonly charts: KarpenterChartsStack;
+  readonly nodePools: GpuNodePoolsStack;
+}
+
+/**
+ * Builds every stack for the configuration into `app`, chained so that `cdktf deploy '*'`
+ * applies aws → charts → node pools (each planned after the one before is applied, so the
+ * Karpenter CRDs exist when the manifests are planned) and `cdktf destroy '*'` goes the other
+ * way (node pools, with their nodes, first; the IAM and queue Karpenter needs to drain, last).
+ */
+export function buildStacks(app: App, validated: KarpenterGpuConfig): KarpenterGpuStacks {
+  // Every string of the file is text, never a Terraform expression: a value like
+  // `${file("/etc/hostname")}` in a chart value must reach the plan as written, not be run.
+  // Backend settings are the exception: Terraform does not evaluate them (and the config checks them).
+  const config = { ...literalDeep(validated), terraformCloud: validated.terraformCloud };
+  const names = stackNames(config.clusterName);
+  const aws = new KarpenterAwsStack(app, names.aws, { config });
+  const charts = new KarpenterChartsStack(app, names.charts, { config });
+  charts.addDependency(aws);
+  const nodePools = new GpuNodePoolsStack(app, names.nodePools, { config });
+  nodePools.addDependency(charts);
+  for (const stack of [aws, charts, nodePools]) {
+    // One Terraform requirement for all three stacks, so a workspace set up for one runs all.
+    requireTerraform(stack);
+    if (!useTerraformCloud(stack, config.terraformCloud)) useLocalState(stack);
+  }
+  return { aws, charts, nodePools };
+}
+
+/**
+ * Everything in one call: validates a configuration object (the same shape as the config file,
+ * defaults optional) and builds the three chained stacks into `app`. Throws `ConfigError`
+ * naming every bad field. Use the constructs directly to compose your own stacks instead.
+ *
+ * @example
+ * const app = new App();
+ * new KarpenterGpu(app, { clusterName: "prod", region: "us-west-2", discovery: {...}, nodeClasses: [...], nodePools: [...] });
+ * app.synth();
+ */
+export class KarpenterGpu implements KarpenterGpuStacks {
+  /** The validated configuration, defaults applied. */
+  public readonly config: KarpenterGpuConfig;
+  public readonly aws: KarpenterAwsStack;
+  public readonly charts: KarpenterChartsStack;
+  public readonly nodePools: GpuNodePoolsStack;
+
+  constructor(app: App, config: KarpenterGpuConfigInput) {
+    this.config = parseConfig(config, "KarpenterGpu config");
+    ({ aws: this.aws, charts: this.charts, nodePools: this.nodePools } = buildStacks(app, this.config));
+  }
+}

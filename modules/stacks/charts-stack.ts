@@ -1,0 +1,82 @@
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role/index.js";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider/index.js";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { EksClusterConnection } from "../charts/cluster-connection.js";
+import { EfaDevicePlugin } from "../charts/efa-device-plugin.js";
+import { GpuOperator } from "../charts/gpu-operator.js";
+import { KarpenterChart } from "../charts/karpenter-chart.js";
+import type { KarpenterGpuConfig } from "../config/schema.js";
+import { controllerRoleNameFor, interruptionQueueNameFor } from "../core/names.js";
+import { configuredAwsProvider } from "./aws-stack.js";
+
+export interface KarpenterChartsStackProps {
+  readonly config: KarpenterGpuConfig;
+}
+
+/**
+ * Karpenter (CRD chart, then controller chart) and the NVIDIA GPU Operator, in their own stack
+ * and state. It must be applied before the node-pool stack: `kubernetes_manifest` needs the
+ * Karpenter CRDs at plan time.
+ *
+ * It refers to the AWS stack's resources by their names, which are known at synth, not through
+ * remote state; so each stack plans on its own state only.
+ */
+export class KarpenterChartsStack extends TerraformStack {
+  public readonly connection: EksClusterConnection;
+  public readonly karpenter: KarpenterChart;
+  public readonly gpuOperator: GpuOperator;
+  /** The EFA device plugin, when some node class has `efa: true`. */
+  public readonly efaDevicePlugin?: EfaDevicePlugin;
+
+  constructor(scope: Construct, id: string, props: KarpenterChartsStackProps) {
+    super(scope, id);
+    const c = props.config;
+    configuredAwsProvider(this, c);
+    this.connection = new EksClusterConnection(this, "cluster", { clusterName: c.clusterName, region: c.region, auth: c.kubernetesAuth });
+    new HelmProvider(this, "helm", { kubernetes: this.connection.helmKubernetes() });
+
+    const irsaRoleArn =
+      c.controller.identity === "irsa"
+        ? new DataAwsIamRole(this, "controllerRole", {
+            name: controllerRoleNameFor({ clusterName: c.clusterName, roleName: c.controller.roleName }),
+          }).arn
+        : undefined;
+    this.karpenter = new KarpenterChart(this, "karpenter", {
+      clusterName: c.clusterName,
+      region: c.region,
+      clusterEndpoint: this.connection.endpoint,
+      interruptionQueueName: interruptionQueueNameFor({ clusterName: c.clusterName, queueName: c.interruptionQueue.name }),
+      version: c.karpenter.chartVersion,
+      namespace: c.controller.namespace,
+      serviceAccountName: c.controller.serviceAccount,
+      irsaRoleArn,
+      controllerResources: c.karpenter.controllerResources,
+      zonalShift: c.karpenter.zonalShift,
+      // The feature gates the pools need: replicas needs StaticCapacity (alpha, off in the chart).
+      staticCapacity: c.nodePools.some((p) => p.replicas !== undefined),
+      reservedCapacity: c.nodePools.some((p) => p.capacityTypes.includes("reserved")),
+      additionalValues: c.karpenter.additionalValues,
+    });
+    this.gpuOperator = new GpuOperator(this, "gpuOperator", {
+      gpuNodeTaints: c.nodePools.flatMap((p) => p.taints),
+      version: c.gpuOperator.chartVersion,
+      installDriver: c.gpuOperator.installDriver,
+      additionalValues: c.gpuOperator.additionalValues,
+    });
+
+    // EFA pods request vpc.amazonaws.com/efa, which only the device plugin advertises.
+    const efaClasses = new Set(c.nodeClasses.filter((nc) => nc.efa).map((nc) => nc.name));
+    if (efaClasses.size > 0) {
+      this.efaDevicePlugin = new EfaDevicePlugin(this, "efaDevicePlugin", {
+        efaNodeTaints: c.nodePools.filter((p) => efaClasses.has(p.nodeClass)).flatMap((p) => p.taints),
+      });
+    }
+
+    new TerraformOutput(this, "karpenterChartVersion", { value: this.karpenter.version, description: "Installed karpenter chart version" });
+    new TerraformOutput(this, "gpuOperatorChartVersion", { value: this.gpuOperator.version, description: "Installed gpu-operator chart version" });
+    if (this.efaDevicePlugin) {
+      new TerraformOutput(this, "efaDevicePluginChartVersion", { value: this.efaDevicePlugin.version, description: "Installed aws-efa-k8s-device-plugin chart version" });
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Rules on node pools and node classes that the Karpenter CRDs do not state (those are checked
+ * from the CRDs themselves, see crd.ts): what the Karpenter controller and EBS enforce, and what
+ * this module needs. Shared by the configuration schema (paths like
+ * `nodePools[0].requirements[1].values`) and the GpuNodePool / GpuNodeClass constructs (props
+ * like `requirements[1].values`), so a rule is written once.
+ *
+ * Each returns `{ field, problem }` pairs with the field relative to the object checked.
+ */
+import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
+import type { Requirement, Taint } from "../karpenter/node-pool-spec.js";
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** Requirement keys the pool sets from its own settings; a requirement may not repeat them. */
+export const MANAGED_REQUIREMENT_KEYS: Readonly<Record<string, string>> = {
+  "karpenter.k8s.aws/instance-category": "set instanceCategories instead",
+  "karpenter.sh/capacity-type": "set capacityTypes instead",
+  "kubernetes.io/arch": "set architectures instead",
+  "karpenter.k8s.aws/instance-gpu-manufacturer": "it is always nvidia in a GPU pool; remove this requirement",
+};
+
+/**
+ * A user requirement: not one the pool manages, and no values with Exists / DoesNotExist (the
+ * controller ignores them). Key patterns and restrictions, In without values, the Gt/Lt/Gte/Lte
+ * value and minValues are the CRD's rules.
+ */
+export function requirementProblems(r: Requirement): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const managedBy = MANAGED_REQUIREMENT_KEYS[r.key];
+  if (managedBy) out.push({ field: "key", problem: `${JSON.stringify(r.key)} is set by the pool itself: ${managedBy}` });
+  const n = r.values?.length ?? 0;
+  if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) out.push({ field: "values", problem: `must be empty with operator ${r.operator}` });
+  return out;
+}
+
+/** Taints: one value per key and effect on a node. */
+export function taintProblems(taints: readonly Taint[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return taints.flatMap((t, i) => {
+    const id = `${t.key}:${t.effect}`;
+    const dup = seen.has(id);
+    seen.add(id);
+    return dup ? [{ field: `${i}`, problem: `conflicts with an earlier taint with key ${JSON.stringify(t.key)} and effect ${t.effect}; a node carries one value per key and effect` }] : [];
+  });
+}
+
+/** The smallest GPU instance has 4 vCPUs; a CPU cap below that admits no node. */
+export function cpuLimitProblem(cpu: number): string | undefined {
+  if (!Number.isInteger(cpu) || cpu < 4) return `must be a whole number of vCPUs, at least 4 (the smallest GPU instance has 4) (got ${cpu})`;
+  if (cpu > MAX_CPU_LIMIT) return `must be at most ${MAX_CPU_LIMIT} vCPUs (got ${cpu}): a cap no EC2 quota reaches caps nothing`;
+  return undefined;
+}
+
+/** The largest CPU cap accepted: about 5,200 of the largest GPU instances (192 vCPUs). */
+export const MAX_CPU_LIMIT = 1_000_000;
+
+/** A GPU cap is a positive whole number the CPU cap can reach (no GPU type has fewer than 4 vCPUs per GPU). */
+export function gpuLimitProblem(gpus: number, cpu: number): string | undefined {
+  if (!Number.isInteger(gpus) || gpus < 1) return `must be a whole number of GPUs, at least 1 (got ${gpus})`;
+  const reachable = Math.floor(cpu / 4);
+  if (gpus > reachable) {
+    return `is ${gpus}, but limits.cpu ${cpu} admits at most ${reachable} GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus`;
+  }
+  return undefined;
+}
+
+/** IOPS limits per volume type: the most per GiB, and in all. */
+const IOPS_LIMITS = { gp3: { perGiB: 500, max: 80000 }, io1: { perGiB: 50, max: 64000 }, io2: { perGiB: 1000, max: 256000 } } as const;
+
+/** EBS rules for a root volume, with this module's gp3 defaults applied. */
+export function rootVolumeProblems(v: RootVolumeProps): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const type = v.type ?? "gp3";
+  const size = v.sizeGiB ?? 200;
+  if (!Number.isInteger(size) || size < 20 || size > 16384) out.push({ field: "sizeGiB", problem: `must be a whole number of GiB from 20 to 16384 (got ${size})` });
+  if (v.throughputMiBps !== undefined && type !== "gp3") out.push({ field: "throughputMiBps", problem: `applies to gp3 volumes only (type is ${type})` });
+  if (type === "gp2") {
+    if (v.iops !== undefined) out.push({ field: "iops", problem: "does not apply to gp2 volumes (their IOPS follow their size); use gp3" });
+    return out;
+  }
+  if ((type === "io1" || type === "io2") && v.iops === undefined) out.push({ field: "iops", problem: `is required for ${type} volumes` });
+  const iops = v.iops ?? (type === "gp3" ? GP3_DEFAULTS.iops : undefined);
+  if (iops !== undefined) {
+    const limit = IOPS_LIMITS[type];
+    const most = Math.min(limit.max, limit.perGiB * size);
+    if (!Number.isInteger(iops) || iops < 3000 || iops > most) {
+      out.push({ field: "iops", problem: `must be a whole number from 3000 to ${most} for a ${size} GiB ${type} volume (${type} allows ${limit.perGiB} IOPS per GiB, ${limit.max} at most) (got ${iops})` });
+    }
+  }
+  if (type === "gp3") {
+    const throughput = v.throughputMiBps ?? GP3_DEFAULTS.throughputMiBps;
+    const gp3Iops = iops ?? GP3_DEFAULTS.iops;
+    if (!Number.isInteger(throughput) || throughput < 125 || throughput > 2000) {
+      out.push({ field: "throughputMiBps", problem: `must be a whole number of MiB/s from 125 to 2000 (got ${throughput})` });
+    } else if (throughput > gp3Iops / 4) {
+      out.push({ field: "throughputMiBps", problem: `is ${throughput} MiB/s, but gp3 allows at most IOPS / 4 = ${Math.floor(gp3Iops / 4)} MiB/s with ${gp3Iops} IOPS: raise iops or lower throughputMiBps` });
+    }
+  }
+  return out;
+}
+
+/** AL2023 aliases only: the node class sets amiFamily AL2023 and the AL2023 root device /dev/xvda. */
+export function amiAliasProblem(alias: string): string | undefined {
+  return /^al2023@(latest|v[0-9]+)$/.test(alias) ? undefined : `must be an AL2023 AMI alias such as "al2023@latest" or "al2023@v20250101" (got ${JSON.stringify(alias)})`;
+}
+
+/** The EC2NodeClass CRD's pattern for a placement group ID. */
+const PLACEMENT_GROUP_ID = /^pg-[0-9a-z]+$/;
+
+/** What is wrong with a placement group reference, or undefined. */
+export function placementGroupProblems(pg: { readonly name?: unknown; readonly id?: unknown }): { field: string; problem: string }[] {
+  const hasName = pg.name !== undefined;
+  const hasId = pg.id !== undefined;
+  if (hasName && hasId) return [{ field: "", problem: `must set name or id, not both (got name ${JSON.stringify(pg.name)} and id ${JSON.stringify(pg.id)})` }];
+  if (!hasName && !hasId) return [{ field: "", problem: "must set name (the placement group's name) or id (pg-...)" }];
+  if (hasName && (typeof pg.name !== "string" || pg.name.length === 0)) return [{ field: "name", problem: `must be a placement group name, a non-empty string (got ${JSON.stringify(pg.name)})` }];
+  if (hasId && (typeof pg.id !== "string" || !PLACEMENT_GROUP_ID.test(pg.id))) return [{ field: "id", problem: `must be a placement group ID such as "pg-0123456789abcdef0" (got ${JSON.stringify(pg.id)})` }];
+  return [];
+}

@@ -1,0 +1,119 @@
+/**
+ * Can a GPU pool ever launch a node? Its requirements (the ones the module sets and the user's)
+ * are intersected with the GPU instance table; a pool that admits no type, or only types larger
+ * than its caps, would synthesize and apply, then leave every GPU pod Pending. This finds the
+ * requirement that empties the pool and says why, in the caller's names for the fields.
+ */
+import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
+import { labelValue, satisfies, type LabelRequirement } from "../karpenter/labels.js";
+
+type Requirement = LabelRequirement;
+
+/** The pool settings launchability depends on (from a pool's config or a GpuNodePool's props). */
+export interface PoolShape {
+  /** The NodePool's name, for messages. */
+  readonly name: string;
+  /**
+   * The requirements the module sets, in this order: instance category, capacity type,
+   * architecture, GPU manufacturer, GPU count (`managedRequirements`).
+   */
+  readonly managed: readonly Requirement[];
+  /** The user's requirements. */
+  readonly requirements: readonly Requirement[];
+  readonly cpuLimit: number;
+  /** The GPU cap, default applied. */
+  readonly gpuLimit: number;
+}
+
+/** How the caller names the fields, for messages: config keys or construct props. */
+export interface PoolFieldNames {
+  /** The pool itself, for requirements the module adds. */
+  readonly pool: string;
+  readonly instanceCategories: string;
+  readonly architectures: string;
+  readonly requirement: (index: number) => string;
+  readonly cpuLimit: string;
+  readonly gpuLimit: string;
+}
+
+export interface LaunchProblem {
+  /** The field that empties the pool, in the caller's names. */
+  readonly field: string;
+  readonly problem: string;
+}
+
+interface Step {
+  readonly field: string;
+  /** How the step reads in a message. */
+  readonly what: string;
+  readonly requirement: Requirement;
+}
+
+const show = (r: Requirement) => `${r.key} ${r.operator}${r.values?.length ? ` [${r.values.join(", ")}]` : ""}`;
+
+/** The types admitted by every requirement of `steps` (undecidable ones admit). */
+function admittedBy(steps: readonly Step[], types: readonly GpuInstanceType[] = GPU_INSTANCE_TYPES): GpuInstanceType[] {
+  return types.filter((t) => steps.every((s) => satisfies(t, s.requirement) !== false));
+}
+
+/** Short list of type names: families when a family is whole, else types. */
+function describeTypes(types: readonly GpuInstanceType[]): string {
+  const families = [...new Set(types.map((t) => t.family))];
+  const whole = families.filter((f) => GPU_INSTANCE_TYPES.filter((t) => t.family === f).every((t) => types.includes(t)));
+  const parts = [...whole.map((f) => `${f}.*`), ...types.filter((t) => !whole.includes(t.family)).map((t) => t.type)];
+  return parts.length > 6 ? `${parts.slice(0, 6).join(", ")} and ${parts.length - 6} more` : parts.join(", ");
+}
+
+/** Why a requirement admits no type of the table on its own: an unknown or wrongly written value. */
+function aloneProblem(r: Requirement): string {
+  const known = [...new Set(GPU_INSTANCE_TYPES.map((t) => labelValue(t, r.key)!))];
+  if (r.operator === "In" && r.values?.length) {
+    const unknown = r.values.filter((v) => !known.includes(v));
+    const hints = unknown.map((v) => {
+      const lower = known.find((k) => k === v.toLowerCase());
+      return lower ? `${JSON.stringify(v)} (the label's values are lower case: ${JSON.stringify(lower)})` : JSON.stringify(v);
+    });
+    const list = known.length <= 40 ? `; known values: ${known.sort().join(", ")}` : "";
+    return `no GPU instance type has ${r.key} ${hints.join(" or ")}${list}`;
+  }
+  return `no GPU instance type satisfies it`;
+}
+
+/**
+ * Every reason the pool can never launch a node; empty when it can. Requirements on labels the
+ * table does not know (zones, capacity type, ...) are taken to admit every type.
+ */
+export function launchProblems(pool: PoolShape, names: PoolFieldNames): LaunchProblem[] {
+  const [category, , arch, manufacturer, gpuCount] = pool.managed;
+  const steps: Step[] = [
+    { field: names.instanceCategories, what: names.instanceCategories, requirement: category },
+    { field: names.architectures, what: names.architectures, requirement: arch },
+    { field: names.pool, what: "the module's NVIDIA-only requirement", requirement: manufacturer },
+    { field: names.pool, what: "the module's whole-GPU requirement", requirement: gpuCount },
+    ...pool.requirements.map((r, i) => ({ field: names.requirement(i), what: names.requirement(i), requirement: r })),
+  ];
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (admittedBy(steps.slice(0, i + 1)).length > 0) continue;
+    const alone = admittedBy([step]);
+    if (alone.length === 0) {
+      return [{ field: step.field, problem: `${show(step.requirement)} leaves pool ${pool.name} no instance type to launch: ${aloneProblem(step.requirement)}` }];
+    }
+    // The step admits types on its own: name the earlier steps that exclude them.
+    const excluders = steps.slice(0, i).filter((s) => alone.some((t) => satisfies(t, s.requirement) === false));
+    const by = excluders.map((s) => `${s.what} (${show(s.requirement)})`).join(" and ");
+    return [{ field: step.field, problem: `${show(step.requirement)} leaves pool ${pool.name} no instance type to launch: the types it admits (${describeTypes(alone)}) are all excluded by ${by}` }];
+  }
+  // Types remain: can one of them fit within the caps?
+  const admitted = admittedBy(steps);
+  const gpuLimit = pool.gpuLimit;
+  if (!admitted.some((t) => t.vcpu <= pool.cpuLimit && t.gpus <= gpuLimit)) {
+    const smallest = [...admitted].sort((a, b) => a.vcpu - b.vcpu || a.gpus - b.gpus)[0];
+    const field = smallest.vcpu > pool.cpuLimit ? names.cpuLimit : names.gpuLimit;
+    return [{
+      field,
+      problem: `no instance type pool ${pool.name} admits fits within its caps (cpu ${pool.cpuLimit}, nvidia.com/gpu ${gpuLimit}): the smallest, ${smallest.type}, has ${smallest.vcpu} vCPUs and ${smallest.gpus} GPU${smallest.gpus === 1 ? "" : "s"}, so the pool can never launch a node`,
+    }];
+  }
+  return [];
+}
