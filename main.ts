@@ -3,18 +3,23 @@
  *
  * KARPENTER_GPU_CONFIG=path/to/config.yaml (or .json) chooses the configuration;
  * unset, the built-in example examples/default.yaml (the seed spec) is used; set but empty is an error.
- * `npm run synth` runs it compiled (dist/main.js); `tsx main.ts` runs it from source.
+ * `npm run synth` bundles it (dist/app/main.mjs, see README "Benchmark") and runs it; `tsx main.ts`
+ * runs it from source.
  */
-import { basename, dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { App } from "cdktf";
 import { loadConfigFile } from "./modules/config/parse.js";
 import { ConfigError } from "./modules/config/problems.js";
 import { buildStacks } from "./modules/stacks/app.js";
 
-// Compiled, this file is dist/main.js: the examples are one folder up.
-const projectDir = basename(import.meta.dirname) === "dist" ? dirname(import.meta.dirname) : import.meta.dirname;
+/** The project folder (where package.json is): this file's folder from source, two up from dist/app/. */
+function projectDir(): string {
+  for (let dir = import.meta.dirname; dirname(dir) !== dir; dir = dirname(dir)) if (existsSync(join(dir, "package.json"))) return dir;
+  return import.meta.dirname;
+}
 // Unset means the built-in example; set but empty is a mistake that loadConfigFile reports.
-const configPath = process.env.KARPENTER_GPU_CONFIG ?? join(projectDir, "examples", "default.yaml");
+const configPath = process.env.KARPENTER_GPU_CONFIG ?? join(projectDir(), "examples", "default.yaml");
 try {
   // No stack traces in manifest.json: they hold the checkout's path, and the output must not depend on it.
   const app = new App({ stackTraces: false });

@@ -59,7 +59,7 @@ export const validConfig = fc
         nodeMargin: fc.option(fc.integer({ min: 0, max: 2 })),
         capacityReservationType: fc.option(fc.constantFrom("default", "capacity-block")),
       })
-        // A pool that can never launch a node is a config error (modules/launchability.ts), so
+        // A pool that can never launch a node is a config error (modules/validation/launchability.ts), so
         // valid configs only have pools that can.
         .filter((p) => launchProblems({ name: p.name, managed: managedRequirements(p), requirements: p.requirements, cpuLimit: p.cpu, gpuLimit: gpusOf(p) ?? defaultGpuLimit(p.cpu) }, FIELD_NAMES).length === 0),
       { selector: (p) => p.name, minLength: 1, maxLength: 3 },

@@ -1,7 +1,8 @@
 /** Test helpers: synthesize constructs into a throwaway stack and read the Terraform JSON back. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { readFileSync, rmSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { App, TerraformStack, Testing } from "cdktf";
 import { parseConfig } from "../modules/config/parse.js";
@@ -108,13 +109,40 @@ export function withoutConfigVariable(): NodeJS.ProcessEnv {
   return env;
 }
 
+let bundleDir: string | undefined;
+
 /**
- * Runs main.ts the way `cdktf synth` does (without the CLI's overhead) into a temporary output
- * folder. KARPENTER_GPU_CONFIG is removed unless given, so the built-in example is used.
+ * The app (`main.ts`) or the CLI (`cli/main.ts`) bundled by the esbuild command of the
+ * `build:app` script (what `npm run synth` runs), built once per test process into
+ * node_modules/.cache/karpenter-gpu-tests/<pid>/ (inside the project, so the app finds examples/
+ * and the CLI its package.json as they do from dist/) and removed when the process exits.
+ * A bundled run starts in about half the time of `node --import tsx`.
+ */
+export function bundled(entry: "main.ts" | "cli/main.ts"): string {
+  if (!bundleDir) {
+    const dir = join(ROOT, "node_modules", ".cache", "karpenter-gpu-tests", String(process.pid));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const script = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["build:app"];
+    // The script's flags, with these entry points and this folder.
+    const flags = script.slice(script.indexOf(" --"));
+    const build = spawnSync("sh", ["-c", `esbuild main.ts cli/main.ts${flags} --outbase=. --outdir=${dir}`], {
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${join(ROOT, "node_modules", ".bin")}${delimiter}${process.env.PATH}` },
+      encoding: "utf8",
+    });
+    assert.equal(build.status, 0, `bundling failed:\n${build.stderr}`);
+    bundleDir = dir;
+  }
+  return join(bundleDir, entry.replace(/\.ts$/, ".mjs"));
+}
+
+/**
+ * Runs the app the way `npm run synth` does (bundled, with node) into a temporary output folder.
+ * KARPENTER_GPU_CONFIG is removed unless given, so the built-in example is used.
  */
 export function runApp(env: Record<string, string> = {}) {
   const outdir = tempDir("out-");
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "main.ts")], {
+  const run = spawnSync(process.execPath, [bundled("main.ts")], {
     cwd: ROOT,
     env: { ...withoutConfigVariable(), ...env, CDKTF_OUTDIR: outdir },
     encoding: "utf8",

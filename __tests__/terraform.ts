@@ -10,8 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { TestContext } from "node:test";
 import { awsVersionsIn, terraformProviderSource } from "../scripts/terraform-provider.js";
 import { tempDir } from "./tmp.js";
@@ -20,7 +20,7 @@ const TF_ENV = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1",
 
 export interface ValidateResult {
   readonly valid: boolean;
-  readonly diagnostics: readonly { severity: string; summary: string; detail?: string }[];
+  readonly diagnostics: readonly { severity: string; summary: string; detail?: string; range?: { filename?: string } }[];
 }
 
 /** A scratch folder in which configurations are validated one after another, initialised once. */
@@ -58,15 +58,34 @@ export class TerraformWorkdir {
 
   /** Replaces the folder's configuration with `fileName` = `content` and runs `terraform validate -json`. */
   public validate(fileName: string, content: string): ValidateResult {
-    for (const f of readdirSync(this.dir)) if (/\.tf(\.json)?$/.test(f)) rmSync(join(this.dir, f));
-    writeFileSync(join(this.dir, fileName), content);
-    if (!this.initialised) {
-      const init = this.run(["init", "-input=false", "-backend=false", ...(this.pluginDir ? [`-plugin-dir=${this.pluginDir}`] : [])]);
-      assert.equal(init.status, 0, `terraform init failed (provider source: ${this.source}). Give it registry access or a local mirror (TF_PLUGIN_DIR=<folder holding registry.terraform.io/hashicorp/aws/<version>/>):\n${init.stderr}${init.stdout}`);
-      this.initialised = true;
-    }
+    this.replaceConfiguration({ [fileName]: content });
+    this.init();
     const out = this.run(["validate", "-json"]);
     return JSON.parse(out.stdout) as ValidateResult;
+  }
+
+  /**
+   * Validates several configurations with one `terraform validate`: each becomes a module of its
+   * own (`<name>/main.tf.json`) called from the root, so the provider's schema is loaded once
+   * instead of once per configuration (about 3 s each here). Returns each one's diagnostics.
+   */
+  public validateEach(configs: Readonly<Record<string, string>>): Record<string, ValidateResult> {
+    const names = Object.keys(configs);
+    for (const name of names) assert.match(name, /^[a-z][a-z0-9-]*$/, "module folder names are plain words");
+    const files: Record<string, string> = { "main.tf.json": JSON.stringify({ module: Object.fromEntries(names.map((n) => [n, { source: `./${n}` }])) }) };
+    for (const name of names) files[join(name, "main.tf.json")] = configs[name];
+    this.replaceConfiguration(files);
+    // Modules are installed by init: once per set of modules.
+    this.initialised = false;
+    this.init();
+    const all = JSON.parse(this.run(["validate", "-json"]).stdout) as ValidateResult;
+    return Object.fromEntries(
+      names.map((n) => {
+        // A diagnostic without a file (a provider or init problem) belongs to every configuration.
+        const diagnostics = all.diagnostics.filter((d) => d.range?.filename === undefined || d.range.filename.startsWith(`${n}/`));
+        return [n, { valid: !diagnostics.some((d) => d.severity === "error"), diagnostics }];
+      }),
+    );
   }
 
   /**
@@ -76,13 +95,34 @@ export class TerraformWorkdir {
    * schema: every expression, check and precondition is evaluated.
    */
   public test(config: string, tests: Readonly<Record<string, string>>): { passed: boolean; output: string } {
-    this.validate("main.tf.json", config);
+    // terraform test validates the configuration itself: no separate validate run.
+    this.replaceConfiguration({ "main.tf.json": config });
+    this.init();
     const testsDir = join(this.dir, "tests");
     rmSync(testsDir, { recursive: true, force: true });
     mkdirSync(testsDir);
     for (const [name, text] of Object.entries(tests)) writeFileSync(join(testsDir, name), text);
     const out = this.run(["test", "-no-color"]);
     return { passed: out.status === 0, output: `${out.stdout}${out.stderr}` };
+  }
+
+  /** Removes the folder's configuration files (and module folders) and writes `files` (path → text). */
+  private replaceConfiguration(files: Readonly<Record<string, string>>): void {
+    for (const f of readdirSync(this.dir)) {
+      if (/\.tf(\.json)?$/.test(f)) rmSync(join(this.dir, f));
+      else if (f !== ".terraform" && f !== ".terraform.lock.hcl" && f !== "tests" && statSync(join(this.dir, f)).isDirectory()) rmSync(join(this.dir, f), { recursive: true });
+    }
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(this.dir, path)), { recursive: true });
+      writeFileSync(join(this.dir, path), text);
+    }
+  }
+
+  private init(): void {
+    if (this.initialised) return;
+    const init = this.run(["init", "-input=false", "-backend=false", ...(this.pluginDir ? [`-plugin-dir=${this.pluginDir}`] : [])]);
+    assert.equal(init.status, 0, `terraform init failed (provider source: ${this.source}). Give it registry access or a local mirror (TF_PLUGIN_DIR=<folder holding registry.terraform.io/hashicorp/aws/<version>/>):\n${init.stderr}${init.stdout}`);
+    this.initialised = true;
   }
 
   private run(args: string[]) {

@@ -6,7 +6,7 @@
  * - validators.ts: the OpenAPI schemas compiled to standalone ajv validators, so nothing is
  *   compiled at synth time;
  * - cel-rules.ts: every `x-kubernetes-validations` rule with where it sits in the schema, for
- *   modules/crd.ts to evaluate.
+ *   modules/validation/crd.ts to evaluate.
  *
  * Deterministic: the same CRDs give byte-identical files (the drift test relies on it).
  * `tsx scripts/gen.ts [outDir]` writes to outDir instead of .gen/karpenter (the drift test does).

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { Finding, Kubectl } from "../../cli/doctor.js";
 import { commandUsage, main, packageVersion, topUsage } from "../../cli/main.js";
-import { ROOT } from "../helpers.js";
+import { bundled, ROOT } from "../helpers.js";
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
@@ -253,7 +253,7 @@ describe("karpenter-gpu entry point (spawned)", () => {
   writeFileSync(join(bin, "kubectl"), `#!/bin/sh\necho "$*" >> "${log}"\necho "error: no cluster here" >&2\nexit 1\n`);
   chmodSync(join(bin, "kubectl"), 0o755);
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), ...args], {
+    spawnSync(process.execPath, [bundled("cli/main.ts"), ...args], {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, KARPENTER_GPU_CONFIG: "" },

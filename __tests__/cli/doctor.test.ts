@@ -8,7 +8,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { quantity, type Finding } from "../../cli/doctor.js";
-import { ROOT, tempDir } from "../helpers.js";
+import { bundled, ROOT, tempDir } from "../helpers.js";
 
 const STUB = `#!/usr/bin/env node
 const fs = require("fs");
@@ -33,7 +33,7 @@ function doctor(scenario: string, ...flags: string[]) {
   const log = join(bin, "calls.log");
   writeFileSync(log, "");
   try {
-    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "doctor", ...flags], {
+    const run = spawnSync(process.execPath, [bundled("cli/main.ts"), "doctor", ...flags], {
       cwd: ROOT,
       encoding: "utf8",
       env: {
@@ -195,7 +195,7 @@ describe("karpenter-gpu doctor", () => {
 });
 
 describe("karpenter-gpu capacity", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, KARPENTER_GPU_CONFIG: "" } });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [bundled("cli/main.ts"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, KARPENTER_GPU_CONFIG: "" } });
 
   it("prints the report for a config, as text or JSON", () => {
     const text = cli("capacity", "--config", join(ROOT, "examples", "spot-training-on-demand-inference.yaml"));

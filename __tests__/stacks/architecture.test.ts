@@ -139,6 +139,13 @@ describe("project structure", () => {
     assert.deepEqual(wrong, []);
   });
 
+  it("runs every test file: npm test names each folder of __tests__ that holds tests", () => {
+    const script = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.test as string;
+    const folders = new Set([...script.matchAll(/"__tests__\/([a-z-]+)\/\*\.test\.ts"/g)].map((m) => m[1]));
+    const testFolders = new Set(files.concat(join(ROOT, "__tests__", "stacks", "architecture.test.ts")).filter((f) => f.endsWith(".test.ts")).map((f) => rel(dirname(f))));
+    assert.deepEqual([...testFolders].filter((f) => !folders.has(f.replace(/^__tests__\//, ""))), []);
+  });
+
   it("has no source file over 500 lines and no folder over 15 source files (generated code aside)", () => {
     const long = files.filter((f) => readFileSync(f, "utf8").split("\n").length > 500).map(rel);
     assert.deepEqual(long, []);

@@ -56,8 +56,18 @@ describe("terraform validate (real hashicorp/aws provider)", () => {
     for (const name of ["prod-cluster-charts", "prod-cluster-nodepools"]) {
       assert.ok(stacks.find((st) => st.name === name)?.json.ephemeral?.aws_eks_cluster_auth, `${name} has ephemeral "aws_eks_cluster_auth"`);
     }
+    // One run validates every stack, each as a module; a copy of the first with an argument the
+    // provider does not have proves that an error is found and put on its own stack only.
+    const broken = forValidation(stacks[0].json, tf.awsVersion);
+    const queue = Object.values(broken.resource.aws_sqs_queue as Record<string, Record<string, unknown>>)[0];
+    queue.not_an_sqs_argument = "x";
+    const results = tf.validateEach({
+      ...Object.fromEntries(stacks.map((st) => [st.name, JSON.stringify(forValidation(st.json, tf.awsVersion))])),
+      broken: JSON.stringify(broken),
+    });
+    assert.match(errorsOf(results.broken).map((d) => `${d.summary}: ${d.detail}`).join("\n"), /not_an_sqs_argument/, "the check finds an unknown argument");
     for (const stack of stacks) {
-      const result = tf.validate("main.tf.json", JSON.stringify(forValidation(stack.json, tf.awsVersion)));
+      const result = results[stack.name];
       assert.deepEqual(errorsOf(result), [], `${stack.name}: terraform validate found errors`);
       assert.equal(result.valid, true, `${stack.name}: terraform validate said invalid`);
       t.diagnostic(`${stack.name}: valid against hashicorp/aws ${tf.awsVersion ?? "(pinned)"}; ${result.diagnostics.length} warning(s)`);

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { parseConfig } from "../../modules/config/parse.js";
 import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
 import { GpuNodePool } from "../../modules/nodepools/node-pool.js";
-import { configInput, configProblems, errorOf, ROOT, synthStack, tempDir } from "../helpers.js";
+import { bundled, configInput, configProblems, errorOf, ROOT, synthStack, tempDir } from "../helpers.js";
 
 type PoolInput = KarpenterGpuConfigInput["nodePools"][number];
 const pool = (p: Partial<PoolInput>): PoolInput => ({ name: "gpu-workloads", nodeClass: "gpu-nodeclass", limits: { cpu: 1000 }, ...p });
@@ -79,7 +79,7 @@ describe("karpenter-gpu capacity", () => {
   it("exits non-zero and names the pool when a pool admits no instance type", () => {
     const file = join(tempDir("launch-"), "config.json");
     writeFileSync(file, JSON.stringify(configInput({ nodePools: [pool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: ["H100"] }] })] })));
-    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "capacity", "--config", file], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, [bundled("cli/main.ts"), "capacity", "--config", file], { cwd: ROOT, encoding: "utf8" });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /nodePools\[0\]\.requirements\[0\]: karpenter\.k8s\.aws\/instance-gpu-name In \[H100\] leaves pool gpu-workloads no instance type to launch/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");

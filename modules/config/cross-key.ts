@@ -151,7 +151,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   });
 
   // An EFA node class is written for one network-card layout: every pool using it must admit
-  // only EFA types of that layout (modules/efa.ts). Checked once every pool using it is valid.
+  // only EFA types of that layout (karpenter/efa.ts). Checked once every pool using it is valid.
   listAt(raw, "nodeClasses").forEach((nc, i) => {
     const name = stringAt(nc, "name");
     if (name === undefined || !isRecord(nc) || nc.efa !== true) return;

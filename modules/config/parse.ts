@@ -4,7 +4,8 @@ import { nodeClassCrdProblems } from "./crd.js";
 import { crossKeyProblems } from "./cross-key.js";
 import { documentProblems, readConfigDocument } from "./document.js";
 import { nodeClass, nodePool } from "./pool-schema.js";
-import { ConfigError, describeIssue, formatPath } from "./problems.js";
+import { describeIssue } from "./issues.js";
+import { ConfigError, formatPath } from "./problems.js";
 import { isRecord, listAt, stringAt, type KeyProblem } from "./raw.js";
 import { configSchema, type KarpenterGpuConfig } from "./schema.js";
 

@@ -257,8 +257,31 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
  * rules' unless a field has the wrong type or a required field is missing (the server does not
  * run CEL then either). The object is not changed: defaults are applied to a copy.
  */
-export function crdProblems(kind: CrdKind, object: unknown): CrdProblem[] {
+export function crdProblems(kind: CrdKind, object: unknown): readonly CrdProblem[] {
+  // The same object is checked twice in one synth: by parseConfig, then by its construct.
+  const key = `${kind}\n${fingerprint(object)}`;
+  const known = checked.get(key);
+  if (known) return known;
   const copy = structuredClone(object);
   const schema = schemaProblems(kind, copy);
-  return schema.some((p) => p.blocking) ? schema : [...schema, ...celProblems(kind, copy)];
+  const problems = Object.freeze(schema.some((p) => p.blocking) ? schema : [...schema, ...celProblems(kind, copy)]);
+  if (checked.size >= MAX_CHECKED) checked.delete(checked.keys().next().value!);
+  checked.set(key, problems);
+  return problems;
+}
+
+/** Objects already checked, by kind and fingerprint (oldest dropped first beyond MAX_CHECKED). */
+const checked = new Map<string, readonly CrdProblem[]>();
+const MAX_CHECKED = 500;
+
+/**
+ * A text that differs whenever two objects differ in anything the checks can see (unlike JSON:
+ * `undefined`, `NaN`, `Infinity` and `-0` each keep their own form, strings stay quoted).
+ */
+function fingerprint(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(fingerprint).join(",")}]`;
+  if (value !== null && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${fingerprint(v)}`).join(",")}}`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
+  return String(value);
 }
