@@ -1,7 +1,8 @@
 /** The schema of one node class and one node pool of the configuration. */
 import { z } from "zod";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
-import { amiAliasProblem, cpuLimitProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems } from "../validation/karpenter-rules.js";
+import { scheduleProblem } from "../validation/cron.js";
+import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems } from "../validation/karpenter-rules.js";
 import { awsTags, duration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber } from "./fields.js";
 
 const taint = z.strictObject({
@@ -26,25 +27,18 @@ const requirement = z
   });
 
 
-const budget = z
-  .strictObject({
-  nodes: z.string({ error: "must be a string: a count such as \"1\" or a percentage such as \"10%\"" }).regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, {
-    error: "must be a count such as \"1\" or a percentage such as \"10%\"",
-  }),
+const budget = z.strictObject({
+  nodes: rule(budgetNodesProblem),
   reasons: z
     .array(z.enum(["Underutilized", "Empty", "Drifted"], { error: "must be one of Underutilized, Empty, Drifted" }))
     .optional(),
-  schedule: z
-    .string({ error: "must be a cron schedule string" })
-    .regex(/^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/, {
-      error: "must be a cron schedule such as \"0 9 * * mon-fri\" or \"@daily\"",
-    })
-    .optional(),
+  // Parsed as Karpenter's cron library does, without the CRD's backtracking pattern (validation/cron.ts).
+  schedule: rule(scheduleProblem).optional(),
   duration: z
     .string({ error: "must be a duration such as \"8h\"" })
     .regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "must be a duration in hours and minutes such as \"8h\" or \"1h30m\"" })
     .optional(),
-  });
+});
 
 /** The EC2NodeClass CRD's limits on `capacityReservationSelectorTerms`. */
 const MAX_CAPACITY_RESERVATION_TERMS = 30;

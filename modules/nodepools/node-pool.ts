@@ -3,7 +3,8 @@ import { Construct } from "constructs";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
 import { k8sNameProblem, throwIfProblems } from "../core/rules.js";
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
-import { cpuLimitProblem, gpuLimitProblem, requirementProblems, taintProblems } from "../validation/karpenter-rules.js";
+import { scheduleProblem } from "../validation/cron.js";
+import { budgetNodesProblem, cpuLimitProblem, gpuLimitProblem, requirementProblems, taintProblems } from "../validation/karpenter-rules.js";
 import { launchProblems, type PoolFieldNames } from "../validation/launchability.js";
 import { manifestOf } from "./manifest.js";
 
@@ -72,6 +73,11 @@ export class GpuNodePool extends Construct {
       },
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
+      // Before the CRD check, whose schedule pattern backtracks on long text (validation/cron.ts).
+      ...(props.budgets ?? []).flatMap((budget, i) => [
+        { prop: `budgets[${i}].nodes`, problem: budgetNodesProblem(budget.nodes) },
+        { prop: `budgets[${i}].schedule`, problem: budget.schedule === undefined ? undefined : scheduleProblem(budget.schedule) },
+      ]),
       ...(cpuLimit === undefined
         ? []
         : launchProblems(

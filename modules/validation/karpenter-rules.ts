@@ -121,3 +121,20 @@ export function placementGroupProblems(pg: { readonly name?: unknown; readonly i
   if (hasId && (typeof pg.id !== "string" || !PLACEMENT_GROUP_ID.test(pg.id))) return [{ field: "id", problem: `must be a placement group ID such as "pg-0123456789abcdef0" (got ${JSON.stringify(pg.id)})` }];
   return [];
 }
+
+/** The largest budget node count: Karpenter reads a count into an int32 (see budgetNodesProblem). */
+export const MAX_BUDGET_NODES = 2_147_483_647;
+
+/**
+ * A budget's `nodes`: a count or a percentage (the CRD's pattern, checked here with the same
+ * rule), and a count that fits an int32. Karpenter v1.14.1 turns a count into
+ * `intstr.FromInt(strconv.Atoi(nodes))` (kubernetes-sigs/karpenter pkg/apis/v1/nodepool.go,
+ * `GetIntStrFromValue`), which keeps only the low 32 bits: 4294967296 would become 0 and block
+ * every disruption.
+ */
+export function budgetNodesProblem(nodes: string): string | undefined {
+  const expected = `must be a count such as "1" or a percentage such as "10%"`;
+  if (!/^((100|[0-9]{1,2})%|[0-9]+)$/.test(nodes)) return `${expected} (got ${JSON.stringify(nodes.length > 40 ? `${nodes.slice(0, 40)}...` : nodes)})`;
+  if (!nodes.endsWith("%") && Number(nodes) > MAX_BUDGET_NODES) return `must be at most ${MAX_BUDGET_NODES} nodes (got ${nodes}): Karpenter reads the count as a 32-bit integer`;
+  return undefined;
+}
