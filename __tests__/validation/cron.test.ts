@@ -1,6 +1,7 @@
 /**
- * Budget schedules and node counts as Karpenter reads them (robfig/cron v3.0.1's standard parser,
- * intstr's int32), checked in linear time before the CRD's backtracking pattern runs.
+ * Budget schedules, node counts and durations as Karpenter reads them (robfig/cron v3.0.1's
+ * standard parser, intstr's int32, Go's time.Duration), checked in linear time before the CRD's
+ * backtracking pattern runs.
  * modules/validation/cron.ts, modules/validation/karpenter-rules.ts.
  */
 import assert from "node:assert/strict";
@@ -9,7 +10,7 @@ import { parseConfig } from "../../modules/config/parse.js";
 import { buildGpuNodePool } from "../../modules/karpenter/node-pool-spec.js";
 import { GpuNodePool } from "../../modules/nodepools/node-pool.js";
 import { MAX_SCHEDULE_LENGTH, scheduleProblem } from "../../modules/validation/cron.js";
-import { budgetNodesProblem } from "../../modules/validation/karpenter-rules.js";
+import { budgetNodesProblem, goDurationProblem } from "../../modules/validation/karpenter-rules.js";
 import { modelProblems } from "../../modules/validation/model.js";
 import { configInput, configProblems, errorOf, synthStack } from "../helpers.js";
 
@@ -98,5 +99,32 @@ describe("budget node counts fit Karpenter's int32", () => {
     assert.match(budgetNodesProblem("1".repeat(60))!, /must be at most 2147483647 nodes/);
     const input = configInput({ nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 100 }, disruption: { budgets: [{ nodes: "2147483648" }] } }] });
     assert.deepEqual(configProblems(() => parseConfig(input)), ["nodePools[0].disruption.budgets[0].nodes: must be at most 2147483647 nodes (got 2147483648): Karpenter reads the count as a 32-bit integer"]);
+  });
+});
+
+describe("durations fit Go's time.Duration", () => {
+  it("accepts up to 2562047h47m16s and Never, refuses longer ones that Karpenter could not read", () => {
+    for (const d of ["720h", "Never", "2562047h", "2562047h47m16s", "1h30m", "30s"]) assert.equal(goDurationProblem(d), undefined, d);
+    for (const d of ["2562048h", "2562047h47m17s", "99999999999999999999s"]) assert.match(goDurationProblem(d) ?? "(accepted)", /must be at most 2562047h \(about 292 years: Go's time\.Duration\)/, d);
+    const input = configInput({
+      nodePools: [
+        {
+          name: "p",
+          nodeClass: "gpu-nodeclass",
+          limits: { cpu: 100 },
+          expireAfter: "9999999h",
+          terminationGracePeriod: "3000000h",
+          disruption: { consolidateAfter: "9999999999m", budgets: [{ nodes: "0", schedule: "@daily", duration: "9999999h" }] },
+        },
+      ],
+    });
+    assert.deepEqual(configProblems(() => parseConfig(input)), [
+      "nodePools[0].expireAfter: must be at most 2562047h (about 292 years: Go's time.Duration) (got 9999999h)",
+      "nodePools[0].terminationGracePeriod: must be at most 2562047h (about 292 years: Go's time.Duration) (got 3000000h)",
+      "nodePools[0].disruption.consolidateAfter: must be at most 2562047h (about 292 years: Go's time.Duration) (got 9999999999m)",
+      "nodePools[0].disruption.budgets[0].duration: must be at most 2562047h (about 292 years: Go's time.Duration) (got 9999999h)",
+    ]);
+    const error = errorOf(() => synthStack((s) => new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", cpuLimit: 8, expireAfter: "9999999h" })));
+    assert.match(error, /expireAfter: must be at most 2562047h/);
   });
 });

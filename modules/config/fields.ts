@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { awsTagKeyProblem, awsTagValueProblem, k8sNameProblem, MAX_AWS_TAGS } from "../core/rules.js";
+import { goDurationProblem } from "../validation/karpenter-rules.js";
 
 /** Turns a rule from core/rules.ts into a zod refinement on a string. */
 export const rule = (check: (v: string) => string | undefined) =>
@@ -27,7 +28,14 @@ export const k8sName = rule(k8sNameProblem);
 const DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
 export const duration = z
   .string({ error: "must be a duration string" })
-  .regex(DURATION, { error: "must be a duration such as \"30s\", \"15m\", \"720h\" or \"Never\"" });
+  .regex(DURATION, { error: "must be a duration such as \"30s\", \"15m\", \"720h\" or \"Never\"" })
+  .superRefine(goDuration);
+
+/** A zod refinement: the duration fits Go's time.Duration (validation/karpenter-rules.ts). */
+export function goDuration(value: string, ctx: z.RefinementCtx): void {
+  const problem = goDurationProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+}
 
 /** A whole number from `min` to `max`, with one message for every way to miss it. */
 export const wholeNumber = (min: number, max: number, message: string) =>

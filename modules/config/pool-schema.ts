@@ -3,7 +3,7 @@ import { z } from "zod";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
 import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems } from "../validation/karpenter-rules.js";
-import { awsTags, duration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber } from "./fields.js";
+import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber } from "./fields.js";
 
 const taint = z.strictObject({
   key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
@@ -37,6 +37,7 @@ const budget = z.strictObject({
   duration: z
     .string({ error: "must be a duration such as \"8h\"" })
     .regex(/^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/, { error: "must be a duration in hours and minutes such as \"8h\" or \"1h30m\"" })
+    .superRefine(goDuration)
     .optional(),
 });
 
@@ -165,6 +166,7 @@ export const nodePool = z.strictObject({
   terminationGracePeriod: z
     .string({ error: "must be a duration string" })
     .regex(/^([0-9]+(s|m|h))+$/, { error: "must be a duration such as \"30m\" or \"2h\" (no \"Never\": leave it out for no limit)" })
+    .superRefine(goDuration)
     .optional(),
   labels: z.record(z.string(), z.string({ error: "must be a string" })).optional(),
   disruption: z

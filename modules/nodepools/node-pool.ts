@@ -4,7 +4,7 @@ import type { NodePool } from "../../.gen/karpenter/nodepool.js";
 import { k8sNameProblem, throwIfProblems } from "../core/rules.js";
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { budgetNodesProblem, cpuLimitProblem, gpuLimitProblem, requirementProblems, taintProblems } from "../validation/karpenter-rules.js";
+import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, requirementProblems, taintProblems } from "../validation/karpenter-rules.js";
 import { launchProblems, type PoolFieldNames } from "../validation/launchability.js";
 import { manifestOf } from "./manifest.js";
 
@@ -77,7 +77,9 @@ export class GpuNodePool extends Construct {
       ...(props.budgets ?? []).flatMap((budget, i) => [
         { prop: `budgets[${i}].nodes`, problem: budgetNodesProblem(budget.nodes) },
         { prop: `budgets[${i}].schedule`, problem: budget.schedule === undefined ? undefined : scheduleProblem(budget.schedule) },
+        { prop: `budgets[${i}].duration`, problem: budget.duration === undefined ? undefined : goDurationProblem(budget.duration) },
       ]),
+      ...(["expireAfter", "consolidateAfter", "terminationGracePeriod"] as const).map((prop) => ({ prop, problem: props[prop] === undefined ? undefined : goDurationProblem(props[prop]) })),
       ...(cpuLimit === undefined
         ? []
         : launchProblems(

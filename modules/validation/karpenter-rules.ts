@@ -138,3 +138,21 @@ export function budgetNodesProblem(nodes: string): string | undefined {
   if (!nodes.endsWith("%") && Number(nodes) > MAX_BUDGET_NODES) return `must be at most ${MAX_BUDGET_NODES} nodes (got ${nodes}): Karpenter reads the count as a 32-bit integer`;
   return undefined;
 }
+
+/** Go's time.Duration: at most 2^63 - 1 nanoseconds (about 292 years, 2562047h47m16.854775807s). */
+const MAX_GO_DURATION_NS = 2n ** 63n - 1n;
+const NS_PER_UNIT: Readonly<Record<string, bigint>> = { h: 3_600_000_000_000n, m: 60_000_000_000n, s: 1_000_000_000n };
+
+/**
+ * A duration Karpenter can hold: its fields are Go `time.Duration`s (metav1.Duration, parsed with
+ * `time.ParseDuration`, which refuses anything past 2^63 - 1 nanoseconds as "invalid duration").
+ * The CRD patterns allow any number of digits, so `9999999h` passes the API server and then cannot
+ * be read by the controller. Takes the CRD's forms (digits and h/m/s units, or `Never`); other
+ * text is left to the CRD check.
+ */
+export function goDurationProblem(text: string): string | undefined {
+  if (text === "Never" || !/^([0-9]+[hms])+$/.test(text)) return undefined;
+  let ns = 0n;
+  for (const [, digits, unit] of text.matchAll(/([0-9]+)([hms])/g)) ns += BigInt(digits) * NS_PER_UNIT[unit];
+  return ns > MAX_GO_DURATION_NS ? `must be at most 2562047h (about 292 years: Go's time.Duration) (got ${text.length > 40 ? `${text.slice(0, 40)}... (${text.length} characters)` : text})` : undefined;
+}
