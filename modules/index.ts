@@ -23,6 +23,7 @@ export * from "./karpenter/quota.js";
 
 // validation/: What the API server, Karpenter and AWS would refuse: the CRDs (schema and CEL), Karpenter's rules, launchability, EFA.
 export * from "./validation/crd.js";
+export * from "./validation/cron.js";
 export * from "./validation/efa.js";
 export * from "./validation/karpenter-rules.js";
 export * from "./validation/launchability.js";
@@ -35,6 +36,7 @@ export * from "./config/document.js";
 export * from "./config/parse.js";
 export * from "./config/problems.js";
 export * from "./config/props.js";
+export * from "./config/read.js";
 export * from "./config/schema.js";
 
 // aws/: Constructs of the AWS stack.
