@@ -111,7 +111,7 @@ describe("KarpenterChart", () => {
 
   it("keeps a Terraform reference in a value intact through YAML", () => {
     const ref = synthStack((stack) => new KarpenterChart(stack, "karpenter", { ...base, clusterEndpoint: "${data.aws_eks_cluster.x.endpoint}" }));
-    assert.match((at(ref.resource, "helm_release", "karpenter/controller").values as string[])[0], /clusterEndpoint: \$\{data\.aws_eks_cluster\.x\.endpoint\}\n/);
+    assert.match((at(ref.resource, "helm_release", "karpenter/controller").values as string[])[0], /"clusterEndpoint": "\$\{data\.aws_eks_cluster\.x\.endpoint\}"\n/);
   });
 
   it("refuses values that would break the controller's placement, and bad names", () => {

@@ -53,11 +53,11 @@ describe("literal: config text stays text in Terraform", () => {
     }));
     const charts = synthOf(buildStacks(newApp(), config).charts);
     const karpenter = (at(charts.resource, "helm_release", "karpenter/controller").values as string[])[0];
-    assert.match(karpenter, /note: \$\$\{file\("\/etc\/hostname"\)\}/);
+    assert.match(karpenter, /"note": "\$\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
     assert.match(karpenter, /%%\{if true\}yes%%\{endif\}/);
-    assert.match(karpenter, /clusterEndpoint: \$\{data\.aws_eks_cluster\.[\w-]+\.endpoint\}/, "the module's reference is still a reference");
+    assert.match(karpenter, /"clusterEndpoint": "\$\{data\.aws_eks_cluster\.[\w-]+\.endpoint\}"/, "the module's reference is still a reference");
     assert.deepEqual(parse(karpenter.replace(/\$\{data[^}]+\}/g, "x")).podAnnotations.note, '$${file("/etc/hostname")}');
-    assert.match((at(charts.resource, "helm_release", "gpuOperator/release").values as string[])[0], /note: 50%%\{x\}/);
+    assert.match((at(charts.resource, "helm_release", "gpuOperator/release").values as string[])[0], /"note": "50%%\{x\}"/);
     assert.equal(config.karpenter.additionalValues?.podAnnotations && (config.karpenter.additionalValues.podAnnotations as Record<string, string>).note, NASTY[0], "the validated config itself is not changed");
   });
 });

@@ -31,7 +31,7 @@ describe("examples/spot-training-on-demand-inference.yaml", () => {
 
   it("tolerates both pools' taints in the GPU Operator", () => {
     const release = Object.values(readStack(run.outdir, "prod-cluster-charts").resource.helm_release).find((r: any) => r.chart === "gpu-operator") as any;
-    assert.match(release.values[0], /key: workload\n\s+operator: Equal\n\s+value: training/);
+    assert.match(release.values[0], /"key": "workload"\n\s+"operator": "Equal"\n\s+"value": "training"/);
   });
 });
 

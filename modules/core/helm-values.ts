@@ -15,11 +15,15 @@ export interface ResourceRequirements {
 }
 
 /**
- * Serializes a values object for `helm_release.values`. Long strings are never folded, so
- * Terraform references inside them stay intact.
+ * Serializes a values object for `helm_release.values`, so that Helm reads exactly this object.
+ * Helm parses values as YAML 1.1 (sigs.k8s.io/yaml on go-yaml), where an unquoted `yes`, `no`,
+ * `on`, `off`, `y` or `n` is a boolean, `1_000` or `0b101` a number and `<<` a merge key: every
+ * string and every key is therefore written double-quoted, which both YAML versions read as the
+ * same text. Numbers, booleans and null stay plain. Long strings are never folded, so Terraform
+ * references inside them stay intact.
  */
 export function toValuesYaml(values: object): string {
-  return stringifyYaml(values, { lineWidth: 0, sortMapEntries: false });
+  return stringifyYaml(values, { lineWidth: 0, sortMapEntries: false, defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "QUOTE_DOUBLE" });
 }
 
 /**
