@@ -7,7 +7,7 @@
  *
  * Reproducible: the seed is fixed per Node major line (so CI's runs on Node 22 and 24 try
  * different configurations) unless FUZZ_SEED is set; FUZZ_RUNS sets the number of cases
- * (default 600, half valid, half mutated). A failure prints the seed and the path to replay it.
+ * (default 400, half valid, half mutated). A failure prints the seed and the path to replay it.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -21,7 +21,7 @@ import { validConfig } from "../arbitraries.js";
 import { newApp } from "../helpers.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128 + Number(process.versions.node.split(".")[0]));
-const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 
 type Json = Record<string, any>;
 /** Paths into a config object, to aim mutations at. */
