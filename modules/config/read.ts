@@ -150,7 +150,8 @@ function treeProblems(doc: Document, lines: LineCounter, text: string): KeyProbl
       for (const pair of node.items) {
         const keyNode = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
         if (!isScalar(keyNode)) {
-          out.push({ path, message: `has a key that is a list or a map${at(pair.key as Node)}: keys are text; JavaScript would turn it into one string` });
+          const what = keyNode ? "a list or a map" : "empty";
+          out.push({ path, message: `has a key that is ${what}${at((pair.key ?? pair.value) as Node)}: keys are text; JavaScript would turn it into one string` });
           continue;
         }
         if (keyNode.tag !== undefined && !PLAIN_TAGS.has(keyNode.tag)) {
