@@ -83,6 +83,15 @@ describe("GpuNodeClass", () => {
     );
   });
 
+  it("refuses tags that, with the discovery tag and Karpenter's six, would exceed EC2's 50 per instance", () => {
+    const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, "v"]));
+    assert.doesNotThrow(() => synthStack((stack) => new GpuNodeClass(stack, "nc", { ...seedProps, tags: tags(43) })));
+    assert.match(
+      errorOf(() => synthStack((stack) => new GpuNodeClass(stack, "nc", { ...seedProps, tags: tags(44) }))),
+      /- tags: gives each instance 51 tags \(45 of the node class, 6 that Karpenter adds\); EC2 allows at most 50/,
+    );
+  });
+
   it("evaluates the CRD's tag rules at synth: an empty tag key and the tags Karpenter sets itself are refused, each named", () => {
     const message = errorOf(() =>
       synthStack((stack) => new GpuNodeClass(stack, "nc", {

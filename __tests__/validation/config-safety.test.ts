@@ -138,6 +138,20 @@ describe("tags follow AWS's rules (they land on IAM roles and instance profiles 
     ]);
   });
 
+  it("counts every tag an instance gets: global, the class's own, the discovery tag and Karpenter's six", () => {
+    const tags = (n: number, prefix: string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "v"]));
+    // 30 + 13 + discovery + 6 = 50: fits.
+    assert.deepEqual(problemsOf(configInput({ tags: tags(30, "g"), nodeClasses: [{ name: "gpu-nodeclass", tags: tags(13, "c") }] })), []);
+    assert.deepEqual(problemsOf(configInput({ tags: tags(30, "g"), nodeClasses: [{ name: "gpu-nodeclass", tags: tags(14, "c") }] })), [
+      "nodeClasses[0].tags: with the global tags, this node class gives each instance 51 tags (45 of the node class, 6 that Karpenter adds); EC2 allows at most 50 on a resource, so every launch would fail: remove 1",
+    ]);
+    assert.deepEqual(problemsOf(configInput({ tags: tags(46, "g") })), [
+      'tags: node class "gpu-nodeclass" (nodeClasses[0]) gives each instance 53 tags (47 of the node class, 6 that Karpenter adds); EC2 allows at most 50 on a resource, so every launch would fail: remove 3',
+    ]);
+    // A key the class repeats from the global tags counts once.
+    assert.deepEqual(problemsOf(configInput({ tags: tags(30, "g"), nodeClasses: [{ name: "gpu-nodeclass", tags: { ...tags(13, "c"), g0: "override" } }] })), []);
+  });
+
   it("accepts the common set, non-ASCII letters included", () => {
     assert.deepEqual(problemsOf(configInput({ tags: { "cost-center": "ML/GPU @ Zürich: team=a+b_c.d" } })), []);
   });

@@ -1,9 +1,10 @@
 /** The checks of a configuration that span several keys. */
-import { controllerRoleNameFor, nodeRoleNameFor } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, securityGroupCountProblem } from "../core/rules.js";
+import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor } from "../core/names.js";
+import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, securityGroupCountProblem } from "../core/rules.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { efaClassProblems } from "../validation/efa.js";
+import { instanceTagCountProblem } from "../validation/karpenter-rules.js";
 import { launchProblems } from "../validation/launchability.js";
 import { nodePoolCrdProblems } from "./crd.js";
 import { nodePool } from "./pool-schema.js";
@@ -77,6 +78,17 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     classNames.add(name);
     if (!classIndex.has(name)) classIndex.set(name, i);
   });
+  // Every instance of a class carries the global tags, the class's own, the discovery tag and
+  // Karpenter's: together they must fit EC2's limit, not only each map on its own.
+  const globalTags = Object.keys(recordAt(raw, "tags"));
+  if (clusterOk && globalTags.length <= MAX_AWS_TAGS) {
+    listAt(raw, "nodeClasses").forEach((nc, i) => {
+      const own = Object.keys(recordAt(nc, "tags"));
+      if (own.length > MAX_AWS_TAGS) return;
+      const problem = instanceTagCountProblem([...globalTags, ...own, DISCOVERY_TAG_KEY], clusterName);
+      if (problem) issue(own.length ? ["nodeClasses", i, "tags"] : ["tags"], own.length ? `with the global tags, this node class ${problem}` : `node class ${JSON.stringify(stringAt(nc, "name") ?? "")} (nodeClasses[${i}]) ${problem}`);
+    });
+  }
   const staticPools: string[] = [];
   const reservedPools: string[] = [];
   const poolNames = new Set<string>();

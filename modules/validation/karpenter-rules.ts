@@ -7,6 +7,7 @@
  *
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
+import { MAX_AWS_TAGS } from "../core/rules.js";
 import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
 import type { Requirement, Taint } from "../karpenter/node-pool-spec.js";
 
@@ -155,4 +156,27 @@ export function goDurationProblem(text: string): string | undefined {
   let ns = 0n;
   for (const [, digits, unit] of text.matchAll(/([0-9]+)([hms])/g)) ns += BigInt(digits) * NS_PER_UNIT[unit];
   return ns > MAX_GO_DURATION_NS ? `must be at most 2562047h (about 292 years: Go's time.Duration) (got ${text.length > 40 ? `${text.slice(0, 40)}... (${text.length} characters)` : text})` : undefined;
+}
+
+/**
+ * The tags Karpenter v1.14.1 puts on every instance, volume and launch template of a node class
+ * besides the class's `spec.tags`: `kubernetes.io/cluster/<cluster>`, `karpenter.sh/nodepool`,
+ * `eks:eks-cluster-name`, `karpenter.k8s.aws/ec2nodeclass` (aws/karpenter-provider-aws
+ * pkg/utils/utils.go, `GetTags`), then `Name` and `karpenter.sh/nodeclaim` on the instance
+ * (pkg/controllers/nodeclaim/tagging/controller.go).
+ */
+export function karpenterInstanceTagKeys(clusterName: string): string[] {
+  return [`kubernetes.io/cluster/${clusterName}`, "karpenter.sh/nodepool", "eks:eks-cluster-name", "karpenter.k8s.aws/ec2nodeclass", "Name", "karpenter.sh/nodeclaim"];
+}
+
+/**
+ * Whether an instance of a class with these `spec.tags` keys (the module's global tags, the
+ * class's own and the discovery tag) stays within EC2's 50 tags once Karpenter adds its own: a
+ * launch past the limit fails for every instance of the class.
+ */
+export function instanceTagCountProblem(specTagKeys: Iterable<string>, clusterName: string): string | undefined {
+  const spec = new Set(specTagKeys);
+  const all = new Set([...spec, ...karpenterInstanceTagKeys(clusterName)]);
+  if (all.size <= MAX_AWS_TAGS) return undefined;
+  return `gives each instance ${all.size} tags (${spec.size} of the node class, ${all.size - spec.size} that Karpenter adds); EC2 allows at most ${MAX_AWS_TAGS} on a resource, so every launch would fail: remove ${all.size - MAX_AWS_TAGS}`;
 }
