@@ -128,8 +128,8 @@ describe("tags follow AWS's rules (they land on IAM roles and instance profiles 
   it("refuses reserved, long, empty and out-of-charset keys and values, and more than 50 tags", () => {
     assert.deepEqual(problemsOf(configInput({ tags: { "aws:cost": "a", ["k".repeat(129)]: "a", team: "v".repeat(257), owner: "${file(\"/etc/hostname\")}", empty: "" } })), [
       'tags.aws:cost: must not start with "aws:", which AWS reserves (got "aws:cost") (these tags also go on every GPU instance)',
-      `tags.${"k".repeat(129)}: must be a tag key of 1 to 128 characters (got "${"k".repeat(129)}", 129) (these tags also go on every GPU instance)`,
-      `tags.team: must be a tag value of 1 to 256 characters (got "${"v".repeat(40)}...", 257)`,
+      `tags.${"k".repeat(129)}: must be a tag key of 1 to 128 characters (got "${"k".repeat(60)}"... (129 characters)) (these tags also go on every GPU instance)`,
+      `tags.team: must be a tag value of 1 to 256 characters (got "${"v".repeat(60)}"... (257 characters))`,
       'tags.owner: must use only letters, digits, spaces and _ . : / = + - @ in a tag value (got "${file(\\"/etc/hostname\\")}")',
       'tags.empty: must be a tag value of 1 to 256 characters (got "", 0)',
     ]);
@@ -182,6 +182,14 @@ describe("the file is read safely", () => {
     const file = write("proto.json", `{"clusterName": "prod-cluster", "__proto__": {"region": "us-west-2"}, "karpenter": {"additionalValues": {"constructor": 1}}}`);
     assert.deepEqual(loadProblems(file), ['__proto__: the key "__proto__" is not allowed', 'karpenter.additionalValues.constructor: the key "constructor" is not allowed']);
     assert.deepEqual(loadProblems(write("proto.yaml", "prototype: 1\n")), ['prototype: the key "prototype" is not allowed']);
+  });
+
+  it("quotes at most 80 characters of a value, with its length", () => {
+    const long = `x${"y".repeat(4999)}`;
+    const problems = problemsOf(configInput({ clusterName: long, region: long.slice(0, 100) }));
+    assert.ok(problems.length >= 2, problems.join("\n"));
+    for (const p of problems) assert.ok(p.length < 400, `${p.length} characters: ${p.slice(0, 200)}`);
+    assert.ok(problems.some((p) => p.startsWith("clusterName: ") && p.includes(`(got "x${"y".repeat(59)}"... (5000 characters))`)), problems.join("\n"));
   });
 
   it("refuses limits no quota reaches", () => {

@@ -119,10 +119,10 @@ describe("durations fit Go's time.Duration", () => {
       ],
     });
     assert.deepEqual(configProblems(() => parseConfig(input)), [
-      "nodePools[0].expireAfter: must be at most 2562047h (about 292 years: Go's time.Duration) (got 9999999h)",
-      "nodePools[0].terminationGracePeriod: must be at most 2562047h (about 292 years: Go's time.Duration) (got 3000000h)",
-      "nodePools[0].disruption.consolidateAfter: must be at most 2562047h (about 292 years: Go's time.Duration) (got 9999999999m)",
-      "nodePools[0].disruption.budgets[0].duration: must be at most 2562047h (about 292 years: Go's time.Duration) (got 9999999h)",
+      "nodePools[0].expireAfter: must be at most 2562047h (about 292 years: Go's time.Duration) (got \"9999999h\")",
+      "nodePools[0].terminationGracePeriod: must be at most 2562047h (about 292 years: Go's time.Duration) (got \"3000000h\")",
+      "nodePools[0].disruption.consolidateAfter: must be at most 2562047h (about 292 years: Go's time.Duration) (got \"9999999999m\")",
+      "nodePools[0].disruption.budgets[0].duration: must be at most 2562047h (about 292 years: Go's time.Duration) (got \"9999999h\")",
     ]);
     const error = errorOf(() => synthStack((s) => new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", cpuLimit: 8, expireAfter: "9999999h" })));
     assert.match(error, /expireAfter: must be at most 2562047h/);

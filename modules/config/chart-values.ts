@@ -1,5 +1,6 @@
 /** `karpenter.additionalValues` and `gpuOperator.additionalValues`: chart values passed through, except those the module owns. */
 import { z } from "zod";
+import { quoted } from "../core/rules.js";
 import { isRecord } from "./raw.js";
 
 /**
@@ -32,7 +33,7 @@ export const additionalValues = (chart: keyof typeof OWNED_VALUES) =>
         // A parent set to null or to a non-object would replace (in Helm, delete) the module's values below it.
         if (i > 0 && !isRecord(node)) {
           const at = path.slice(0, i);
-          if (!reported.has(at.join("."))) ctx.addIssue({ code: "custom", path: [...at], message: `must be an object (got ${JSON.stringify(node)}): the module sets ${path.slice(i).join(".")} inside it` });
+          if (!reported.has(at.join("."))) ctx.addIssue({ code: "custom", path: [...at], message: `must be an object (got ${quoted(node)}): the module sets ${path.slice(i).join(".")} inside it` });
           reported.add(at.join("."));
           node = undefined;
           break;
@@ -44,9 +45,9 @@ export const additionalValues = (chart: keyof typeof OWNED_VALUES) =>
     // The module's AWS_REGION is merged into controller.env by name, so the list must hold env entries.
     const env = isRecord(values.controller) ? values.controller.env : undefined;
     if (chart === "karpenter" && env !== undefined) {
-      if (!Array.isArray(env)) ctx.addIssue({ code: "custom", path: ["controller", "env"], message: `must be a list of {name, value} entries (got ${JSON.stringify(env)}); the chart puts it in the container's env list` });
+      if (!Array.isArray(env)) ctx.addIssue({ code: "custom", path: ["controller", "env"], message: `must be a list of {name, value} entries (got ${quoted(env)}); the chart puts it in the container's env list` });
       else env.forEach((e, i) => {
-        if (!isRecord(e) || typeof e.name !== "string" || e.name === "") ctx.addIssue({ code: "custom", path: ["controller", "env", i], message: `must be an env entry with a name, such as {name: GOMEMLIMIT, value: "900MiB"} (got ${JSON.stringify(e)})` });
+        if (!isRecord(e) || typeof e.name !== "string" || e.name === "") ctx.addIssue({ code: "custom", path: ["controller", "env", i], message: `must be an env entry with a name, such as {name: GOMEMLIMIT, value: "900MiB"} (got ${quoted(e)})` });
       });
     }
   });

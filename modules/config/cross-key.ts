@@ -1,6 +1,6 @@
 /** The checks of a configuration that span several keys. */
 import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, securityGroupCountProblem } from "../core/rules.js";
+import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, quoted, securityGroupCountProblem } from "../core/rules.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { efaClassProblems } from "../validation/efa.js";
@@ -55,7 +55,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     issue(["controller", "oidcProviderArn"], "is only used with controller.identity \"irsa\"; remove it or set identity: irsa");
   }
   if (identity === "irsa" && controller.podIdentityAgent !== undefined) {
-    issue(["controller", "podIdentityAgent"], `is only used with controller.identity "podIdentity" (got ${JSON.stringify(controller.podIdentityAgent)} with "irsa"); remove it`);
+    issue(["controller", "podIdentityAgent"], `is only used with controller.identity "podIdentity" (got ${quoted(controller.podIdentityAgent)} with "irsa"); remove it`);
   }
   if (identity === "podIdentity") {
     const fargate = controller.runsOnFargate === true ? ["controller", "runsOnFargate"] : fargateSelectorPath(recordAt(recordAt(raw, "karpenter"), "additionalValues"));

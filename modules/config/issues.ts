@@ -1,5 +1,6 @@
 /** A schema problem as a line naming its config key, with a did-you-mean for unknown keys. */
 import { z } from "zod";
+import { quoted } from "../core/rules.js";
 import { formatPath } from "./problems.js";
 import { configSchema } from "./schema.js";
 
@@ -16,7 +17,7 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return [`${at(issue.path)}: is required`];
   }
-  const got = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` (got ${typeof issue.input === "number" ? String(issue.input) : JSON.stringify(issue.input)})` : "";
+  const got = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` (got ${typeof issue.input === "number" ? String(issue.input) : quoted(issue.input)})` : "";
   const message = issue.code === "custom" || issue.message.includes("(got ") ? issue.message : `${issue.message}${got}`;
   return [`${at(issue.path)}: ${message}`];
 }

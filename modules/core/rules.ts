@@ -25,7 +25,20 @@ const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const show = (value: unknown): string => JSON.stringify(value);
+/** The most characters of a value a message quotes; longer text is cut, with its length given. */
+export const MAX_QUOTED = 80;
+
+/**
+ * A value as a message shows it: its JSON, cut after MAX_QUOTED characters with the length
+ * given, so a 1 MiB string never floods a terminal or a CI log.
+ */
+export function quoted(value: unknown): string {
+  if (typeof value === "string") return value.length <= MAX_QUOTED ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, MAX_QUOTED - 20))}... (${value.length} characters)`;
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length <= MAX_QUOTED ? json : `${json.slice(0, MAX_QUOTED - 20)}... (${json.length} characters of JSON)`;
+}
+
+const show = quoted;
 
 /** Kubernetes object names (NodePool, EC2NodeClass, namespaces): DNS-1123, at most 63 characters. */
 export function k8sNameProblem(name: string): string | undefined {
@@ -41,7 +54,7 @@ export function clusterNameProblem(name: string): string | undefined {
 export function iamRoleNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || IAM_ROLE_NAME.test(name)) return undefined;
   if (name.length > 64) {
-    return `IAM role names are limited to 64 characters; ${show(name)} has ${name.length}. Set a shorter name explicitly`;
+    return `IAM role names are limited to 64 characters; ${show(name)}${name.length <= MAX_QUOTED ? ` has ${name.length}` : ""}. Set a shorter name explicitly`;
   }
   return `must be an IAM role name: 1-64 letters, digits or any of "+=,.@_-" (got ${show(name)})`;
 }
@@ -145,7 +158,7 @@ const AWS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating
  */
 export function awsTagKeyProblem(key: string): string | undefined {
-  if (key.length < 1 || key.length > 128) return `must be a tag key of 1 to 128 characters (got ${show(key)}, ${key.length})`;
+  if (key.length < 1 || key.length > 128) return `must be a tag key of 1 to 128 characters (got ${show(key)}${key.length <= MAX_QUOTED ? `, ${key.length}` : ""})`;
   if (!AWS_TAG_TEXT.test(key)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag key (got ${show(key)})`;
   if (/^aws:/i.test(key)) return `must not start with "aws:", which AWS reserves (got ${show(key)})`;
   return undefined;
@@ -153,7 +166,7 @@ export function awsTagKeyProblem(key: string): string | undefined {
 
 /** AWS's tag value rules: 1 to 256 characters from the common set (Karpenter refuses empty values). */
 export function awsTagValueProblem(value: string): string | undefined {
-  if (value.length < 1 || value.length > 256) return `must be a tag value of 1 to 256 characters (got ${show(value.length > 40 ? `${value.slice(0, 40)}...` : value)}, ${value.length})`;
+  if (value.length < 1 || value.length > 256) return `must be a tag value of 1 to 256 characters (got ${show(value)}${value.length <= MAX_QUOTED ? `, ${value.length}` : ""})`;
   if (!AWS_TAG_TEXT.test(value)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag value (got ${show(value)})`;
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js"
 import { Construct } from "constructs";
 import type { EC2NodeClass } from "../../.gen/karpenter/ec2nodeclass.js";
 import { DISCOVERY_TAG_KEY } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, throwIfProblems, warn } from "../core/rules.js";
+import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, quoted, throwIfProblems, warn } from "../core/rules.js";
 import { buildGpuNodeClass, nodeClassPropOf, type GpuNodeClassProps } from "../karpenter/node-class-spec.js";
 import { efaLayoutProblem } from "../validation/efa.js";
 import { amiAliasProblem, instanceTagCountProblem, placementGroupProblems, rootVolumeProblems } from "../validation/karpenter-rules.js";
@@ -23,7 +23,7 @@ export class GpuNodeClass extends Construct {
     throwIfProblems(this, "GpuNodeClass", [
       { prop: "name", problem: k8sNameProblem(props.name) },
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
-      { prop: "roleName", problem: props.roleName.startsWith("arn:") ? `must be the role's name, not its ARN (got ${JSON.stringify(props.roleName)})` : iamRoleNameProblem(props.roleName) },
+      { prop: "roleName", problem: props.roleName.startsWith("arn:") ? `must be the role's name, not its ARN (got ${quoted(props.roleName)})` : iamRoleNameProblem(props.roleName) },
       { prop: "amiAlias", problem: amiAliasProblem(alias) },
       { prop: "tags", problem: clusterNameProblem(props.clusterName) ? undefined : instanceTagCountProblem([...Object.keys(props.tags ?? {}), DISCOVERY_TAG_KEY], props.clusterName) },
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),

@@ -8,6 +8,7 @@
 import { Environment } from "@marcbachmann/cel-js";
 import { CEL_RULES, CRD_VERSION, INTEGER_PATHS, type CelRuleSpec } from "../../.gen/karpenter/cel-rules.js";
 import { validateEC2NodeClass, validateNodePool } from "../../.gen/karpenter/validators.js";
+import { quoted } from "../core/rules.js";
 
 export { CRD_VERSION, type CelRuleSpec };
 
@@ -226,7 +227,7 @@ export function schemaProblems(kind: CrdKind, object: unknown): CrdProblem[] {
       const extra = e.keyword === "additionalProperties" ? String(e.params.additionalProperty) : undefined;
       const allowed = e.keyword === "enum" ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : "";
       const value = valueAt(object, path);
-      const got = value !== undefined && (value === null || typeof value !== "object") && e.keyword !== "required" ? ` (got ${JSON.stringify(value)})` : "";
+      const got = value !== undefined && (value === null || typeof value !== "object") && e.keyword !== "required" ? ` (got ${quoted(value)})` : "";
       return extra !== undefined
         ? { path: [...path, extra], message: "is not a field of the CRD (the API server would drop it)" }
         : { path, message: `${e.message ?? e.keyword}${allowed}${got}`, ...(e.keyword === "type" || e.keyword === "required" ? { blocking: true } : {}) };

@@ -1,3 +1,4 @@
+import { quoted } from "../core/rules.js";
 /**
  * Disruption budget schedules as Karpenter reads them, not only as the CRD's pattern does.
  *
@@ -42,7 +43,7 @@ export function scheduleProblem(schedule: string): string | undefined {
   if (schedule.length > MAX_SCHEDULE_LENGTH) return `must be a cron schedule of at most ${MAX_SCHEDULE_LENGTH} characters (got ${schedule.length}), ${HINT}`;
   // Plain ASCII, fields separated by spaces or tabs: what both Go's strings.Fields and the CRD's
   // RE2 pattern split the same way.
-  if (!/^[\x21-\x7e \t]*$/.test(schedule)) return `must be a cron schedule of printable ASCII separated by spaces, ${HINT} (got ${JSON.stringify(schedule)})`;
+  if (!/^[\x21-\x7e \t]*$/.test(schedule)) return `must be a cron schedule of printable ASCII separated by spaces, ${HINT} (got ${quoted(schedule)})`;
   if (schedule.startsWith("@")) {
     return DESCRIPTORS.has(schedule) ? undefined : `${JSON.stringify(schedule)} is not a schedule descriptor Karpenter accepts: one of ${[...DESCRIPTORS].join(", ")}`;
   }
@@ -84,13 +85,13 @@ function rangeProblem(expr: string, b: Bounds): string | undefined {
   if (rangeAndStep.length === 2) {
     const step = wholeNumber(rangeAndStep[1]);
     if (typeof step === "string") return step;
-    if (step === 0) return `the step must be a positive number (got ${JSON.stringify(expr)})`;
+    if (step === 0) return `the step must be a positive number (got ${quoted(expr)})`;
     // "n/step" means n to the field's maximum.
     if (lowAndHigh.length === 1) end = b.max;
   }
-  if (start < b.min) return `starts below ${b.min} (got ${JSON.stringify(expr)}; ${boundsText(b)})`;
-  if (end > b.max) return `ends above ${b.max} (got ${JSON.stringify(expr)}; ${boundsText(b)})`;
-  if (start > end) return `starts after it ends (got ${JSON.stringify(expr)})`;
+  if (start < b.min) return `starts below ${b.min} (got ${quoted(expr)}; ${boundsText(b)})`;
+  if (end > b.max) return `ends above ${b.max} (got ${quoted(expr)}; ${boundsText(b)})`;
+  if (start > end) return `starts after it ends (got ${quoted(expr)})`;
   return undefined;
 }
 

@@ -2,16 +2,17 @@
  * The checks of EFA node classes: a layout given as a prop, and the pools of a class admitting
  * only EFA types of one network-card layout (why one layout: karpenter/efa.ts).
  */
+import { quoted } from "../core/rules.js";
 import { admittedInstanceTypes, describeEfaLayout, efaLayoutOf, MAX_NETWORK_INTERFACES, type EfaLayout, type EfaPool } from "../karpenter/efa.js";
 
 /** What is wrong with a layout given as a construct prop, or undefined. */
 export function efaLayoutProblem(l: EfaLayout): string | undefined {
   const whole = (n: number) => Number.isInteger(n) && n >= 1;
   if (!whole(l.networkCards) || !whole(l.efaInterfaces) || l.networkCards + 1 > MAX_NETWORK_INTERFACES) {
-    return `must have whole numbers networkCards (1-${MAX_NETWORK_INTERFACES - 1}) and efaInterfaces (≥ 1) (got ${JSON.stringify(l)})`;
+    return `must have whole numbers networkCards (1-${MAX_NETWORK_INTERFACES - 1}) and efaInterfaces (≥ 1) (got ${quoted(l)})`;
   }
   if (l.efaInterfaces !== l.networkCards && l.efaInterfaces !== l.networkCards - 1) {
-    return `efaInterfaces must be networkCards (card 0 has EFA) or networkCards - 1 (it has not) (got ${JSON.stringify(l)})`;
+    return `efaInterfaces must be networkCards (card 0 has EFA) or networkCards - 1 (it has not) (got ${quoted(l)})`;
   }
   return undefined;
 }

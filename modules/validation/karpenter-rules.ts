@@ -7,7 +7,7 @@
  *
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
-import { MAX_AWS_TAGS } from "../core/rules.js";
+import { MAX_AWS_TAGS, quoted } from "../core/rules.js";
 import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
 import type { Requirement, Taint } from "../karpenter/node-pool-spec.js";
 
@@ -106,7 +106,7 @@ export function rootVolumeProblems(v: RootVolumeProps): FieldProblem[] {
 
 /** AL2023 aliases only: the node class sets amiFamily AL2023 and the AL2023 root device /dev/xvda. */
 export function amiAliasProblem(alias: string): string | undefined {
-  return /^al2023@(latest|v[0-9]+)$/.test(alias) ? undefined : `must be an AL2023 AMI alias such as "al2023@latest" or "al2023@v20250101" (got ${JSON.stringify(alias)})`;
+  return /^al2023@(latest|v[0-9]+)$/.test(alias) ? undefined : `must be an AL2023 AMI alias such as "al2023@latest" or "al2023@v20250101" (got ${quoted(alias)})`;
 }
 
 /** The EC2NodeClass CRD's pattern for a placement group ID. */
@@ -118,8 +118,8 @@ export function placementGroupProblems(pg: { readonly name?: unknown; readonly i
   const hasId = pg.id !== undefined;
   if (hasName && hasId) return [{ field: "", problem: `must set name or id, not both (got name ${JSON.stringify(pg.name)} and id ${JSON.stringify(pg.id)})` }];
   if (!hasName && !hasId) return [{ field: "", problem: "must set name (the placement group's name) or id (pg-...)" }];
-  if (hasName && (typeof pg.name !== "string" || pg.name.length === 0)) return [{ field: "name", problem: `must be a placement group name, a non-empty string (got ${JSON.stringify(pg.name)})` }];
-  if (hasId && (typeof pg.id !== "string" || !PLACEMENT_GROUP_ID.test(pg.id))) return [{ field: "id", problem: `must be a placement group ID such as "pg-0123456789abcdef0" (got ${JSON.stringify(pg.id)})` }];
+  if (hasName && (typeof pg.name !== "string" || pg.name.length === 0)) return [{ field: "name", problem: `must be a placement group name, a non-empty string (got ${quoted(pg.name)})` }];
+  if (hasId && (typeof pg.id !== "string" || !PLACEMENT_GROUP_ID.test(pg.id))) return [{ field: "id", problem: `must be a placement group ID such as "pg-0123456789abcdef0" (got ${quoted(pg.id)})` }];
   return [];
 }
 
@@ -135,7 +135,7 @@ export const MAX_BUDGET_NODES = 2_147_483_647;
  */
 export function budgetNodesProblem(nodes: string): string | undefined {
   const expected = `must be a count such as "1" or a percentage such as "10%"`;
-  if (!/^((100|[0-9]{1,2})%|[0-9]+)$/.test(nodes)) return `${expected} (got ${JSON.stringify(nodes.length > 40 ? `${nodes.slice(0, 40)}...` : nodes)})`;
+  if (!/^((100|[0-9]{1,2})%|[0-9]+)$/.test(nodes)) return `${expected} (got ${quoted(nodes)})`;
   if (!nodes.endsWith("%") && Number(nodes) > MAX_BUDGET_NODES) return `must be at most ${MAX_BUDGET_NODES} nodes (got ${nodes}): Karpenter reads the count as a 32-bit integer`;
   return undefined;
 }
@@ -155,7 +155,7 @@ export function goDurationProblem(text: string): string | undefined {
   if (text === "Never" || !/^([0-9]+[hms])+$/.test(text)) return undefined;
   let ns = 0n;
   for (const [, digits, unit] of text.matchAll(/([0-9]+)([hms])/g)) ns += BigInt(digits) * NS_PER_UNIT[unit];
-  return ns > MAX_GO_DURATION_NS ? `must be at most 2562047h (about 292 years: Go's time.Duration) (got ${text.length > 40 ? `${text.slice(0, 40)}... (${text.length} characters)` : text})` : undefined;
+  return ns > MAX_GO_DURATION_NS ? `must be at most 2562047h (about 292 years: Go's time.Duration) (got ${quoted(text)})` : undefined;
 }
 
 /**
