@@ -157,6 +157,36 @@ describe("tags follow AWS's rules (they land on IAM roles and instance profiles 
   });
 });
 
+describe("identifiers follow AWS's and HCP Terraform's rules", () => {
+  it("refuses OIDC provider and policy ARNs that are not of their service's form, ${} inside included", () => {
+    const irsa = (oidcProviderArn: string) => configInput({ controller: { identity: "irsa", oidcProviderArn } });
+    assert.deepEqual(problemsOf(irsa("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF")), []);
+    assert.deepEqual(problemsOf(irsa("arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC")), []);
+    for (const arn of ["arn:aws:iam::111122223333:oidc-provider/${var.x}", "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", "arn:awsx:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC"]) {
+      assert.match(problemsOf(irsa(arn))[0] ?? "(accepted)", /^controller\.oidcProviderArn: must be an IAM OIDC provider ARN/, arn);
+    }
+    assert.deepEqual(problemsOf(configInput({ nodeRole: { permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/team/boundary" } })), []);
+    assert.match(problemsOf(configInput({ nodeRole: { permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/${file(\"x\")}" } }))[0], /^nodeRole\.permissionsBoundaryArn: must be an IAM policy ARN/);
+  });
+
+  it("takes capacity reservation IDs as EC2 writes them, and reservation tags within EC2's lengths", () => {
+    const classWith = (capacityReservations: unknown) => configInput({ nodeClasses: [{ name: "gpu-nodeclass", capacityReservations } as never] });
+    assert.deepEqual(problemsOf(classWith([{ id: "cr-0123456789abcdef0" }])), []);
+    assert.deepEqual(problemsOf(classWith([{ id: "cr-123" }])), ['nodeClasses[0].capacityReservations[0].id: must be a capacity reservation ID such as "cr-0123456789abcdef0" (cr- and 17 hexadecimal digits) (got "cr-123")']);
+    assert.deepEqual(problemsOf(classWith([{ tags: { [`k${"x".repeat(128)}`]: "v", team: "v".repeat(257) } }])), [
+      `nodeClasses[0].capacityReservations[0].tags.k${"x".repeat(128)}: must be a tag key of at most 128 characters (got 129)`,
+      "nodeClasses[0].capacityReservations[0].tags.team: must be a tag value of at most 256 characters (got 257)",
+    ]);
+  });
+
+  it("refuses a workspace prefix that makes a workspace name longer than HCP Terraform's 90 characters", () => {
+    const cloud = (workspacePrefix: string) => configInput({ terraformCloud: { organization: "acme", workspacePrefix } });
+    // "prod-cluster-nodepools" is 22 characters: a prefix of 68 fits, 69 does not.
+    assert.deepEqual(problemsOf(cloud("p".repeat(68))), []);
+    assert.match(problemsOf(cloud("p".repeat(69)))[0], /^terraformCloud\.workspacePrefix: makes a workspace name of 91 characters .*HCP Terraform allows at most 90: shorten the prefix to at most 68 characters$/);
+  });
+});
+
 describe("the file is read safely", () => {
   const write = (name: string, text: string) => {
     const file = join(dir, name);

@@ -133,7 +133,7 @@ describe("nodeClasses[].efa and nodeClasses[].placementGroup", () => {
       efaInput([p5Pool], { placementGroup: { id: "p5-training" } }),
       ['nodeClasses[0].placementGroup.id: must be a placement group ID such as "pg-0123456789abcdef0" (got "p5-training")'],
     ],
-    ["an empty placement group name", efaInput([p5Pool], { placementGroup: { name: "" } }), ['nodeClasses[0].placementGroup.name: must be a placement group name, a non-empty string (got "")']],
+    ["an empty placement group name", efaInput([p5Pool], { placementGroup: { name: "" } }), ['nodeClasses[0].placementGroup.name: must be a placement group name: 1-255 ASCII characters (got "")']],
     ["a placement group given as a string", efaInput([p5Pool], { placementGroup: "p5-training" as never }), ['nodeClasses[0].placementGroup: must be {name: <placement group name>} or {id: pg-...} (got "p5-training")']],
     [
       "an unknown placement group key",

@@ -127,7 +127,7 @@ describe("config: reserved capacity", () => {
     [
       "a malformed reservation ID",
       configInput({ nodeClasses: [{ name: "gpu-nodeclass", capacityReservations: [{ id: "odcr-123" }] }] }),
-      'nodeClasses[0].capacityReservations[0].id: must be a capacity reservation ID such as "cr-0123456789abcdef0" (got "odcr-123")',
+      'nodeClasses[0].capacityReservations[0].id: must be a capacity reservation ID such as "cr-0123456789abcdef0" (cr- and 17 hexadecimal digits) (got "odcr-123")',
     ],
     [
       "a malformed owner account",

@@ -1,5 +1,5 @@
 /** The checks of a configuration that span several keys. */
-import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor } from "../core/names.js";
+import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
 import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, quoted, securityGroupCountProblem } from "../core/rules.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
@@ -10,6 +10,9 @@ import { nodePoolCrdProblems } from "./crd.js";
 import { nodePool } from "./pool-schema.js";
 import { formatPath } from "./problems.js";
 import { isRecord, listAt, recordAt, stringAt, type KeyProblem } from "./raw.js";
+
+/** HCP Terraform's (and Terraform Enterprise's) limit on a workspace name. */
+const MAX_WORKSPACE_NAME = 90;
 
 /** The NodePool label a pool's `capacityReservationType` requires. */
 const CAPACITY_RESERVATION_TYPE = "karpenter.k8s.aws/capacity-reservation-type";
@@ -61,6 +64,16 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     const fargate = controller.runsOnFargate === true ? ["controller", "runsOnFargate"] : fargateSelectorPath(recordAt(recordAt(raw, "karpenter"), "additionalValues"));
     if (fargate) {
       issue(["controller", "identity"], `"podIdentity" cannot work on Fargate (${formatPath(fargate)} puts the controller there): EKS Pod Identity does not run on Fargate pods; set controller.identity: irsa with controller.oidcProviderArn`);
+    }
+  }
+  // HCP Terraform workspace names are at most 90 characters; the longest is the node-pools stack's.
+  const cloud = recordAt(raw, "terraformCloud");
+  const prefix = typeof cloud.workspacePrefix === "string" ? cloud.workspacePrefix : undefined;
+  if (clusterOk && prefix !== undefined) {
+    const longest = Object.values(stackNames(clusterName)).reduce((a, b) => (b.length > a.length ? b : a));
+    const name = `${prefix}${longest}`;
+    if (name.length > MAX_WORKSPACE_NAME) {
+      issue(["terraformCloud", "workspacePrefix"], `makes a workspace name of ${name.length} characters (${quoted(name)}); HCP Terraform allows at most ${MAX_WORKSPACE_NAME}: shorten the prefix to at most ${Math.max(0, MAX_WORKSPACE_NAME - longest.length)} characters`);
     }
   }
   const queue = recordAt(raw, "interruptionQueue");

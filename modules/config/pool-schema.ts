@@ -52,7 +52,8 @@ const MAX_CAPACITY_RESERVATION_TAGS = 20;
  */
 const capacityReservationTerm = z
   .strictObject({
-    id: z.string({ error: "must be a string" }).regex(/^cr-[0-9a-z]+$/, { error: "must be a capacity reservation ID such as \"cr-0123456789abcdef0\"" }).optional(),
+    // EC2's form (cr- and 17 hexadecimal digits); the CRD's pattern, cr-[0-9a-z]+, is looser.
+    id: z.string({ error: "must be a string" }).regex(/^cr-[0-9a-f]{17}$/, { error: "must be a capacity reservation ID such as \"cr-0123456789abcdef0\" (cr- and 17 hexadecimal digits)" }).optional(),
     tags: z
       .record(z.string(), z.string({ error: "must be a string" }))
       .superRefine((tags, ctx) => {
@@ -61,7 +62,9 @@ const capacityReservationTerm = z
         if (keys.length > MAX_CAPACITY_RESERVATION_TAGS) ctx.addIssue({ code: "custom", message: `has ${keys.length} tags; a selector matches at most ${MAX_CAPACITY_RESERVATION_TAGS} (the EC2NodeClass CRD's limit)` });
         for (const key of keys) {
           if (key === "") ctx.addIssue({ code: "custom", path: [key], message: "tag keys must not be empty" });
+          else if (key.length > 128) ctx.addIssue({ code: "custom", path: [key], message: `must be a tag key of at most 128 characters (got ${key.length})` });
           else if (tags[key] === "") ctx.addIssue({ code: "custom", path: [key], message: "must not be empty (use \"*\" to match any value)" });
+          else if (tags[key].length > 256) ctx.addIssue({ code: "custom", path: [key], message: `must be a tag value of at most 256 characters (got ${tags[key].length})` });
         }
       })
       .optional(),

@@ -118,7 +118,8 @@ export function placementGroupProblems(pg: { readonly name?: unknown; readonly i
   const hasId = pg.id !== undefined;
   if (hasName && hasId) return [{ field: "", problem: `must set name or id, not both (got name ${JSON.stringify(pg.name)} and id ${JSON.stringify(pg.id)})` }];
   if (!hasName && !hasId) return [{ field: "", problem: "must set name (the placement group's name) or id (pg-...)" }];
-  if (hasName && (typeof pg.name !== "string" || pg.name.length === 0)) return [{ field: "name", problem: `must be a placement group name, a non-empty string (got ${quoted(pg.name)})` }];
+  // EC2: a placement group name is up to 255 ASCII characters.
+  if (hasName && (typeof pg.name !== "string" || !/^[\x20-\x7e]{1,255}$/.test(pg.name))) return [{ field: "name", problem: `must be a placement group name: 1-255 ASCII characters (got ${quoted(pg.name)})` }];
   if (hasId && (typeof pg.id !== "string" || !PLACEMENT_GROUP_ID.test(pg.id))) return [{ field: "id", problem: `must be a placement group ID such as "pg-0123456789abcdef0" (got ${quoted(pg.id)})` }];
   return [];
 }
