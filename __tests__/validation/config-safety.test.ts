@@ -216,8 +216,14 @@ describe("the file is read safely", () => {
 
   it("quotes at most 80 characters of a value, with its length", () => {
     const long = `x${"y".repeat(4999)}`;
-    const problems = problemsOf(configInput({ clusterName: long, region: long.slice(0, 100) }));
-    assert.ok(problems.length >= 2, problems.join("\n"));
+    const problems = problemsOf(
+      configInput({
+        clusterName: long,
+        region: long.slice(0, 100),
+        nodePools: [{ name: "p", nodeClass: long, limits: { cpu: 100 }, requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] }, { key: `example.com/${long}`, operator: "Exists" }] }],
+      }),
+    );
+    assert.ok(problems.length >= 4, problems.join("\n"));
     for (const p of problems) assert.ok(p.length < 400, `${p.length} characters: ${p.slice(0, 200)}`);
     assert.ok(problems.some((p) => p.startsWith("clusterName: ") && p.includes(`(got "x${"y".repeat(59)}"... (5000 characters))`)), problems.join("\n"));
   });

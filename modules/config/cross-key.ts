@@ -87,7 +87,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   listAt(raw, "nodeClasses").forEach((nc, i) => {
     const name = stringAt(nc, "name");
     if (name === undefined) return;
-    if (classNames.has(name)) issue(["nodeClasses", i, "name"], `${JSON.stringify(name)} is used by another node class; names must be unique`);
+    if (classNames.has(name)) issue(["nodeClasses", i, "name"], `${quoted(name)} is used by another node class; names must be unique`);
     classNames.add(name);
     if (!classIndex.has(name)) classIndex.set(name, i);
   });
@@ -99,7 +99,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       const own = Object.keys(recordAt(nc, "tags"));
       if (own.length > MAX_AWS_TAGS) return;
       const problem = instanceTagCountProblem([...globalTags, ...own, DISCOVERY_TAG_KEY], clusterName);
-      if (problem) issue(own.length ? ["nodeClasses", i, "tags"] : ["tags"], own.length ? `with the global tags, this node class ${problem}` : `node class ${JSON.stringify(stringAt(nc, "name") ?? "")} (nodeClasses[${i}]) ${problem}`);
+      if (problem) issue(own.length ? ["nodeClasses", i, "tags"] : ["tags"], own.length ? `with the global tags, this node class ${problem}` : `node class ${quoted(stringAt(nc, "name") ?? "")} (nodeClasses[${i}]) ${problem}`);
     });
   }
   const staticPools: string[] = [];
@@ -108,14 +108,14 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   listAt(raw, "nodePools").forEach((rawPool, i) => {
     const name = stringAt(rawPool, "name");
     if (name !== undefined) {
-      if (poolNames.has(name)) issue(["nodePools", i, "name"], `${JSON.stringify(name)} is used by another node pool; names must be unique`);
+      if (poolNames.has(name)) issue(["nodePools", i, "name"], `${quoted(name)} is used by another node pool; names must be unique`);
       poolNames.add(name);
     }
     const nodeClassName = stringAt(rawPool, "nodeClass");
     if (nodeClassName !== undefined && !classNames.has(nodeClassName)) {
-      issue(["nodePools", i, "nodeClass"], `refers to ${JSON.stringify(nodeClassName)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
+      issue(["nodePools", i, "nodeClass"], `refers to ${quoted(nodeClassName)}, which is not in nodeClasses (known: ${[...classNames].join(", ") || "none"})`);
     }
-    const label = name === undefined ? `nodePools[${i}]` : JSON.stringify(name);
+    const label = name === undefined ? `nodePools[${i}]` : quoted(name);
     const shapeProblems = out.length;
     const capacityTypes = isRecord(rawPool) && Array.isArray(rawPool.capacityTypes) ? rawPool.capacityTypes : ["on-demand"];
     const reserved = capacityTypes.includes("reserved");
@@ -124,11 +124,11 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     const classAt = nodeClassName === undefined ? undefined : classIndex.get(nodeClassName);
     const rawClass = classAt === undefined ? undefined : listAt(raw, "nodeClasses")[classAt];
     if (reserved && isRecord(rawClass) && !Array.isArray(rawClass.capacityReservations)) {
-      issue(["nodePools", i, "capacityTypes"], `lists "reserved", but its node class ${JSON.stringify(nodeClassName)} (nodeClasses[${classAt}]) selects no capacity reservation, so the pool could never launch a reserved node: add nodeClasses[${classAt}].capacityReservations ({ id } or { tags, ownerId? }), or remove "reserved"`);
+      issue(["nodePools", i, "capacityTypes"], `lists "reserved", but its node class ${quoted(nodeClassName)} (nodeClasses[${classAt}]) selects no capacity reservation, so the pool could never launch a reserved node: add nodeClasses[${classAt}].capacityReservations ({ id } or { tags, ownerId? }), or remove "reserved"`);
     }
     const reservationType = stringAt(rawPool, "capacityReservationType");
     if (reservationType !== undefined && !reserved) {
-      issue(["nodePools", i, "capacityReservationType"], `is ${JSON.stringify(reservationType)}, but capacityTypes (${JSON.stringify(capacityTypes)}) does not list "reserved": capacity reservations and Capacity Blocks are launched as capacity type reserved; add "reserved" to capacityTypes, or remove capacityReservationType`);
+      issue(["nodePools", i, "capacityReservationType"], `is ${quoted(reservationType)}, but capacityTypes (${quoted(capacityTypes)}) does not list "reserved": capacity reservations and Capacity Blocks are launched as capacity type reserved; add "reserved" to capacityTypes, or remove capacityReservationType`);
     }
     if (reservationType !== undefined) {
       listAt(rawPool, "requirements").forEach((r, j) => {
@@ -143,21 +143,20 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     if (replicas !== undefined) {
       staticPools.push(label);
       const fix = "remove it, or remove replicas for a pool that scales with its pods";
-      const got = (v: unknown) => JSON.stringify(v);
       for (const key of ["cpu", "gpus", "memoryGiB"] as const) {
-        if (limits[key] !== undefined) issue(["nodePools", i, "limits", key], `is ${got(limits[key])}, but a static pool (replicas: ${replicas}) takes only limits.nodes: Karpenter's NodePool CRD refuses other limits with replicas; ${fix}`);
+        if (limits[key] !== undefined) issue(["nodePools", i, "limits", key], `is ${quoted(limits[key])}, but a static pool (replicas: ${replicas}) takes only limits.nodes: Karpenter's NodePool CRD refuses other limits with replicas; ${fix}`);
       }
-      if (isRecord(rawPool) && rawPool.weight !== undefined) issue(["nodePools", i, "weight"], `is ${got(rawPool.weight)}, but a static pool (replicas: ${replicas}) takes no weight: Karpenter's NodePool CRD refuses it with replicas; ${fix}`);
+      if (isRecord(rawPool) && rawPool.weight !== undefined) issue(["nodePools", i, "weight"], `is ${quoted(rawPool.weight)}, but a static pool (replicas: ${replicas}) takes no weight: Karpenter's NodePool CRD refuses it with replicas; ${fix}`);
       const disruption = recordAt(rawPool, "disruption");
       for (const key of ["consolidationPolicy", "consolidateAfter"] as const) {
-        if (disruption[key] !== undefined) issue(["nodePools", i, "disruption", key], `is ${got(disruption[key])}, but a static pool (replicas: ${replicas}) is never consolidated: Karpenter ignores it with replicas; ${fix}`);
+        if (disruption[key] !== undefined) issue(["nodePools", i, "disruption", key], `is ${quoted(disruption[key])}, but a static pool (replicas: ${replicas}) is never consolidated: Karpenter ignores it with replicas; ${fix}`);
       }
       if (typeof limits.nodes === "number" && limits.nodes < replicas) {
         issue(["nodePools", i, "replicas"], `is ${replicas}, more than limits.nodes (${limits.nodes}): Karpenter would stop at ${limits.nodes} nodes; lower replicas, or raise limits.nodes (above replicas, so a node can be replaced before the old one goes)`);
       }
     } else if (isRecord(rawPool)) {
       if (limits.cpu === undefined) issue(["nodePools", i, "limits", "cpu"], "is required: the pool's cap on total vCPUs (size it to your EC2 vCPU quota); or set replicas for a static pool of fixed size");
-      if (limits.nodes !== undefined) issue(["nodePools", i, "limits", "nodes"], `is ${JSON.stringify(limits.nodes)}, but applies only to a static pool: set replicas, or cap this pool with limits.cpu and limits.gpus`);
+      if (limits.nodes !== undefined) issue(["nodePools", i, "limits", "nodes"], `is ${quoted(limits.nodes)}, but applies only to a static pool: set replicas, or cap this pool with limits.cpu and limits.gpus`);
     }
     // Whether the pool can launch is asked only of a pool that is valid on its own.
     const parsed = nodePool.safeParse(rawPool);

@@ -3,26 +3,33 @@
  * whole numbers, durations, quantities, AWS tags. Each names, in its message, what is allowed.
  */
 import { z } from "zod";
-import { awsTagKeyProblem, awsTagValueProblem, k8sNameProblem, MAX_AWS_TAGS } from "../core/rules.js";
+import { awsTagKeyProblem, awsTagValueProblem, k8sNameProblem, MAX_AWS_TAGS, quoted } from "../core/rules.js";
 import { goDurationProblem } from "../validation/karpenter-rules.js";
 
 /** Turns a rule from core/rules.ts into a zod refinement on a string. */
-export const rule = (check: (v: string) => string | undefined) =>
-  z.string({ error: "must be a string" }).superRefine((value, ctx) => {
+export const rule = (check: (v: string) => string | undefined) => z.string({ error: "must be a string" }).superRefine(refinementOf(check));
+
+/** A rule's problem, if any, as a zod issue on the value. */
+export function refinementOf(check: (v: string) => string | undefined) {
+  return (value: string, ctx: z.RefinementCtx): void => {
     const problem = check(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+  };
+}
 
 export const uniqueStrings = (what: string, item: z.ZodType<string>) =>
   z.array(item, { error: `must be a list of ${what}` }).superRefine((values, ctx) => {
     const seen = new Set<string>();
     values.forEach((v, i) => {
-      if (seen.has(v)) ctx.addIssue({ code: "custom", path: [i], message: `${JSON.stringify(v)} is listed twice` });
+      if (seen.has(v)) ctx.addIssue({ code: "custom", path: [i], message: `${quoted(v)} is listed twice` });
       seen.add(v);
     });
   });
 
 export const k8sName = rule(k8sNameProblem);
+
+/** A zod refinement: the duration fits Go's time.Duration (validation/karpenter-rules.ts). */
+export const goDuration = refinementOf(goDurationProblem);
 
 /** Karpenter durations: `30s`, `5m`, `1h30m`, or `Never`. */
 const DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
@@ -31,11 +38,6 @@ export const duration = z
   .regex(DURATION, { error: "must be a duration such as \"30s\", \"15m\", \"720h\" or \"Never\"" })
   .superRefine(goDuration);
 
-/** A zod refinement: the duration fits Go's time.Duration (validation/karpenter-rules.ts). */
-export function goDuration(value: string, ctx: z.RefinementCtx): void {
-  const problem = goDurationProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-}
 
 /** A whole number from `min` to `max`, with one message for every way to miss it. */
 export const wholeNumber = (min: number, max: number, message: string) =>

@@ -22,6 +22,9 @@ import type { KeyProblem } from "./raw.js";
 /** The YAML tags of plain data (YAML 1.2 core schema); anything else is refused. */
 const PLAIN_TAGS = new Set(["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`));
 
+/** A tag as a person writes it: `tag:yaml.org,2002:set` → `!!set`. */
+const tagName = (tag: string) => tag.replace(/^tag:yaml\.org,2002:/, "!!");
+
 /** YAML's merge key. */
 const MERGE_KEY = "<<";
 
@@ -140,8 +143,7 @@ function treeProblems(doc: Document, lines: LineCounter, text: string): KeyProbl
     if (isAlias(node)) return; // its anchor is checked where it is defined
     const tag = (node as { tag?: string } | null)?.tag;
     if (tag !== undefined && !PLAIN_TAGS.has(tag)) {
-      const shown = tag.replace(/^tag:yaml\.org,2002:/, "!!");
-      out.push({ path, message: `has the YAML tag ${shown}${at(node as Node)}: a configuration is plain data (text, numbers, true/false, null, lists and maps); remove the tag` });
+      out.push({ path, message: `has the YAML tag ${tagName(tag)}${at(node as Node)}: a configuration is plain data (text, numbers, true/false, null, lists and maps); remove the tag` });
       return;
     }
     if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...path, i]));
@@ -155,7 +157,7 @@ function treeProblems(doc: Document, lines: LineCounter, text: string): KeyProbl
           continue;
         }
         if (keyNode.tag !== undefined && !PLAIN_TAGS.has(keyNode.tag)) {
-          out.push({ path, message: `has a key with the YAML tag ${keyNode.tag.replace(/^tag:yaml.org,2002:/, "!!")}${at(keyNode)}: keys are text; remove the tag` });
+          out.push({ path, message: `has a key with the YAML tag ${tagName(keyNode.tag)}${at(keyNode)}: keys are text; remove the tag` });
           continue;
         }
         const key = String(keyNode.value);

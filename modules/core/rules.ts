@@ -40,67 +40,66 @@ export function quoted(value: unknown): string {
   return json.length <= MAX_QUOTED ? json : `${json.slice(0, MAX_QUOTED - 20)}... (${json.length} characters of JSON)`;
 }
 
-const show = quoted;
 
 /** Kubernetes object names (NodePool, EC2NodeClass, namespaces): DNS-1123, at most 63 characters. */
 export function k8sNameProblem(name: string): string | undefined {
   if (DNS1123.test(name) && name.length <= 63) return undefined;
-  return `must be a DNS-1123 name: at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got ${show(name)})`;
+  return `must be a DNS-1123 name: at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got ${quoted(name)})`;
 }
 
 export function clusterNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || CLUSTER_NAME.test(name)) return undefined;
-  return `must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit (got ${show(name)})`;
+  return `must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit (got ${quoted(name)})`;
 }
 
 export function iamRoleNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || IAM_ROLE_NAME.test(name)) return undefined;
   if (name.length > 64) {
-    return `IAM role names are limited to 64 characters; ${show(name)}${name.length <= MAX_QUOTED ? ` has ${name.length}` : ""}. Set a shorter name explicitly`;
+    return `IAM role names are limited to 64 characters; ${quoted(name)}${name.length <= MAX_QUOTED ? ` has ${name.length}` : ""}. Set a shorter name explicitly`;
   }
-  return `must be an IAM role name: 1-64 letters, digits or any of "+=,.@_-" (got ${show(name)})`;
+  return `must be an IAM role name: 1-64 letters, digits or any of "+=,.@_-" (got ${quoted(name)})`;
 }
 
 export function regionProblem(region: string): string | undefined {
   if (Token.isUnresolved(region) || AWS_REGION.test(region)) return undefined;
-  return `must be an AWS region code such as "us-west-2" (got ${show(region)})`;
+  return `must be an AWS region code such as "us-west-2" (got ${quoted(region)})`;
 }
 
 export function subnetIdProblem(id: string): string | undefined {
   if (Token.isUnresolved(id) || SUBNET_ID.test(id)) return undefined;
-  return `must be a subnet ID such as "subnet-0123456789abcdef0" (got ${show(id)})`;
+  return `must be a subnet ID such as "subnet-0123456789abcdef0" (got ${quoted(id)})`;
 }
 
 export function securityGroupIdProblem(id: string): string | undefined {
   if (Token.isUnresolved(id) || SECURITY_GROUP_ID.test(id)) return undefined;
-  return `must be a security group ID such as "sg-0123456789abcdef0" (got ${show(id)})`;
+  return `must be a security group ID such as "sg-0123456789abcdef0" (got ${quoted(id)})`;
 }
 
 export function roleArnProblem(arn: string): string | undefined {
   if (Token.isUnresolved(arn)) return undefined;
-  if (!IAM_ROLE_ARN.test(arn)) return `must be an IAM role ARN such as "arn:aws:iam::111122223333:role/my-role" (got ${show(arn)})`;
+  if (!IAM_ROLE_ARN.test(arn)) return `must be an IAM role ARN such as "arn:aws:iam::111122223333:role/my-role" (got ${quoted(arn)})`;
   const name = arn.slice(arn.lastIndexOf("/") + 1);
-  return iamRoleNameProblem(name) === undefined ? undefined : `names a role of ${name.length} characters, but IAM role names are limited to 64 (got ${show(arn)})`;
+  return iamRoleNameProblem(name) === undefined ? undefined : `names a role of ${name.length} characters, but IAM role names are limited to 64 (got ${quoted(arn)})`;
 }
 
 export function oidcProviderArnProblem(arn: string): string | undefined {
   if (Token.isUnresolved(arn) || OIDC_PROVIDER_ARN.test(arn)) return undefined;
-  return `must be an IAM OIDC provider ARN such as "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE" (got ${show(arn)})`;
+  return `must be an IAM OIDC provider ARN such as "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE" (got ${quoted(arn)})`;
 }
 
 export function kmsKeyArnProblem(arn: string): string | undefined {
   if (Token.isUnresolved(arn) || KMS_KEY_ARN.test(arn)) return undefined;
-  return `must be a KMS key ARN such as "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; aliases are not accepted because the key policy and the controller's kms:Decrypt grant need the key itself (got ${show(arn)})`;
+  return `must be a KMS key ARN such as "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; aliases are not accepted because the key policy and the controller's kms:Decrypt grant need the key itself (got ${quoted(arn)})`;
 }
 
 export function managedPolicyArnProblem(arn: string): string | undefined {
   if (Token.isUnresolved(arn) || MANAGED_POLICY_ARN.test(arn)) return undefined;
-  return `must be an IAM policy ARN such as "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" (got ${show(arn)})`;
+  return `must be an IAM policy ARN such as "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" (got ${quoted(arn)})`;
 }
 
 export function queueNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || SQS_QUEUE_NAME.test(name)) return undefined;
-  return `must be an SQS queue name: 1-80 letters, digits, '-' or '_' (got ${show(name)}). Set a shorter name explicitly`;
+  return `must be an SQS queue name: 1-80 letters, digits, '-' or '_' (got ${quoted(name)}). Set a shorter name explicitly`;
 }
 
 /**
@@ -124,7 +123,7 @@ export function duplicatesProblem(values: readonly string[]): string | undefined
     if (seen.has(v)) dups.add(v);
     seen.add(v);
   }
-  return dups.size ? `lists ${[...dups].map(show).join(", ")} more than once` : undefined;
+  return dups.size ? `lists ${[...dups].map(quoted).join(", ")} more than once` : undefined;
 }
 
 /** One problem found while validating a construct's props: the prop's name and what is wrong. */
@@ -160,15 +159,15 @@ const AWS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating
  */
 export function awsTagKeyProblem(key: string): string | undefined {
-  if (key.length < 1 || key.length > 128) return `must be a tag key of 1 to 128 characters (got ${show(key)}${key.length <= MAX_QUOTED ? `, ${key.length}` : ""})`;
-  if (!AWS_TAG_TEXT.test(key)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag key (got ${show(key)})`;
-  if (/^aws:/i.test(key)) return `must not start with "aws:", which AWS reserves (got ${show(key)})`;
+  if (key.length < 1 || key.length > 128) return `must be a tag key of 1 to 128 characters (got ${quoted(key)}${key.length <= MAX_QUOTED ? `, ${key.length}` : ""})`;
+  if (!AWS_TAG_TEXT.test(key)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag key (got ${quoted(key)})`;
+  if (/^aws:/i.test(key)) return `must not start with "aws:", which AWS reserves (got ${quoted(key)})`;
   return undefined;
 }
 
 /** AWS's tag value rules: 1 to 256 characters from the common set (Karpenter refuses empty values). */
 export function awsTagValueProblem(value: string): string | undefined {
-  if (value.length < 1 || value.length > 256) return `must be a tag value of 1 to 256 characters (got ${show(value)}${value.length <= MAX_QUOTED ? `, ${value.length}` : ""})`;
-  if (!AWS_TAG_TEXT.test(value)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag value (got ${show(value)})`;
+  if (value.length < 1 || value.length > 256) return `must be a tag value of 1 to 256 characters (got ${quoted(value)}${value.length <= MAX_QUOTED ? `, ${value.length}` : ""})`;
+  if (!AWS_TAG_TEXT.test(value)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag value (got ${quoted(value)})`;
   return undefined;
 }

@@ -27,7 +27,7 @@ const listTypes = (types: readonly string[], max = 8) =>
  */
 export function efaClassProblems(className: string, pools: readonly EfaPool[]): string[] {
   if (pools.length === 0) {
-    return [`is true, but no node pool uses node class ${JSON.stringify(className)}: its network interfaces are written for the network cards of the instance types its pools admit`];
+    return [`is true, but no node pool uses node class ${quoted(className)}: its network interfaces are written for the network cards of the instance types its pools admit`];
   }
   const out: string[] = [];
   const byLayout = new Map<string, { types: Set<string>; pools: Set<string> }>();
@@ -36,7 +36,7 @@ export function efaClassProblems(className: string, pools: readonly EfaPool[]): 
     const without = types.filter((t) => !efaLayoutOf(t)).map((t) => t.type);
     if (without.length) {
       out.push(
-        `is true, but pool ${JSON.stringify(pool.name)} (nodePools[${index}]) admits instance types without EFA: ${listTypes(without)}; ` +
+        `is true, but pool ${quoted(pool.name)} (nodePools[${index}]) admits instance types without EFA: ${listTypes(without)}; ` +
           `limit the pool to EFA types with a requirement such as node.kubernetes.io/instance-type In [${listTypes(types.filter((t) => efaLayoutOf(t)).map((t) => t.type)) || "p5.48xlarge"}]`,
       );
       continue;
@@ -52,7 +52,7 @@ export function efaClassProblems(className: string, pools: readonly EfaPool[]): 
   if (byLayout.size > 1) {
     const layouts = [...byLayout].map(([layout, e]) => `${layout}: ${listTypes([...e.types])} (pool${e.pools.size === 1 ? "" : "s"} ${[...e.pools].join(", ")})`);
     out.push(
-      `is true, but the pools using node class ${JSON.stringify(className)} admit instance types of ${byLayout.size} network-card layouts (${layouts.join("; ")}); ` +
+      `is true, but the pools using node class ${quoted(className)} admit instance types of ${byLayout.size} network-card layouts (${layouts.join("; ")}); ` +
         "an EFA node class is written for one layout: limit its pools to types of one layout with node.kubernetes.io/instance-type In [...], or give each layout its own node class",
     );
   }

@@ -32,7 +32,7 @@ export const MANAGED_REQUIREMENT_KEYS: Readonly<Record<string, string>> = {
 export function requirementProblems(r: Requirement): FieldProblem[] {
   const out: FieldProblem[] = [];
   const managedBy = MANAGED_REQUIREMENT_KEYS[r.key];
-  if (managedBy) out.push({ field: "key", problem: `${JSON.stringify(r.key)} is set by the pool itself: ${managedBy}` });
+  if (managedBy) out.push({ field: "key", problem: `${quoted(r.key)} is set by the pool itself: ${managedBy}` });
   const n = r.values?.length ?? 0;
   if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) out.push({ field: "values", problem: `must be empty with operator ${r.operator}` });
   return out;
@@ -45,7 +45,7 @@ export function taintProblems(taints: readonly Taint[]): FieldProblem[] {
     const id = `${t.key}:${t.effect}`;
     const dup = seen.has(id);
     seen.add(id);
-    return dup ? [{ field: `${i}`, problem: `conflicts with an earlier taint with key ${JSON.stringify(t.key)} and effect ${t.effect}; a node carries one value per key and effect` }] : [];
+    return dup ? [{ field: `${i}`, problem: `conflicts with an earlier taint with key ${quoted(t.key)} and effect ${t.effect}; a node carries one value per key and effect` }] : [];
   });
 }
 
@@ -116,7 +116,7 @@ const PLACEMENT_GROUP_ID = /^pg-[0-9a-z]+$/;
 export function placementGroupProblems(pg: { readonly name?: unknown; readonly id?: unknown }): { field: string; problem: string }[] {
   const hasName = pg.name !== undefined;
   const hasId = pg.id !== undefined;
-  if (hasName && hasId) return [{ field: "", problem: `must set name or id, not both (got name ${JSON.stringify(pg.name)} and id ${JSON.stringify(pg.id)})` }];
+  if (hasName && hasId) return [{ field: "", problem: `must set name or id, not both (got name ${quoted(pg.name)} and id ${quoted(pg.id)})` }];
   if (!hasName && !hasId) return [{ field: "", problem: "must set name (the placement group's name) or id (pg-...)" }];
   // EC2: a placement group name is up to 255 ASCII characters.
   if (hasName && (typeof pg.name !== "string" || !/^[\x20-\x7e]{1,255}$/.test(pg.name))) return [{ field: "name", problem: `must be a placement group name: 1-255 ASCII characters (got ${quoted(pg.name)})` }];

@@ -4,6 +4,7 @@
  * than its caps, would synthesize and apply, then leave every GPU pod Pending. This finds the
  * requirement that empties the pool and says why, in the caller's names for the fields.
  */
+import { quoted } from "../core/rules.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
 import { labelValue, satisfies, type LabelRequirement } from "../karpenter/labels.js";
 
@@ -71,7 +72,7 @@ function aloneProblem(r: Requirement): string {
     const unknown = r.values.filter((v) => !known.includes(v));
     const hints = unknown.map((v) => {
       const lower = known.find((k) => k === v.toLowerCase());
-      return lower ? `${JSON.stringify(v)} (the label's values are lower case: ${JSON.stringify(lower)})` : JSON.stringify(v);
+      return lower ? `${quoted(v)} (the label's values are lower case: ${quoted(lower)})` : quoted(v);
     });
     const list = known.length <= 40 ? `; known values: ${known.sort().join(", ")}` : "";
     return `no GPU instance type has ${r.key} ${hints.join(" or ")}${list}`;
