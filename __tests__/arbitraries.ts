@@ -15,7 +15,7 @@ const taint = fc.record(
   },
   { requiredKeys: ["key", "effect"] },
 );
-const FIELD_NAMES = { pool: "pool", instanceCategories: "instanceCategories", architectures: "architectures", requirement: (i: number) => `requirements[${i}]`, cpuLimit: "cpu", gpuLimit: "gpus" };
+const FIELD_NAMES = { pool: "pool", instanceCategories: "instanceCategories", architectures: "architectures", requirement: (i: number) => `requirements[${i}]`, label: (key: string) => `labels.${key}`, cpuLimit: "cpu", gpuLimit: "gpus" };
 /** The generated GPU cap: a share of the most the CPU cap allows. */
 const gpusOf = (p: { cpu: number; gpuShare: number | null }) => (p.gpuShare === null ? undefined : Math.max(1, Math.floor((p.cpu / 4) * p.gpuShare)));
 

@@ -100,7 +100,7 @@ describe("GpuNodePool", () => {
     assert.equal(
       message,
       [
-        "NodePool gpu-workloads does not pass the Karpenter 1.14.1 CRD:",
+        "NodePool gpu-workloads does not pass Karpenter 1.14.1's validation (its CRD, then the controller's runtime checks):",
         '  - spec.disruption.consolidateAfter (consolidateAfter): must match pattern "^(([0-9]+(s|m|h))+|Never)$" (got "30 seconds")',
         '  - spec.template.spec.taints[0].effect (taints[0].effect): must be equal to one of the allowed values (NoSchedule, PreferNoSchedule, NoExecute) (got "NoSchedul")',
         "  - spec.weight (weight): must be >= 1 (got 0)",
@@ -114,7 +114,7 @@ describe("GpuNodePool", () => {
     assert.equal(
       message,
       [
-        "NodePool gpu-workloads does not pass the Karpenter 1.14.1 CRD:",
+        "NodePool gpu-workloads does not pass Karpenter 1.14.1's validation (its CRD, then the controller's runtime checks):",
         `  - spec.template.spec.taints[0].key (taints[0].key): must match pattern ${pattern} (got "Bad Value!*")`,
         `  - spec.template.spec.taints[0].value (taints[0].value): must match pattern ${pattern} (got "gpu!")`,
       ].join("\n"),
@@ -140,7 +140,7 @@ describe("GpuNodePool", () => {
     assert.equal(
       message,
       [
-        "NodePool gpu-workloads does not pass the Karpenter 1.14.1 CRD:",
+        "NodePool gpu-workloads does not pass Karpenter 1.14.1's validation (its CRD, then the controller's runtime checks):",
         "  - spec.disruption.budgets[0] (budgets[0]): 'schedule' must be set with 'duration'",
         "  - spec.template.spec.requirements[5] (requirements[0]): requirements with operator 'In' must have a value defined",
         "  - spec.template.spec.requirements[6] (requirements[1]): requirements operator 'Gt', 'Lt', 'Gte', or 'Lte' must have a single positive integer value",

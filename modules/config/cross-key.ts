@@ -162,14 +162,20 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     const parsed = nodePool.safeParse(rawPool);
     if (!parsed.success || out.length > shapeProblems) return;
     const pool = parsed.data;
-    const at = `nodePools[${i}]`;
     // A static pool has no CPU or GPU cap: any admitted type fits it.
     const cpuLimit = pool.replicas !== undefined ? Infinity : pool.limits.cpu!;
+    // Field names as messages write them, and the config key each stands for.
+    const keys = new Map<string, (string | number)[]>();
+    const key = (...path: (string | number)[]) => {
+      const full = ["nodePools", i, ...path];
+      keys.set(formatPath(full), full);
+      return formatPath(full);
+    };
     const launch = launchProblems(
-      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit)) },
-      { pool: at, instanceCategories: `${at}.instanceCategories`, architectures: `${at}.architectures`, requirement: (j) => `${at}.requirements[${j}]`, cpuLimit: `${at}.limits.cpu`, gpuLimit: `${at}.limits.gpus` },
+      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, labels: pool.labels, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit)) },
+      { pool: key(), instanceCategories: key("instanceCategories"), architectures: key("architectures"), requirement: (j) => key("requirements", j), label: (k) => key("labels", k), cpuLimit: key("limits", "cpu"), gpuLimit: key("limits", "gpus") },
     );
-    for (const p of launch) issue(p.field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part)), p.problem);
+    for (const p of launch) issue(keys.get(p.field) ?? ["nodePools", i], p.problem);
     // The NodePool built from the pool, against the pinned Karpenter CRD (schema and CEL rules).
     for (const p of nodePoolCrdProblems(pool, i)) issue([...p.path], p.message);
   });

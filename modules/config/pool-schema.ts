@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems } from "../validation/karpenter-rules.js";
+import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber } from "./fields.js";
 
 const taint = z.strictObject({
@@ -185,4 +185,5 @@ export const nodePool = z.strictObject({
     .default({ consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: DEFAULT_CONSOLIDATE_AFTER, budgets: DEFAULT_GPU_BUDGETS.map(({ reasons, ...b }) => ({ ...b, ...(reasons ? { reasons: [...reasons] } : {}) })) }),
 }).superRefine((pool, ctx) => {
   for (const p of taintProblems(pool.taints)) ctx.addIssue({ code: "custom", path: ["taints", Number(p.field)], message: p.problem });
+  for (const p of templateLabelProblems(pool.labels ?? {})) ctx.addIssue({ code: "custom", path: ["labels", p.field], message: p.problem });
 });

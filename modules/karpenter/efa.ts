@@ -19,7 +19,7 @@
  */
 import type { EC2NodeClass } from "../../.gen/karpenter/ec2nodeclass.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "./gpu-instances.js";
-import { satisfies } from "./labels.js";
+import { labelRequirements, satisfies } from "./labels.js";
 import { managedRequirements, type GpuNodePoolProps } from "./node-pool-spec.js";
 
 /** The network-card layout an EFA node class is written for. */
@@ -58,11 +58,11 @@ export function efaNetworkInterfaces(layout: EfaLayout): NodeClassNetworkInterfa
 }
 
 /** What decides which instance types a pool admits: its managed settings and its requirements. */
-export type AdmittingPool = Pick<GpuNodePoolProps, "name" | "instanceCategories" | "capacityTypes" | "architectures" | "requirements">;
+export type AdmittingPool = Pick<GpuNodePoolProps, "name" | "instanceCategories" | "capacityTypes" | "architectures" | "requirements" | "labels">;
 
 /** The instance types a pool admits, as far as the instance table can tell (requirements it cannot evaluate admit). */
 export function admittedInstanceTypes(pool: AdmittingPool): GpuInstanceType[] {
-  const requirements = [...managedRequirements(pool), ...(pool.requirements ?? [])];
+  const requirements = [...managedRequirements(pool), ...(pool.requirements ?? []), ...labelRequirements(pool.labels)];
   return GPU_INSTANCE_TYPES.filter((t) => requirements.every((r) => satisfies(t, r) !== false));
 }
 

@@ -4,7 +4,7 @@ import type { NodePool } from "../../.gen/karpenter/nodepool.js";
 import { k8sNameProblem, throwIfProblems } from "../core/rules.js";
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, requirementProblems, taintProblems } from "../validation/karpenter-rules.js";
+import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { launchProblems, type PoolFieldNames } from "../validation/launchability.js";
 import { manifestOf } from "./manifest.js";
 
@@ -14,6 +14,7 @@ const PROP_NAMES: PoolFieldNames = {
   instanceCategories: "instanceCategories",
   architectures: "architectures",
   requirement: (i) => `requirements[${i}]`,
+  label: (key) => `labels[${JSON.stringify(key)}]`,
   cpuLimit: "cpuLimit",
   gpuLimit: "gpuLimit",
 };
@@ -73,6 +74,7 @@ export class GpuNodePool extends Construct {
       },
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
+      ...templateLabelProblems(props.labels ?? {}).map((p) => ({ prop: `labels[${JSON.stringify(p.field)}]`, problem: p.problem })),
       // Before the CRD check, whose schedule pattern backtracks on long text (validation/cron.ts).
       ...(props.budgets ?? []).flatMap((budget, i) => [
         { prop: `budgets[${i}].nodes`, problem: budgetNodesProblem(budget.nodes) },
@@ -83,7 +85,7 @@ export class GpuNodePool extends Construct {
       ...(cpuLimit === undefined
         ? []
         : launchProblems(
-            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], cpuLimit, gpuLimit: isStatic ? Infinity : (props.gpuLimit ?? defaultGpuLimit(cpuLimit)) },
+            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], labels: props.labels, cpuLimit, gpuLimit: isStatic ? Infinity : (props.gpuLimit ?? defaultGpuLimit(cpuLimit)) },
             PROP_NAMES,
           ).map((p) => ({ prop: p.field, problem: p.problem }))),
     ]);

@@ -8,6 +8,7 @@
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
 import { MAX_AWS_TAGS, quoted } from "../core/rules.js";
+import { normalizedLabelKey } from "../karpenter/labels.js";
 import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
 import type { Requirement, Taint } from "../karpenter/node-pool-spec.js";
 
@@ -31,11 +32,23 @@ export const MANAGED_REQUIREMENT_KEYS: Readonly<Record<string, string>> = {
  */
 export function requirementProblems(r: Requirement): FieldProblem[] {
   const out: FieldProblem[] = [];
-  const managedBy = MANAGED_REQUIREMENT_KEYS[r.key];
+  const managedBy = MANAGED_REQUIREMENT_KEYS[normalizedLabelKey(r.key)];
   if (managedBy) out.push({ field: "key", problem: `${quoted(r.key)} is set by the pool itself: ${managedBy}` });
   const n = r.values?.length ?? 0;
   if ((r.operator === "Exists" || r.operator === "DoesNotExist") && n > 0) out.push({ field: "values", problem: `must be empty with operator ${r.operator}` });
   return out;
+}
+
+/**
+ * Template labels: not on a key the pool manages. Karpenter adds each label to the pool's
+ * requirements (karpenter/labels.ts, `labelRequirements`), so `kubernetes.io/arch: arm64` would
+ * quietly override `architectures`. Returns the label keys at fault.
+ */
+export function templateLabelProblems(labels: Readonly<Record<string, string>>): FieldProblem[] {
+  return Object.keys(labels).flatMap((key) => {
+    const managedBy = MANAGED_REQUIREMENT_KEYS[normalizedLabelKey(key)];
+    return managedBy ? [{ field: key, problem: `is set by the pool itself (Karpenter reads a template label as a requirement): ${managedBy.replace("remove this requirement", "remove this label")}` }] : [];
+  });
 }
 
 /** Taints: one value per key and effect on a node. */

@@ -6,7 +6,7 @@
  */
 import { quoted } from "../core/rules.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
-import { labelValue, satisfies, type LabelRequirement } from "../karpenter/labels.js";
+import { labelRequirements, labelValue, satisfies, type LabelRequirement } from "../karpenter/labels.js";
 
 type Requirement = LabelRequirement;
 
@@ -21,6 +21,8 @@ export interface PoolShape {
   readonly managed: readonly Requirement[];
   /** The user's requirements. */
   readonly requirements: readonly Requirement[];
+  /** The template labels: Karpenter adds each as `key In [value]` to the requirements. */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly cpuLimit: number;
   /** The GPU cap, default applied. */
   readonly gpuLimit: number;
@@ -33,6 +35,7 @@ export interface PoolFieldNames {
   readonly instanceCategories: string;
   readonly architectures: string;
   readonly requirement: (index: number) => string;
+  readonly label: (key: string) => string;
   readonly cpuLimit: string;
   readonly gpuLimit: string;
 }
@@ -92,6 +95,7 @@ export function launchProblems(pool: PoolShape, names: PoolFieldNames): LaunchPr
     { field: names.pool, what: "the module's NVIDIA-only requirement", requirement: manufacturer },
     { field: names.pool, what: "the module's whole-GPU requirement", requirement: gpuCount },
     ...pool.requirements.map((r, i) => ({ field: names.requirement(i), what: names.requirement(i), requirement: r })),
+    ...labelRequirements(pool.labels).map((r) => ({ field: names.label(r.key), what: `the label ${names.label(r.key)}`, requirement: r })),
   ];
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];

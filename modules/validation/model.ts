@@ -4,6 +4,7 @@
  */
 import { formatFieldPath, type FieldPath } from "../core/field-path.js";
 import { CRD_VERSION, crdProblems, type CrdKind } from "./crd.js";
+import { nodePoolRuntimeProblems, type RuntimeNodePool } from "./karpenter-runtime.js";
 
 /** A Karpenter object of a kind whose CRD the module keeps (NodePool, EC2NodeClass). */
 export interface CrdObject {
@@ -32,16 +33,26 @@ export class CrdValidationError extends Error {
   constructor(
     public readonly label: string,
     public readonly problems: readonly ModelProblem[],
+    kind: CrdKind = "EC2NodeClass",
   ) {
     const lines = problems.map((p) => `  - ${p.field}${p.source ? ` (${p.source})` : ""}: ${p.message}`);
-    super(`${label} does not pass the Karpenter ${CRD_VERSION} CRD:\n${[...new Set(lines)].join("\n")}`);
+    const what = kind === "NodePool" ? `Karpenter ${CRD_VERSION}'s validation (its CRD, then the controller's runtime checks)` : `the Karpenter ${CRD_VERSION} CRD`;
+    super(`${label} does not pass ${what}:\n${[...new Set(lines)].join("\n")}`);
     this.name = "CrdValidationError";
   }
 }
 
-/** The problems an object has against the CRD of its kind (schema, then CEL rules), each with its prop. */
+/**
+ * The problems an object has against the CRD of its kind (schema, then CEL rules) and, for a
+ * NodePool, against the controller's runtime validation (karpenter-runtime.ts) on fields the CRD
+ * found no fault with; each with its prop.
+ */
 export function modelProblems(model: CrdObject, sourceOf?: FieldSource): ModelProblem[] {
-  return crdProblems(model.kind, model).map((p) => {
+  const crd = crdProblems(model.kind, model);
+  const flagged = new Set(crd.map((p) => formatFieldPath(p.path)));
+  // A runtime check needs the types the schema guarantees: only run on an object the schema accepts.
+  const runtime = model.kind === "NodePool" && !crd.some((p) => p.blocking) ? nodePoolRuntimeProblems(model as unknown as RuntimeNodePool).filter((p) => !flagged.has(formatFieldPath(p.path))) : [];
+  return [...crd, ...runtime].map((p) => {
     const source = sourceOf?.(p.path);
     return { path: p.path, field: formatFieldPath(p.path), ...(source ? { source: formatFieldPath(source) } : {}), message: p.message };
   });
@@ -54,5 +65,5 @@ export function modelProblems(model: CrdObject, sourceOf?: FieldSource): ModelPr
  */
 export function validateModel(model: CrdObject, label: string, sourceOf?: FieldSource): void {
   const problems = modelProblems(model, sourceOf);
-  if (problems.length) throw new CrdValidationError(label, problems);
+  if (problems.length) throw new CrdValidationError(label, problems, model.kind);
 }
