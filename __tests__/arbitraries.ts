@@ -1,5 +1,6 @@
 /** fast-check generators of karpenter-gpu configurations, shared by the fuzz and security tests. */
 import fc from "fast-check";
+import { partitionOf } from "../modules/core/rules.js";
 import { defaultGpuLimit, managedRequirements } from "../modules/karpenter/node-pool-spec.js";
 import { launchProblems } from "../modules/validation/launchability.js";
 
@@ -93,7 +94,7 @@ export const validConfig = fc
     discovery: { subnetIds: g.subnets, securityGroupIds: g.sgs, allowMultipleSecurityGroups: g.sgs.length > 1 },
     controller:
       g.identity === "irsa"
-        ? { identity: "irsa", oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/oidc.eks.${g.region}.amazonaws.com/id/ABC` }
+        ? { identity: "irsa", oidcProviderArn: `arn:${partitionOf(g.region)}:iam::111122223333:oidc-provider/oidc.eks.${g.region}.amazonaws.com${partitionOf(g.region) === "aws-cn" ? ".cn" : ""}/id/ABC` }
         : { identity: "podIdentity" },
     nodeClasses: g.classNames.map((name, i) => ({
       name,

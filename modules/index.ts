@@ -26,6 +26,7 @@ export * from "./validation/crd.js";
 export * from "./validation/cron.js";
 export * from "./validation/efa.js";
 export * from "./validation/karpenter-rules.js";
+export * from "./validation/karpenter-runtime.js";
 export * from "./validation/launchability.js";
 export * from "./validation/model.js";
 

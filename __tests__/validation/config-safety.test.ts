@@ -161,7 +161,7 @@ describe("identifiers follow AWS's and HCP Terraform's rules", () => {
   it("refuses OIDC provider and policy ARNs that are not of their service's form, ${} inside included", () => {
     const irsa = (oidcProviderArn: string) => configInput({ controller: { identity: "irsa", oidcProviderArn } });
     assert.deepEqual(problemsOf(irsa("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF")), []);
-    assert.deepEqual(problemsOf(irsa("arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC")), []);
+    assert.deepEqual(problemsOf({ ...irsa("arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC"), region: "cn-north-1" }), []);
     for (const arn of ["arn:aws:iam::111122223333:oidc-provider/${var.x}", "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", "arn:awsx:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC"]) {
       assert.match(problemsOf(irsa(arn))[0] ?? "(accepted)", /^controller\.oidcProviderArn: must be an IAM OIDC provider ARN/, arn);
     }

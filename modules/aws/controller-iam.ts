@@ -5,7 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { boundedName, controllerRoleNameFor } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, oidcProviderArnProblem, regionProblem, throwIfProblems } from "../core/rules.js";
+import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, regionProblem, throwIfProblems } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
 import { CONTROLLER_POLICY_GROUPS, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy.js";
 import { condition, policyDocument, type PolicyStatement } from "./policy.js";
@@ -102,9 +102,11 @@ export class KarpenterControllerIam extends Construct {
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
       { prop: "region", problem: regionProblem(props.region) },
       { prop: "roleName", problem: iamRoleNameProblem(roleName) },
+      { prop: "namespace", problem: namespaceProblem(this.namespace) },
+      { prop: "serviceAccount", problem: k8sNameProblem(this.serviceAccount) },
       {
         prop: "identity.oidcProviderArn",
-        problem: this.identity.type === "irsa" ? oidcProviderArnProblem(this.identity.oidcProviderArn) : undefined,
+        problem: this.identity.type === "irsa" ? (oidcProviderArnProblem(this.identity.oidcProviderArn) ?? oidcProviderRegionProblem(this.identity.oidcProviderArn, props.region)) : undefined,
       },
       {
         prop: "interruptionQueueKmsKeyArn",

@@ -1,7 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
 import { Construct } from "constructs";
 import { mergeValues, toValuesYaml, type ResourceRequirements } from "../core/helm-values.js";
-import { clusterNameProblem, queueNameProblem, regionProblem, throwIfProblems, warn } from "../core/rules.js";
+import { clusterNameProblem, namespaceProblem, queueNameProblem, resourceRequirementsProblems, regionProblem, throwIfProblems, warn } from "../core/rules.js";
 import { KARPENTER_CHART_REPOSITORY, KARPENTER_CHART_VERSION } from "../core/versions.js";
 
 /** The Karpenter chart version this module is built and tested against. */
@@ -124,6 +124,8 @@ export class KarpenterChart extends Construct {
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
       { prop: "region", problem: regionProblem(props.region) },
       { prop: "interruptionQueueName", problem: queueNameProblem(props.interruptionQueueName) },
+      { prop: "namespace", problem: namespaceProblem(namespace) },
+      ...resourceRequirementsProblems(props.controllerResources ?? {}).map((p) => ({ prop: `controllerResources.${p.field}`, problem: p.problem })),
       { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
       ...FEATURE_GATES.map((gate) => ({
         prop: `additionalValues.settings.featureGates.${gate}`,

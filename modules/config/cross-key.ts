@@ -1,6 +1,6 @@
 /** The checks of a configuration that span several keys. */
 import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, quoted, securityGroupCountProblem } from "../core/rules.js";
+import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { efaClassProblems } from "../validation/efa.js";
@@ -53,6 +53,11 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   const identity = controller.identity ?? "podIdentity";
   if (identity === "irsa" && controller.oidcProviderArn === undefined) {
     issue(["controller", "oidcProviderArn"], "is required when controller.identity is \"irsa\" (the cluster's IAM OIDC provider ARN)");
+  }
+  const region = stringAt(raw, "region");
+  if (identity === "irsa" && typeof controller.oidcProviderArn === "string" && region !== undefined && regionProblem(region) === undefined) {
+    const problem = oidcProviderRegionProblem(controller.oidcProviderArn, region);
+    if (problem) issue(["controller", "oidcProviderArn"], problem);
   }
   if (identity === "podIdentity" && controller.oidcProviderArn !== undefined) {
     issue(["controller", "oidcProviderArn"], "is only used with controller.identity \"irsa\"; remove it or set identity: irsa");

@@ -3,7 +3,7 @@
  * whole numbers, durations, quantities, AWS tags. Each names, in its message, what is allowed.
  */
 import { z } from "zod";
-import { awsTagKeyProblem, awsTagValueProblem, k8sNameProblem, MAX_AWS_TAGS, quoted } from "../core/rules.js";
+import { awsTagKeyProblem, awsTagValueProblem, k8sNameProblem, MAX_AWS_TAGS, quoted, resourceRequirementsProblems } from "../core/rules.js";
 import { goDurationProblem } from "../validation/karpenter-rules.js";
 
 /** Turns a rule from core/rules.ts into a zod refinement on a string. */
@@ -59,7 +59,9 @@ export const quantity = z.string({ error: "must be a Kubernetes quantity string 
   error: "must be a Kubernetes quantity such as \"1\", \"500m\" or \"1Gi\"",
 });
 const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
-export const resources = z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() });
+export const resources = z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).superRefine((r, ctx) => {
+  for (const p of resourceRequirementsProblems(r)) ctx.addIssue({ code: "custom", path: p.field.split("."), message: p.problem });
+});
 
 /**
  * Tags: AWS's rules (they land on IAM roles, SQS queues and, through Karpenter, on instances and

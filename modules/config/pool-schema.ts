@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
+import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber } from "./fields.js";
 
 const taint = z.strictObject({
@@ -100,7 +100,8 @@ export const nodeClass = z.strictObject({
       imageGCLowThresholdPercent: percent.optional(),
       kubeReserved: z.record(z.string(), quantity).optional(),
       systemReserved: z.record(z.string(), quantity).optional(),
-      evictionHard: z.record(z.string(), z.string({ error: "must be a string such as \"500Mi\" or \"10%\"" })).optional(),
+      // The kubelet's own rules on top of the CRD's pattern (validation/karpenter-rules.ts).
+      evictionHard: z.record(z.string(), rule(evictionThresholdProblem)).optional(),
       maxPods: z.number({ error: "must be a whole number of pods" }).int({ error: "must be a whole number of pods" }).min(1, { error: "must be at least 1" }).max(1000, { error: "must be at most 1000" }).optional(),
     })
     .optional(),

@@ -3,7 +3,7 @@
  * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
  */
 import { z } from "zod";
-import { clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
 import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
@@ -33,7 +33,7 @@ export const configSchema = z
         identity: z.enum(["podIdentity", "irsa"], { error: "must be one of podIdentity, irsa" }).default("podIdentity"),
         oidcProviderArn: rule(oidcProviderArnProblem).optional(),
         roleName: rule(iamRoleNameProblem).optional(),
-        namespace: k8sName.default("kube-system"),
+        namespace: rule(namespaceProblem).default("kube-system"),
         serviceAccount: k8sName.default("karpenter"),
         permissionsBoundaryArn: rule(managedPolicyArnProblem).optional(),
         /** With Pod Identity: manage the eks-pod-identity-agent add-on, or check it is there. Default applied in the refinement below. */

@@ -8,6 +8,7 @@
  */
 import { Annotations, Token } from "cdktf";
 import type { IConstruct } from "constructs";
+import type { ResourceRequirements } from "./helm-values.js";
 
 /** EKS cluster names: 1-100 chars, alphanumerics, hyphens and underscores, starting alphanumeric. */
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -43,8 +44,16 @@ export function quoted(value: unknown): string {
 
 /** Kubernetes object names (NodePool, EC2NodeClass, namespaces): DNS-1123, at most 63 characters. */
 export function k8sNameProblem(name: string): string | undefined {
-  if (DNS1123.test(name) && name.length <= 63) return undefined;
+  if (name.length <= 63 && DNS1123.test(name)) return undefined;
   return `must be a DNS-1123 name: at most 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got ${quoted(name)})`;
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Namespaces: a DNS-1123 label (the API server's `ValidateNamespaceName`), so no '.' unlike other object names. */
+export function namespaceProblem(name: string): string | undefined {
+  if (name.length <= 63 && DNS1123_LABEL.test(name)) return undefined;
+  return `must be a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit, no '.' (got ${quoted(name)})`;
 }
 
 export function clusterNameProblem(name: string): string | undefined {
@@ -85,6 +94,33 @@ export function roleArnProblem(arn: string): string | undefined {
 export function oidcProviderArnProblem(arn: string): string | undefined {
   if (Token.isUnresolved(arn) || OIDC_PROVIDER_ARN.test(arn)) return undefined;
   return `must be an IAM OIDC provider ARN such as "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLE" (got ${quoted(arn)})`;
+}
+
+/** The AWS partition of a region: the first part of every ARN there. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-iso-")) return "aws-iso";
+  return "aws";
+}
+
+/**
+ * An EKS OIDC provider belongs to one cluster's region: its URL is
+ * `oidc.eks.<region>.amazonaws.com[.cn]`, its ARN in that region's partition. A provider of another
+ * region or partition cannot be the cluster's, so the controller's web-identity calls would fail
+ * (STS checks the token's issuer against the provider). Well-formed ARNs only: see oidcProviderArnProblem.
+ */
+export function oidcProviderRegionProblem(arn: string, region: string): string | undefined {
+  if (Token.isUnresolved(arn) || Token.isUnresolved(region) || !OIDC_PROVIDER_ARN.test(arn)) return undefined;
+  const [, partition] = arn.split(":");
+  const host = arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length).split("/")[0];
+  const providerRegion = host.split(".")[2];
+  const expectedPartition = partitionOf(region);
+  const expectedHost = `oidc.eks.${region}.amazonaws.com${expectedPartition === "aws-cn" ? ".cn" : ""}`;
+  if (providerRegion !== region || host !== expectedHost) return `is the OIDC provider of a cluster in ${providerRegion} (${host}), but the cluster is in ${region}: use the provider of ${expectedHost}`;
+  if (partition !== expectedPartition) return `is in partition ${partition}, but ${region} is in ${expectedPartition}: the ARN starts with arn:${expectedPartition}:`;
+  return undefined;
 }
 
 export function kmsKeyArnProblem(arn: string): string | undefined {
@@ -170,4 +206,33 @@ export function awsTagValueProblem(value: string): string | undefined {
   if (value.length < 1 || value.length > 256) return `must be a tag value of 1 to 256 characters (got ${quoted(value)}${value.length <= MAX_QUOTED ? `, ${value.length}` : ""})`;
   if (!AWS_TAG_TEXT.test(value)) return `must use only letters, digits, spaces and _ . : / = + - @ in a tag value (got ${quoted(value)})`;
   return undefined;
+}
+
+const QUANTITY_SUFFIX: Readonly<Record<string, number>> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+
+/**
+ * The value of a Kubernetes quantity ("500m", "1Gi", "1e3") as a number, for comparisons; undefined
+ * when the text is not a quantity (k8s.io/apimachinery pkg/api/resource, `ParseQuantity`).
+ */
+export function quantityValue(text: string): number | undefined {
+  const m = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(?:([KMGTPE]i|[mkMGTPE])|[eE]([+-]?[0-9]+))?$/.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * (m[3] !== undefined ? 10 ** Number(m[3]) : QUANTITY_SUFFIX[m[2] ?? ""]);
+}
+
+/**
+ * Container resources the API server accepts: a request no larger than the limit of the same
+ * resource (kubernetes pkg/apis/core/validation, `ValidateResourceRequirements`: "must be less
+ * than or equal to ... limit"); otherwise the controller's pods are refused and the Helm release
+ * times out.
+ */
+export function resourceRequirementsProblems(r: ResourceRequirements): { field: string; problem: string }[] {
+  return (["cpu", "memory"] as const).flatMap((name) => {
+    const request = r.requests?.[name];
+    const limit = r.limits?.[name];
+    if (request === undefined || limit === undefined) return [];
+    const [req, lim] = [quantityValue(request), quantityValue(limit)];
+    if (req === undefined || lim === undefined || req <= lim) return [];
+    return [{ field: `requests.${name}`, problem: `is ${quoted(request)}, more than limits.${name} ${quoted(limit)}: the API server refuses a container whose request exceeds its limit` }];
+  });
 }

@@ -5,7 +5,7 @@ import { DISCOVERY_TAG_KEY } from "../core/names.js";
 import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, quoted, throwIfProblems, warn } from "../core/rules.js";
 import { buildGpuNodeClass, nodeClassPropOf, type GpuNodeClassProps } from "../karpenter/node-class-spec.js";
 import { efaLayoutProblem } from "../validation/efa.js";
-import { amiAliasProblem, instanceTagCountProblem, placementGroupProblems, rootVolumeProblems } from "../validation/karpenter-rules.js";
+import { amiAliasProblem, evictionThresholdProblem, instanceTagCountProblem, placementGroupProblems, rootVolumeProblems } from "../validation/karpenter-rules.js";
 import { manifestOf } from "./manifest.js";
 
 /** An EC2NodeClass applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
@@ -27,6 +27,9 @@ export class GpuNodeClass extends Construct {
       { prop: "amiAlias", problem: amiAliasProblem(alias) },
       { prop: "tags", problem: clusterNameProblem(props.clusterName) ? undefined : instanceTagCountProblem([...Object.keys(props.tags ?? {}), DISCOVERY_TAG_KEY], props.clusterName) },
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
+      ...(["evictionHard", "evictionSoft"] as const).flatMap((field) =>
+        Object.entries(props.kubelet?.[field] ?? {}).map(([signal, value]) => ({ prop: `kubelet.${field}[${JSON.stringify(signal)}]`, problem: evictionThresholdProblem(value) })),
+      ),
       { prop: "efa", problem: props.efa ? efaLayoutProblem(props.efa) : undefined },
       ...(props.placementGroup ? placementGroupProblems(props.placementGroup).map((p) => ({ prop: p.field ? `placementGroup.${p.field}` : "placementGroup", problem: p.problem })) : []),
       // The CRD refuses `id` with other fields only when every selector has them; each one is checked here.

@@ -194,3 +194,27 @@ export function instanceTagCountProblem(specTagKeys: Iterable<string>, clusterNa
   if (all.size <= MAX_AWS_TAGS) return undefined;
   return `gives each instance ${all.size} tags (${spec.size} of the node class, ${all.size - spec.size} that Karpenter adds); EC2 allows at most ${MAX_AWS_TAGS} on a resource, so every launch would fail: remove ${all.size - MAX_AWS_TAGS}`;
 }
+
+/**
+ * A kubelet eviction threshold (`evictionHard` / `evictionSoft` value) the kubelet accepts. The
+ * CRD's pattern allows an empty string, zero and negative quantities; the kubelet then fails to
+ * start (kubernetes pkg/kubelet/eviction/helpers.go, `parseThresholdStatement`: a quantity must
+ * parse and be positive, a percentage lie in 0-100%, and `0%` / `100%` are dropped without a
+ * word), so the node never joins. Checked after the CRD's pattern: only its forms reach here.
+ */
+export function evictionThresholdProblem(value: string): string | undefined {
+  const expected = `must be a positive quantity such as "500Mi" or a percentage such as "10%"`;
+  if (value === "") return `${expected} (got ""): the kubelet cannot parse an empty threshold and would not start`;
+  if (value.endsWith("%")) {
+    const percent = Number(value.slice(0, -1));
+    if (!(percent >= 0 && percent <= 100)) return `${expected} (got ${quoted(value)}): the kubelet takes percentages from 0% to 100% only`;
+    // "0%" and "100%" are dropped; other spellings of 0 never trigger, of 100 evict every pod.
+    if (percent === 0 || percent === 100) return `${expected} between 0% and 100% (got ${quoted(value)}): the kubelet ignores "0%" and "100%", another 0 never triggers and another 100 evicts every pod; leave the signal out instead`;
+    return undefined;
+  }
+  const mantissa = /^[+-]?([0-9]*\.?[0-9]*)/.exec(value)?.[1] ?? "";
+  if (!/[0-9]/.test(mantissa)) return undefined; // not a quantity: the CRD's pattern reports it
+  if (!/[1-9]/.test(mantissa)) return `${expected} (got ${quoted(value)}): the kubelet refuses a zero threshold and would not start`;
+  if (value.startsWith("-")) return `${expected} (got ${quoted(value)}): the kubelet refuses a negative threshold and would not start`;
+  return undefined;
+}

@@ -49,9 +49,11 @@ export class CrdValidationError extends Error {
  */
 export function modelProblems(model: CrdObject, sourceOf?: FieldSource): ModelProblem[] {
   const crd = crdProblems(model.kind, model);
-  const flagged = new Set(crd.map((p) => formatFieldPath(p.path)));
+  // A field the CRD already refused (or a part of it) is not reported again.
+  const flagged = crd.map((p) => p.path);
+  const refused = (path: FieldPath) => flagged.some((f) => f.length <= path.length && f.every((part, i) => part === path[i]));
   // A runtime check needs the types the schema guarantees: only run on an object the schema accepts.
-  const runtime = model.kind === "NodePool" && !crd.some((p) => p.blocking) ? nodePoolRuntimeProblems(model as unknown as RuntimeNodePool).filter((p) => !flagged.has(formatFieldPath(p.path))) : [];
+  const runtime = model.kind === "NodePool" && !crd.some((p) => p.blocking) ? nodePoolRuntimeProblems(model as unknown as RuntimeNodePool).filter((p) => !refused(p.path)) : [];
   return [...crd, ...runtime].map((p) => {
     const source = sourceOf?.(p.path);
     return { path: p.path, field: formatFieldPath(p.path), ...(source ? { source: formatFieldPath(source) } : {}), message: p.message };
