@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { GpuOperator, tolerationsFor } from "../../modules/charts/gpu-operator.js";
+import { GpuOperator } from "../../modules/charts/gpu-operator.js";
+import { tolerationsFor } from "../../modules/core/helm-values.js";
 import { at, synthStack } from "../helpers.js";
 
 const valuesOf = (props: ConstructorParameters<typeof GpuOperator>[2]) => {

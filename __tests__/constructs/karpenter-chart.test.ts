@@ -55,11 +55,12 @@ describe("KarpenterChart", () => {
     assert.deepEqual(values.controller.env, [{ name: "AWS_REGION", value: "us-west-2" }]);
   });
 
-  it("adds controller.env entries from additional values to AWS_REGION instead of dropping it; the same name replaces the module's", () => {
+  it("adds controller.env entries from additional values to AWS_REGION instead of dropping it; an AWS_REGION of another region is refused", () => {
     const env = (extra: unknown[]) =>
       parse((at(synthStack((stack) => new KarpenterChart(stack, "k", { ...base, additionalValues: { controller: { env: extra, extraVolumeMounts: [] } } })).resource, "helm_release", "k/controller").values as string[])[0]).controller;
     assert.deepEqual(env([{ name: "GOMEMLIMIT", value: "900MiB" }]).env, [{ name: "AWS_REGION", value: "us-west-2" }, { name: "GOMEMLIMIT", value: "900MiB" }]);
-    assert.deepEqual(env([{ name: "AWS_REGION", value: "eu-west-1" }]).env, [{ name: "AWS_REGION", value: "eu-west-1" }]);
+    assert.deepEqual(env([{ name: "AWS_REGION", value: "us-west-2" }]).env, [{ name: "AWS_REGION", value: "us-west-2" }], "the same entry is harmless");
+    assert.match(errorOf(() => env([{ name: "AWS_REGION", value: "eu-west-1" }])), /additionalValues\.controller\.env\["AWS_REGION"\]: would change AWS_REGION, which the module sets from the region prop \("us-west-2"\); remove this entry/);
     assert.deepEqual(env([]).extraVolumeMounts, [], "the rest of controller still merges");
   });
 

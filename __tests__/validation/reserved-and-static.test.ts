@@ -264,8 +264,11 @@ describe("karpenter chart feature gates", () => {
   });
 
   it("refuses additional values that turn off a gate the props turn on", () => {
-    const message = errorOf(() => valuesOf({ staticCapacity: true, additionalValues: { settings: { featureGates: { staticCapacity: false } } } }));
-    assert.match(message, /- additionalValues\.settings\.featureGates\.staticCapacity: is false, but the staticCapacity prop is true \(a node pool needs the gate\); remove it/);
+    for (const off of [false, "false", null, 0]) {
+      const message = errorOf(() => valuesOf({ staticCapacity: true, additionalValues: { settings: { featureGates: { staticCapacity: off } } } }));
+      assert.match(message, new RegExp(`- additionalValues\\.settings\\.featureGates\\.staticCapacity: would change a value the module sets \\(true\\) to ${JSON.stringify(off).replace(/"/g, '"')}: a node pool needs the staticCapacity gate \\(the staticCapacity prop\\); remove it`));
+    }
+    assert.match(errorOf(() => valuesOf({ staticCapacity: true, additionalValues: { settings: { featureGates: null } } })), /additionalValues\.settings\.featureGates: would change a value the module sets \(\{"staticCapacity":true\}\) to null/);
   });
 
   it("the charts stack turns staticCapacity on when a pool sets replicas, and reservedCapacity when a pool lists reserved", () => {

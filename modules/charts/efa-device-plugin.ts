@@ -1,8 +1,8 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
 import { Construct } from "constructs";
-import { mergeValues, toValuesYaml, type Toleration } from "../core/helm-values.js";
+import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, type Toleration } from "../core/helm-values.js";
+import { namespaceProblem, throwIfProblems } from "../core/rules.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
-import { tolerationsFor } from "./gpu-operator.js";
 
 /**
  * The `aws-efa-k8s-device-plugin` chart version: read from stable/aws-efa-k8s-device-plugin/Chart.yaml
@@ -61,16 +61,19 @@ export class EfaDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: EfaDevicePluginProps) {
     super(scope, id);
     this.version = props.version ?? EFA_DEVICE_PLUGIN_CHART_VERSION;
-    this.values = mergeValues<EfaDevicePluginChartValues>(
-      { tolerations: tolerationsFor(props.efaNodeTaints, EFA_DEVICE_PLUGIN_DEFAULT_TOLERATIONS) },
-      props.additionalValues,
-    );
+    const derived = { tolerations: tolerationsFor(props.efaNodeTaints, EFA_DEVICE_PLUGIN_DEFAULT_TOLERATIONS) };
+    const namespace = props.namespace ?? "kube-system";
+    throwIfProblems(this, "EfaDevicePlugin", [
+      { prop: "namespace", problem: namespaceProblem(namespace) },
+      ...overriddenValueProblems(derived, props.additionalValues, () => "the module tolerates every EFA pool's taint (the efaNodeTaints prop)"),
+    ]);
+    this.values = mergeValues<EfaDevicePluginChartValues>(derived, props.additionalValues);
     this.release = new Release(this, "release", {
       name: "aws-efa-k8s-device-plugin",
       repository: EFA_DEVICE_PLUGIN_CHART_REPOSITORY,
       chart: "aws-efa-k8s-device-plugin",
       version: this.version,
-      namespace: props.namespace ?? "kube-system",
+      namespace,
       values: [toValuesYaml(this.values)],
       wait: true,
       timeout: props.timeoutSeconds ?? 300,

@@ -1,17 +1,9 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
 import { Construct } from "constructs";
-import { mergeValues, toValuesYaml, type Toleration } from "../core/helm-values.js";
-import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION } from "../core/versions.js";
+import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, type Toleration } from "../core/helm-values.js";
+import { namespaceProblem, throwIfProblems } from "../core/rules.js";
+import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
-
-/** The chart's own default tolerations; Helm replaces lists, so they are repeated to keep them. */
-export const GPU_OPERATOR_DEFAULT_TOLERATIONS = {
-  daemonsets: [{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }],
-  nfdWorker: [
-    { key: "node-role.kubernetes.io/control-plane", operator: "Equal", value: "", effect: "NoSchedule" },
-    { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" },
-  ],
-} as const satisfies Record<string, readonly Toleration[]>;
 
 /** The values this module sets on the gpu-operator chart; every key exists in its values.yaml. */
 export interface GpuOperatorChartValues {
@@ -49,22 +41,6 @@ export interface GpuOperatorProps {
   readonly additionalValues?: Readonly<Record<string, unknown>>;
 }
 
-/** Tolerations that let a pod onto nodes with these taints, after `base`, without duplicates. */
-export function tolerationsFor(taints: readonly Taint[], base: readonly Toleration[] = []): Toleration[] {
-  const out: Toleration[] = [...base];
-  const seen = new Set(out.map((t) => JSON.stringify([t.key, t.operator, t.value ?? "", t.effect ?? ""])));
-  for (const taint of taints) {
-    const t: Toleration =
-      taint.value === undefined
-        ? { key: taint.key, operator: "Exists", effect: taint.effect }
-        : { key: taint.key, operator: "Equal", value: taint.value, effect: taint.effect };
-    const id = JSON.stringify([t.key, t.operator, t.value ?? "", t.effect ?? ""]);
-    if (!seen.has(id)) out.push(t);
-    seen.add(id);
-  }
-  return out;
-}
-
 /**
  * The NVIDIA GPU Operator: device plugin, GPU feature discovery, DCGM exporter and validator on
  * every GPU node, tolerating the GPU pools' taints.
@@ -80,23 +56,30 @@ export class GpuOperator extends Construct {
     super(scope, id);
     this.version = props.version ?? GPU_OPERATOR_CHART_VERSION;
     const installDriver = props.installDriver ?? false;
-    this.values = mergeValues<GpuOperatorChartValues>(
-      {
-        driver: { enabled: installDriver },
-        toolkit: { enabled: installDriver },
-        daemonsets: { tolerations: tolerationsFor(props.gpuNodeTaints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
-        "node-feature-discovery": {
-          worker: { tolerations: tolerationsFor(props.gpuNodeTaints, GPU_OPERATOR_DEFAULT_TOLERATIONS.nfdWorker) },
-        },
+    // The values the module derives from its props, before additional values.
+    const derived = {
+      driver: { enabled: installDriver },
+      toolkit: { enabled: installDriver },
+      daemonsets: { tolerations: tolerationsFor(props.gpuNodeTaints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
+      "node-feature-discovery": {
+        worker: { tolerations: tolerationsFor(props.gpuNodeTaints, GPU_OPERATOR_DEFAULT_TOLERATIONS.nfdWorker) },
       },
-      props.additionalValues,
-    );
+    };
+    const namespace = props.namespace ?? "gpu-operator";
+    throwIfProblems(this, "GpuOperator", [
+      { prop: "namespace", problem: namespaceProblem(namespace) },
+      // Whatever the type of the override: null, [], false or "false" would undo what the module derived.
+      ...overriddenValueProblems(derived, props.additionalValues, (path) =>
+        path.includes("tolerations") ? "the module tolerates the chart's defaults and every GPU pool's taint (the gpuNodeTaints prop)" : path[0] === "driver" || path[0] === "toolkit" ? "set the installDriver prop instead" : "the module sets values inside it; set single keys instead",
+      ),
+    ]);
+    this.values = mergeValues<GpuOperatorChartValues>(derived, props.additionalValues);
     this.release = new Release(this, "release", {
       name: "gpu-operator",
       repository: GPU_OPERATOR_CHART_REPOSITORY,
       chart: "gpu-operator",
       version: this.version,
-      namespace: props.namespace ?? "gpu-operator",
+      namespace,
       createNamespace: true,
       values: [toValuesYaml(this.values)],
       // The operator's upgrade guide runs `helm upgrade --disable-openapi-validation`: with

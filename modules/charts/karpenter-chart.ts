@@ -1,7 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
 import { Construct } from "constructs";
-import { mergeValues, toValuesYaml, type ResourceRequirements } from "../core/helm-values.js";
-import { clusterNameProblem, namespaceProblem, queueNameProblem, resourceRequirementsProblems, regionProblem, throwIfProblems, warn } from "../core/rules.js";
+import { mergeValues, overriddenValueProblems, sameValue, toValuesYaml, type ResourceRequirements } from "../core/helm-values.js";
+import { clusterNameProblem, namespaceProblem, queueNameProblem, quoted, regionProblem, resourceRequirementsProblems, throwIfProblems, warn } from "../core/rules.js";
 import { KARPENTER_CHART_REPOSITORY, KARPENTER_CHART_VERSION } from "../core/versions.js";
 
 /** The Karpenter chart version this module is built and tested against. */
@@ -120,6 +120,27 @@ export class KarpenterChart extends Construct {
     this.version = props.version ?? KARPENTER_CHART_VERSION;
     const namespace = props.namespace ?? "kube-system";
     const timeout = props.timeoutSeconds ?? 300;
+    const featureGates = Object.fromEntries(FEATURE_GATES.filter((gate) => props[gate] === true).map((gate) => [gate, true]));
+    // The values the module derives from its props, before additional values.
+    const derived = {
+      settings: {
+        clusterName: props.clusterName,
+        clusterEndpoint: props.clusterEndpoint,
+        interruptionQueue: props.interruptionQueueName,
+        // The chart's default; the ZonalShift IAM policy is attached only when this is on.
+        enableZonalShift: props.zonalShift ?? false,
+        // Only the gates a pool needs, and only on: the chart's defaults stay for the others.
+        ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}),
+      },
+      serviceAccount: {
+        name: props.serviceAccountName ?? "karpenter",
+        ...(props.irsaRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": props.irsaRoleArn } } : {}),
+      },
+      controller: {
+        resources: props.controllerResources ?? { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+        env: [{ name: "AWS_REGION", value: props.region }],
+      },
+    };
     throwIfProblems(this, "KarpenterChart", [
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
       { prop: "region", problem: regionProblem(props.region) },
@@ -127,12 +148,12 @@ export class KarpenterChart extends Construct {
       { prop: "namespace", problem: namespaceProblem(namespace) },
       ...resourceRequirementsProblems(props.controllerResources ?? {}).map((p) => ({ prop: `controllerResources.${p.field}`, problem: p.problem })),
       { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
-      ...FEATURE_GATES.map((gate) => ({
-        prop: `additionalValues.settings.featureGates.${gate}`,
-        problem: props[gate] === true && featureGateOf(props.additionalValues, gate) === false ? `is false, but the ${gate} prop is true (a node pool needs the gate); remove it` : undefined,
-      })),
+      // Whatever the type of the override: null, [], 0 or "false" would remove what the module derived.
+      ...overriddenValueProblems(derived, withoutEnv(props.additionalValues), derivedValueHint),
+      ...extraEnv(props.additionalValues)
+        .filter((e) => derived.controller.env.some((d) => d.name === e.name && !sameValue(d, e)))
+        .map((e) => ({ prop: `additionalValues.controller.env[${JSON.stringify(e.name)}]`, problem: `would change ${e.name}, which the module sets from the region prop (${quoted(props.region)}); remove this entry` })),
     ]);
-    const featureGates = Object.fromEntries(FEATURE_GATES.filter((gate) => props[gate] === true).map((gate) => [gate, true]));
 
     if (this.version !== KARPENTER_CHART_VERSION) {
       warn(
@@ -141,28 +162,9 @@ export class KarpenterChart extends Construct {
           "read Karpenter's upgrade guide for that version and compare its CloudFormation template's policies with the controller role before applying",
       );
     }
-    this.values = mergeValues<KarpenterChartValues>(
-      {
-        settings: {
-          clusterName: props.clusterName,
-          clusterEndpoint: props.clusterEndpoint,
-          interruptionQueue: props.interruptionQueueName,
-          // The chart's default; the ZonalShift IAM policy is attached only when this is on.
-          enableZonalShift: props.zonalShift ?? false,
-          // Only the gates a pool needs, and only on: the chart's defaults stay for the others.
-          ...(Object.keys(featureGates).length > 0 ? { featureGates } : {}),
-        },
-        serviceAccount: {
-          name: props.serviceAccountName ?? "karpenter",
-          ...(props.irsaRoleArn ? { annotations: { "eks.amazonaws.com/role-arn": props.irsaRoleArn } } : {}),
-        },
-        controller: {
-          resources: props.controllerResources ?? { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-          env: withEnv([{ name: "AWS_REGION", value: props.region }], extraEnv(props.additionalValues)),
-        },
-      },
-      withoutEnv(props.additionalValues),
-    );
+    // controller.env is merged by name: additional entries join the module's AWS_REGION.
+    const env = withEnv(derived.controller.env, extraEnv(props.additionalValues));
+    this.values = mergeValues<KarpenterChartValues>({ ...derived, controller: { ...derived.controller, env } }, withoutEnv(props.additionalValues));
 
     // No repository credentials: public ECR serves these charts to anonymous pulls. A token from
     // data.aws_ecrpublic_authorization_token changes on every plan (a diff each time) and helm
@@ -193,10 +195,22 @@ export class KarpenterChart extends Construct {
 /** The chart feature gates the module turns on when a node pool needs them. */
 const FEATURE_GATES = ["staticCapacity", "reservedCapacity"] as const;
 
-/** `settings.featureGates.<gate>` of additional values. */
-function featureGateOf(values: Readonly<Record<string, unknown>> | undefined, gate: string): unknown {
-  const settings = values?.settings as Record<string, unknown> | undefined;
-  return (settings?.featureGates as Record<string, unknown> | undefined)?.[gate];
+/** How to set a derived Karpenter chart value instead of overriding it. */
+function derivedValueHint(path: readonly string[]): string {
+  const [first, second, third] = path;
+  if (first === "settings" && second === "featureGates") return third ? `a node pool needs the ${third} gate (the ${third} prop); remove it` : "the module turns on the gates its node pools need; set single gates instead";
+  const props: Readonly<Record<string, string>> = {
+    "settings.clusterName": "clusterName",
+    "settings.clusterEndpoint": "clusterEndpoint",
+    "settings.interruptionQueue": "interruptionQueueName",
+    "settings.enableZonalShift": "zonalShift",
+    "serviceAccount.name": "serviceAccountName",
+    "serviceAccount.annotations": "irsaRoleArn",
+    "controller.resources": "controllerResources",
+    "controller.env": "region",
+  };
+  const prop = props[`${first}.${second}`];
+  return prop ? `set the ${prop} prop instead` : "the module sets values inside it; set single keys instead";
 }
 
 /** `controller.env` of additional values, when it is a list. */

@@ -1,6 +1,8 @@
 /** The checks of a configuration that span several keys. */
+import { describeValues, missingEntries, overriddenValues, tolerationsFor } from "../core/helm-values.js";
 import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
 import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
+import { GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { efaClassProblems } from "../validation/efa.js";
@@ -200,12 +202,35 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     });
     if (valid) for (const message of efaClassProblems(name, users)) issue(["nodeClasses", i, "efa"], message);
   });
-  // The chart's feature gates these pools need: the module turns them on; additionalValues must not turn them off.
-  const gates = recordAt(recordAt(recordAt(recordAt(raw, "karpenter"), "additionalValues"), "settings"), "featureGates");
+  // Chart values the module derives from other keys: additionalValues may not change them,
+  // whatever the type of the override (null, [], 0 and "false" included).
+  const karpenterValues = recordAt(recordAt(raw, "karpenter"), "additionalValues");
   const gateUsers = { staticCapacity: ["set replicas", staticPools], reservedCapacity: ['list "reserved" in capacityTypes', reservedPools] } as const;
-  for (const [gate, [what, pools]] of Object.entries(gateUsers)) {
-    if (gates[gate] === false && pools.length > 0) {
-      issue(["karpenter", "additionalValues", "settings", "featureGates", gate], `is false, but node pool(s) ${pools.join(", ")} ${what}, which Karpenter ignores without the ${gate} feature gate (the module turns it on for them); remove it`);
+  const neededGates = Object.fromEntries(Object.entries(gateUsers).filter(([, [, pools]]) => pools.length > 0).map(([gate]) => [gate, true]));
+  // `settings` itself is the schema's (it holds values the module owns): not reported twice.
+  for (const o of overriddenValues({ settings: { featureGates: neededGates } }, karpenterValues).filter((o) => o.path.length > 1)) {
+    const gate = o.path[2] as keyof typeof gateUsers | undefined;
+    const why = gate ? `node pool(s) ${gateUsers[gate][1].join(", ")} ${gateUsers[gate][0]}, which Karpenter ignores without the ${gate} feature gate (the module turns it on for them); remove it` : `the module turns on the feature gates its node pools need (${Object.keys(neededGates).join(", ")}) inside it; set single gates instead`;
+    issue(["karpenter", "additionalValues", ...o.path], `is ${quoted(o.given)}, but ${why}`);
+  }
+  const env = recordAt(karpenterValues, "controller").env;
+  if (Array.isArray(env)) {
+    env.forEach((e, i) => {
+      if (isRecord(e) && e.name === "AWS_REGION" && e.value !== region) issue(["karpenter", "additionalValues", "controller", "env", i], `sets AWS_REGION to ${quoted(e.value)}, but the module sets it from region (${quoted(region)}): remove this entry`);
+    });
+  }
+  // The GPU Operator's tolerations: the chart's defaults and every pool's taints (as the charts stack derives them).
+  const pools = listAt(raw, "nodePools").map((p) => nodePool.safeParse(p));
+  if (pools.every((p) => p.success)) {
+    const taints = pools.flatMap((p) => (p.success ? p.data.taints : []));
+    const derived = {
+      daemonsets: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
+      "node-feature-discovery": { worker: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.nfdWorker) } },
+    };
+    for (const o of overriddenValues(derived, recordAt(recordAt(raw, "gpuOperator"), "additionalValues"))) {
+      const derivedList = Array.isArray(o.derived) ? o.derived : [];
+      const what = Array.isArray(o.given) ? `drops the tolerations ${describeValues(missingEntries(derivedList, o.given))}` : `is ${quoted(o.given)}`;
+      issue(["gpuOperator", "additionalValues", ...o.path], `${what}, but the module tolerates the chart's defaults and every node pool's taint there (${describeValues(derivedList)}), so the operator runs on every GPU node: Helm replaces lists, so keep these and add yours`);
     }
   }
   return out;

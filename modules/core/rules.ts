@@ -8,7 +8,6 @@
  */
 import { Annotations, Token } from "cdktf";
 import type { IConstruct } from "constructs";
-import type { ResourceRequirements } from "./helm-values.js";
 
 /** EKS cluster names: 1-100 chars, alphanumerics, hyphens and underscores, starting alphanumeric. */
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
@@ -226,7 +225,10 @@ export function quantityValue(text: string): number | undefined {
  * than or equal to ... limit"); otherwise the controller's pods are refused and the Helm release
  * times out.
  */
-export function resourceRequirementsProblems(r: ResourceRequirements): { field: string; problem: string }[] {
+export function resourceRequirementsProblems(r: {
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}): { field: string; problem: string }[] {
   return (["cpu", "memory"] as const).flatMap((name) => {
     const request = r.requests?.[name];
     const limit = r.limits?.[name];
