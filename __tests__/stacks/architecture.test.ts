@@ -22,7 +22,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   validation: ["core", "karpenter", ".gen"],
   config: ["core", "karpenter", "validation"],
   aws: ["core"],
-  charts: ["core", "karpenter"],
+  charts: ["core", "karpenter", "validation"],
   nodepools: ["core", "karpenter", "validation", ".gen"],
   stacks: ["core", "karpenter", "validation", "config", "aws", "charts", "nodepools"],
 };

@@ -78,3 +78,43 @@ describe("the chart constructs refuse the same, naming the prop", () => {
     assert.match(error, /additionalValues\.tolerations: would change a value the module sets .*efaNodeTaints prop/);
   });
 });
+
+describe("additionalValues keys the pinned charts never read are refused, with a did-you-mean", () => {
+  it("at every config key, typos, case, swapped letters and dotted keys included", () => {
+    const problems = problemsOf(
+      configInput({
+        karpenter: { additionalValues: { replica: 2, "settings.batchMaxDuration": "10s", settings: { featureGates: { nodeRepiar: true } }, controller: { evn: [] }, Tolerations: [] } },
+        gpuOperator: { additionalValues: { drivers: { enabled: true } } },
+      }),
+    );
+    assert.deepEqual(problems, [
+      'karpenter.additionalValues.replica: is not a value of the karpenter chart 1.14.1 at the top level, so Helm would ignore it: did you mean "replicas"?',
+      "karpenter.additionalValues.settings.batchMaxDuration: is not a value of the karpenter chart 1.14.1 at the top level, so Helm would ignore it: a key with a dot is one key to Helm, not a path: nest it as settings: { batchMaxDuration: ... }",
+      'karpenter.additionalValues.settings.featureGates.nodeRepiar: is not a value of the karpenter chart 1.14.1 under settings.featureGates, so Helm would ignore it: did you mean "nodeRepair"?',
+      'karpenter.additionalValues.controller.evn: is not a value of the karpenter chart 1.14.1 under controller, so Helm would ignore it: did you mean "env"?',
+      'karpenter.additionalValues.Tolerations: is not a value of the karpenter chart 1.14.1 at the top level, so Helm would ignore it: did you mean "tolerations"?',
+      'gpuOperator.additionalValues.drivers: is not a value of the gpu-operator chart v26.7.0 at the top level, so Helm would ignore it: did you mean "driver"?',
+    ]);
+  });
+
+  it("accepts keys the templates read though values.yaml lacks them, free-form maps, the subchart's section and global", () => {
+    assert.deepEqual(
+      problemsOf(
+        configInput({
+          karpenter: { additionalValues: { nodeSelector: { "example.com/pool": "system" }, podAnnotations: { a: "b" }, controller: { resources: undefined, envFrom: [] }, global: { imageRegistry: "r" }, replicas: 1 } },
+          gpuOperator: { additionalValues: { driver: { licensingConfig: { configMapName: "licensing" } }, dcgmExporter: { config: { name: "metrics" } }, "node-feature-discovery": { worker: { config: { any: 1 } }, master: { x: 1 } } } },
+        }),
+      ),
+      [],
+    );
+  });
+
+  it("does not check a chart version other than the pinned one (its keys may differ)", () => {
+    assert.deepEqual(problemsOf(configInput({ karpenter: { chartVersion: "1.15.0", additionalValues: { newSetting: true } } })), []);
+  });
+
+  it("the chart constructs refuse the same in their additionalValues prop", () => {
+    const error = errorOf(() => synthStack((s) => new GpuOperator(s, "g", { gpuNodeTaints: [], additionalValues: { devicePlugn: { enabled: true } } })));
+    assert.match(error, /additionalValues\.devicePlugn: is not a value of the gpu-operator chart v26\.7\.0 at the top level, so Helm would ignore it: did you mean "devicePlugin"\?/);
+  });
+});

@@ -1,6 +1,6 @@
 /**
- * .gen/karpenter/ is what `npm run gen` makes of the kept CRDs, byte for byte: a CRD replaced
- * without regenerating, or a generated file edited by hand, fails here.
+ * .gen/karpenter/ and .gen/charts/ are what `npm run gen` makes of the kept CRDs and chart values,
+ * byte for byte: an input replaced without regenerating, or a generated file edited by hand, fails here.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { CRD_VERSION as GENERATED_VERSION } from "../../.gen/karpenter/cel-rules.js";
-import { KARPENTER_CHART_VERSION } from "../../modules/core/versions.js";
+import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../../modules/core/versions.js";
+import { CHART_SOURCES, generateChartKeys } from "../../scripts/gen-chart-keys.js";
 import { CRD_VERSION, generate } from "../../scripts/gen.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -47,9 +48,33 @@ describe("kept CRDs (crds/karpenter-1.14.1/)", () => {
     const yamls = readdirSync(CRDS).filter((f) => f.endsWith(".yaml")).sort();
     assert.deepEqual(yamls, ["karpenter.k8s.aws_ec2nodeclasses.yaml", "karpenter.sh_nodepools.yaml"]);
     for (const file of yamls) {
-      const data = readFileSync(join(CRDS, file));
-      const blob = createHash("sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+      const blob = blobOf(readFileSync(join(CRDS, file)));
       assert.match(provenance, new RegExp(`\\| \`${file.replace(/\./g, "\\.")}\` \\| \`pkg/apis/crds/${file.replace(/\./g, "\\.")}\` \\| \`${blob}\` \\|`), file);
+    }
+  });
+});
+
+/** The git blob ID of a file's bytes (what `git hash-object` prints). */
+const blobOf = (data: Buffer) => createHash("sha1").update(`blob ${data.length}\0`).update(data).digest("hex");
+
+describe("generated chart value keys (.gen/charts/)", () => {
+  const out = mkdtempSync(join(tmpdir(), "kgpu-gen-charts-"));
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it("is exactly what `npm run gen` generates from charts/ (run `npm run gen` after changing it)", async () => {
+    const written = await generateChartKeys(out);
+    assert.deepEqual(readdirSync(join(ROOT, ".gen", "charts")).sort(), [...written].sort());
+    for (const file of written) assert.ok(readFileSync(join(out, file), "utf8") === readFileSync(join(ROOT, ".gen", "charts", file), "utf8"), `.gen/charts/${file} differs from what npm run gen generates`);
+  });
+
+  it("comes from the chart versions the module installs, whose values.yaml are the upstream files, unedited", () => {
+    assert.deepEqual(CHART_SOURCES.map((c) => c.version), [KARPENTER_CHART_VERSION, GPU_OPERATOR_CHART_VERSION]);
+    const provenance = readFileSync(join(ROOT, "charts", "PROVENANCE.md"), "utf8");
+    for (const chart of CHART_SOURCES) {
+      const folder = chart.dir.slice("charts/".length);
+      assert.deepEqual(readdirSync(join(ROOT, chart.dir)).sort(), ["template-reads.txt", "values.yaml"], chart.dir);
+      const blob = blobOf(readFileSync(join(ROOT, chart.dir, "values.yaml")));
+      assert.match(provenance, new RegExp(`\\| \`${folder.replace(/\./g, "\\.")}/\` \\|.*\\| \`${blob}\` \\|`), chart.dir);
     }
   });
 });

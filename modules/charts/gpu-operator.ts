@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, type Toleration } from "../core/helm-values.js";
 import { namespaceProblem, throwIfProblems } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
+import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
 
 /** The values this module sets on the gpu-operator chart; every key exists in its values.yaml. */
@@ -68,6 +69,7 @@ export class GpuOperator extends Construct {
     const namespace = props.namespace ?? "gpu-operator";
     throwIfProblems(this, "GpuOperator", [
       { prop: "namespace", problem: namespaceProblem(namespace) },
+      ...(this.version === checkedChartVersion("gpuOperator") ? unknownValueKeys("gpuOperator", props.additionalValues ?? {}).map((u) => ({ prop: ["additionalValues", ...u.path].join("."), problem: u.problem })) : []),
       // Whatever the type of the override: null, [], false or "false" would undo what the module derived.
       ...overriddenValueProblems(derived, props.additionalValues, (path) =>
         path.includes("tolerations") ? "the module tolerates the chart's defaults and every GPU pool's taint (the gpuNodeTaints prop)" : path[0] === "driver" || path[0] === "toolkit" ? "set the installDriver prop instead" : "the module sets values inside it; set single keys instead",

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { mergeValues, overriddenValueProblems, sameValue, toValuesYaml, type ResourceRequirements } from "../core/helm-values.js";
 import { clusterNameProblem, namespaceProblem, queueNameProblem, quoted, regionProblem, resourceRequirementsProblems, throwIfProblems, warn } from "../core/rules.js";
 import { KARPENTER_CHART_REPOSITORY, KARPENTER_CHART_VERSION } from "../core/versions.js";
+import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
 
 /** The Karpenter chart version this module is built and tested against. */
 
@@ -148,6 +149,8 @@ export class KarpenterChart extends Construct {
       { prop: "namespace", problem: namespaceProblem(namespace) },
       ...resourceRequirementsProblems(props.controllerResources ?? {}).map((p) => ({ prop: `controllerResources.${p.field}`, problem: p.problem })),
       { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
+      // Keys the pinned chart never reads (another version has other keys).
+      ...(this.version === checkedChartVersion("karpenter") ? unknownValueKeys("karpenter", props.additionalValues ?? {}).map((u) => ({ prop: ["additionalValues", ...u.path].join("."), problem: u.problem })) : []),
       // Whatever the type of the override: null, [], 0 or "false" would remove what the module derived.
       ...overriddenValueProblems(derived, withoutEnv(props.additionalValues), derivedValueHint),
       ...extraEnv(props.additionalValues)

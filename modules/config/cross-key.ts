@@ -2,9 +2,10 @@
 import { describeValues, missingEntries, overriddenValues, tolerationsFor } from "../core/helm-values.js";
 import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
 import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
-import { GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
+import { GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
+import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
 import { efaClassProblems } from "../validation/efa.js";
 import { instanceTagCountProblem } from "../validation/karpenter-rules.js";
 import { launchProblems } from "../validation/launchability.js";
@@ -218,6 +219,12 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     env.forEach((e, i) => {
       if (isRecord(e) && e.name === "AWS_REGION" && e.value !== region) issue(["karpenter", "additionalValues", "controller", "env", i], `sets AWS_REGION to ${quoted(e.value)}, but the module sets it from region (${quoted(region)}): remove this entry`);
     });
+  }
+  // Keys the pinned charts never read: Helm would ignore them silently. Another chart version has other keys.
+  for (const [chart, defaultVersion] of [["karpenter", KARPENTER_CHART_VERSION], ["gpuOperator", GPU_OPERATOR_CHART_VERSION]] as const) {
+    const section = recordAt(raw, chart);
+    if ((stringAt(section, "chartVersion") ?? defaultVersion) !== checkedChartVersion(chart)) continue;
+    for (const u of unknownValueKeys(chart, recordAt(section, "additionalValues"))) issue([chart, "additionalValues", ...u.path], u.problem);
   }
   // The GPU Operator's tolerations: the chart's defaults and every pool's taints (as the charts stack derives them).
   const pools = listAt(raw, "nodePools").map((p) => nodePool.safeParse(p));
