@@ -21,7 +21,8 @@ export * from "./karpenter/node-class-spec.js";
 export * from "./karpenter/node-pool-spec.js";
 export * from "./karpenter/quota.js";
 
-// validation/: What the API server, Karpenter and AWS would refuse: the CRDs (schema and CEL), Karpenter's rules, launchability, EFA.
+// validation/: What the API server, Karpenter, the kubelet, Helm and AWS would refuse: the CRDs (schema and CEL), Karpenter's runtime rules, launchability, EFA, chart value keys.
+export * from "./validation/chart-keys.js";
 export * from "./validation/crd.js";
 export * from "./validation/cron.js";
 export * from "./validation/efa.js";

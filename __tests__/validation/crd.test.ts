@@ -5,9 +5,16 @@
  * that adds a rule fails the coverage test until the rule gets its two values below.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { parse } from "yaml";
 import { buildGpuNodeClass } from "../../modules/karpenter/node-class-spec.js";
 import { buildGpuNodePool } from "../../modules/karpenter/node-pool-spec.js";
+import { awsTagKeyProblem, awsTagValueProblem, clusterNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, quantityValue, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../../modules/core/rules.js";
+import { scheduleProblem } from "../../modules/validation/cron.js";
+import { amiAliasProblem, budgetNodesProblem, evictionThresholdProblem, goDurationProblem } from "../../modules/validation/karpenter-rules.js";
+import { labelValueProblems, qualifiedNameProblems, restrictedLabelProblem } from "../../modules/validation/karpenter-runtime.js";
 import { allMacro, celRulesOf, compileRule, crdProblems, CRD_VERSION, evaluateRule, kubernetesCelEnvironment, type CrdKind } from "../../modules/validation/crd.js";
 
 /** A rule, found by the schema path it sits at and its message, with a value it accepts and one it rejects. */
@@ -218,3 +225,53 @@ describe("crdProblems", () => {
     ]);
   });
 });
+
+describe("no regular expression applied to config text can be made to hang", () => {
+  /** Text built to make a backtracking pattern try every split: 256 KiB of a repeated unit, then a character that fails the match. */
+  const ATTACKS = ["a", "1", "a-", "a.", "1h", "1.", "a ", "1e1", "a/", "-", "@a", "arn:aws-"].flatMap((unit) => ["!", "", "/", " x"].map((end) => unit.repeat(Math.ceil((256 * 1024) / unit.length)) + end));
+
+  /** Every regular expression the check applies: schema patterns, and the regexes of CEL rules (find, matches). */
+  function crdRegexes(): string[] {
+    const out = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (typeof node !== "object" || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "pattern" && typeof value === "string") out.add(value);
+        else if (key === "rule" && typeof value === "string") for (const m of value.matchAll(/(?:find|matches)\((?:"([^"]*)"|'([^']*)')\)/g)) out.add(m[1] ?? m[2]);
+        else walk(value);
+      }
+    };
+    for (const file of ["karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"]) walk(parse(readFileSync(join(import.meta.dirname, "..", "..", "crds", `karpenter-${CRD_VERSION}`, file), "utf8")));
+    return [...out];
+  }
+
+  it("runs every regular expression of the CRDs in linear time on 256 KiB of text built to make it backtrack", () => {
+    const regexes = crdRegexes();
+    assert.ok(regexes.length >= 15, `found only ${regexes.length} regular expressions`);
+    // The budget schedule's pattern backtracks without bound: validation/cron.ts parses it (100 characters at most) before the CRD check.
+    const applied = regexes.filter((p) => !p.includes("(.+)\\s(.+)"));
+    assert.equal(applied.length, regexes.length - 1, "the schedule pattern is the only one left out");
+    const inputs = ATTACKS;
+    const start = performance.now();
+    for (const pattern of applied) {
+      const re = new RegExp(pattern, "u");
+      for (const input of inputs) re.test(input);
+    }
+    // Linear patterns take about a second in all here; one that backtracks quadratically takes minutes.
+    const ms = performance.now() - start;
+    assert.ok(ms < 30_000, `the CRD's regular expressions took ${ms.toFixed(0)} ms on ${applied.length * inputs.length} inputs of 256 KiB`);
+  });
+  it("runs the module's own rules on the same text in linear time", () => {
+    const rules: ((text: string) => unknown)[] = [
+      k8sNameProblem, namespaceProblem, clusterNameProblem, iamRoleNameProblem, regionProblem, subnetIdProblem, securityGroupIdProblem, roleArnProblem, oidcProviderArnProblem,
+      kmsKeyArnProblem, managedPolicyArnProblem, queueNameProblem, awsTagKeyProblem, awsTagValueProblem, quantityValue, scheduleProblem, amiAliasProblem, budgetNodesProblem,
+      goDurationProblem, evictionThresholdProblem, qualifiedNameProblems, labelValueProblems, restrictedLabelProblem, (t) => oidcProviderRegionProblem(t, "us-west-2"),
+    ];
+    const start = performance.now();
+    for (const rule of rules) for (const input of ATTACKS) rule(input);
+    const ms = performance.now() - start;
+    assert.ok(ms < 30_000, `the module's rules took ${ms.toFixed(0)} ms on ${rules.length * ATTACKS.length} inputs of 256 KiB`);
+  });
+});
+
