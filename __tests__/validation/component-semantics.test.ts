@@ -87,3 +87,34 @@ describe("the OIDC provider is the cluster's: its region and partition", () => {
     assert.match(error, /identity\.oidcProviderArn: is the OIDC provider of a cluster in us-west-2/);
   });
 });
+
+describe("ARNs of the cluster's partition, and a queue key of its region", () => {
+  it("refuses IAM ARNs of another partition and a KMS key of another region, at their config keys", () => {
+    const input = configInput({
+      region: "us-west-2",
+      nodeRole: { permissionsBoundaryArn: "arn:aws-cn:iam::111122223333:policy/boundary", additionalPolicyArns: { ssm: "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore" } },
+      interruptionQueue: { kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    });
+    assert.deepEqual(problemsOf(input), [
+      'nodeRole.permissionsBoundaryArn: is in partition aws-cn, but us-west-2 is in aws: the ARN must start with arn:aws: (got "arn:aws-cn:iam::111122223333:policy/boundary")',
+      "interruptionQueue.kmsKeyArn: is in eu-west-1, but the cluster is in us-west-2: use a key of us-west-2 (KMS keys are regional; a multi-Region key has a replica ARN per region) (got \"arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\")",
+      'nodeRole.additionalPolicyArns.ssm: is in partition aws-us-gov, but us-west-2 is in aws: the ARN must start with arn:aws: (got "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore")',
+    ]);
+    assert.deepEqual(problemsOf(configInput({ region: "cn-north-1", nodeRole: { existingRoleArn: "arn:aws-cn:iam::111122223333:role/gpu-nodes" } })), []);
+    const error = errorOf(() => synthStack((s) => new KarpenterControllerIam(s, "c", { clusterName: "c", region: "us-east-1", interruptionQueueArn: "arn:aws:sqs:us-east-1:111122223333:q", nodeRoleArn: "arn:aws:iam::111122223333:role/n", interruptionQueueKmsKeyArn: "arn:aws:kms:us-west-2:111122223333:key/k" })));
+    assert.match(error, /interruptionQueueKmsKeyArn: is in us-west-2, but the cluster is in us-east-1/);
+  });
+});
+
+describe("controller env entries, as the API server reads them", () => {
+  it("refuses env var names Kubernetes refuses and values that are not strings", () => {
+    const env = (entries: unknown[]) => problemsOf(configInput({ karpenter: { additionalValues: { controller: { env: entries } } } }));
+    assert.deepEqual(env([{ name: "GOMEMLIMIT", value: "900MiB" }, { name: "LOG.level", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]), []);
+    assert.deepEqual(env([{ name: "1BAD", value: "x" }, { name: "A=B", value: "x" }, { name: "N", value: 5 }, { name: "B", value: true }]), [
+      "karpenter.additionalValues.controller.env[0].name: must be an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit (got \"1BAD\")",
+      "karpenter.additionalValues.controller.env[1].name: must be an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit (got \"A=B\")",
+      "karpenter.additionalValues.controller.env[2].value: must be a string (got 5): quote it, as Kubernetes takes env values as text",
+      "karpenter.additionalValues.controller.env[3].value: must be a string (got true): quote it, as Kubernetes takes env values as text",
+    ]);
+  });
+});

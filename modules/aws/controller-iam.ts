@@ -5,7 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { boundedName, controllerRoleNameFor } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, regionProblem, throwIfProblems } from "../core/rules.js";
+import { arnPlacementProblem, clusterNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, regionProblem, throwIfProblems } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
 import { CONTROLLER_POLICY_GROUPS, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy.js";
 import { condition, policyDocument, type PolicyStatement } from "./policy.js";
@@ -110,7 +110,7 @@ export class KarpenterControllerIam extends Construct {
       },
       {
         prop: "interruptionQueueKmsKeyArn",
-        problem: props.interruptionQueueKmsKeyArn === undefined ? undefined : kmsKeyArnProblem(props.interruptionQueueKmsKeyArn),
+        problem: props.interruptionQueueKmsKeyArn === undefined ? undefined : (kmsKeyArnProblem(props.interruptionQueueKmsKeyArn) ?? arnPlacementProblem(props.interruptionQueueKmsKeyArn, props.region, true)),
       },
     ]);
 

@@ -48,6 +48,10 @@ export const additionalValues = (chart: keyof typeof OWNED_VALUES) =>
       if (!Array.isArray(env)) ctx.addIssue({ code: "custom", path: ["controller", "env"], message: `must be a list of {name, value} entries (got ${quoted(env)}); the chart puts it in the container's env list` });
       else env.forEach((e, i) => {
         if (!isRecord(e) || typeof e.name !== "string" || e.name === "") ctx.addIssue({ code: "custom", path: ["controller", "env", i], message: `must be an env entry with a name, such as {name: GOMEMLIMIT, value: "900MiB"} (got ${quoted(e)})` });
+        // The API server's rule for env var names that every supported Kubernetes version accepts (C identifiers with '-' and '.').
+        else if (!/^[-._a-zA-Z][-._a-zA-Z0-9]{0,254}$/.test(e.name)) ctx.addIssue({ code: "custom", path: ["controller", "env", i, "name"], message: `must be an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit (got ${quoted(e.name)})` });
+        // EnvVar.value is a string: the Deployment would be refused with a number or a boolean.
+        else if (e.value !== undefined && typeof e.value !== "string") ctx.addIssue({ code: "custom", path: ["controller", "env", i, "value"], message: `must be a string (got ${quoted(e.value)}): quote it, as Kubernetes takes env values as text` });
       });
     }
   });

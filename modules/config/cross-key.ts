@@ -1,7 +1,7 @@
 /** The checks of a configuration that span several keys. */
 import { describeValues, missingEntries, overriddenValues, tolerationsFor } from "../core/helm-values.js";
 import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
+import { arnPlacementProblem, clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
@@ -61,6 +61,20 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   if (identity === "irsa" && typeof controller.oidcProviderArn === "string" && region !== undefined && regionProblem(region) === undefined) {
     const problem = oidcProviderRegionProblem(controller.oidcProviderArn, region);
     if (problem) issue(["controller", "oidcProviderArn"], problem);
+  }
+  // IAM and KMS ARNs of the region's partition, the queue's KMS key of the region itself.
+  if (region !== undefined && regionProblem(region) === undefined) {
+    const arns: [(string | number)[], unknown, boolean][] = [
+      [["nodeRole", "existingRoleArn"], nodeRole.existingRoleArn, false],
+      [["nodeRole", "permissionsBoundaryArn"], nodeRole.permissionsBoundaryArn, false],
+      [["controller", "permissionsBoundaryArn"], controller.permissionsBoundaryArn, false],
+      [["interruptionQueue", "kmsKeyArn"], recordAt(raw, "interruptionQueue").kmsKeyArn, true],
+      ...Object.entries(recordAt(nodeRole, "additionalPolicyArns")).map(([name, arn]): [(string | number)[], unknown, boolean] => [["nodeRole", "additionalPolicyArns", name], arn, false]),
+    ];
+    for (const [path, arn, sameRegion] of arns) {
+      const problem = typeof arn === "string" ? arnPlacementProblem(arn, region, sameRegion) : undefined;
+      if (problem) issue(path, problem);
+    }
   }
   if (identity === "podIdentity" && controller.oidcProviderArn !== undefined) {
     issue(["controller", "oidcProviderArn"], "is only used with controller.identity \"irsa\"; remove it or set identity: irsa");

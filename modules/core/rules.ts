@@ -122,6 +122,20 @@ export function oidcProviderRegionProblem(arn: string, region: string): string |
   return undefined;
 }
 
+/**
+ * An ARN used from `region`: of that region's partition (IAM and KMS in another partition are
+ * out of reach), and with `sameRegion`, of that region too (a KMS key is regional: SQS encrypts
+ * with a key of its own region only). Well-formed ARNs only; tokens pass.
+ */
+export function arnPlacementProblem(arn: string, region: string, sameRegion = false): string | undefined {
+  if (Token.isUnresolved(arn) || Token.isUnresolved(region) || !arn.startsWith("arn:")) return undefined;
+  const [, partition, , arnRegion] = arn.split(":");
+  const expected = partitionOf(region);
+  if (partition !== expected) return `is in partition ${partition}, but ${region} is in ${expected}: the ARN must start with arn:${expected}: (got ${quoted(arn)})`;
+  if (sameRegion && arnRegion !== region) return `is in ${arnRegion || "no region"}, but the cluster is in ${region}: use a key of ${region} (KMS keys are regional; a multi-Region key has a replica ARN per region) (got ${quoted(arn)})`;
+  return undefined;
+}
+
 export function kmsKeyArnProblem(arn: string): string | undefined {
   if (Token.isUnresolved(arn) || KMS_KEY_ARN.test(arn)) return undefined;
   return `must be a KMS key ARN such as "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"; aliases are not accepted because the key policy and the controller's kms:Decrypt grant need the key itself (got ${quoted(arn)})`;
