@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { App } from "cdktf";
 import { loadConfigFile } from "./modules/config/parse.js";
 import { ConfigError } from "./modules/config/problems.js";
-import { buildStacks } from "./modules/stacks/app.js";
+import { buildStacks, synthWarnings } from "./modules/stacks/app.js";
 
 /** The project folder (where package.json is): this file's folder from source, two up from dist/app/. */
 function projectDir(): string {
@@ -25,6 +25,8 @@ try {
   const app = new App({ stackTraces: false });
   buildStacks(app, loadConfigFile(configPath));
   app.synth();
+  // cdktf keeps warnings in manifest.json only: print them where the README's command shows them.
+  for (const warning of synthWarnings(app)) process.stderr.write(`Warning: ${warning}\n`);
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`${err.message}\n`);

@@ -19,6 +19,13 @@ describe("main.ts", () => {
     assert.equal(Object.keys(stack.resource.aws_ec2_tag).length, 3, "two subnets and one security group are tagged");
   });
 
+  it("prints the constructs' warnings on stderr, where `npm run synth` shows them (cdktf keeps them in manifest.json)", () => {
+    const warnings = run.stderr.split("\n").filter((l) => l.startsWith("Warning: "));
+    assert.deepEqual(warnings.map((w) => w.slice(0, w.indexOf(": ", "Warning: ".length))), ["Warning: prod-cluster-nodepools/nodeClass-gpu-nodeclass", "Warning: prod-cluster-nodepools/nodePool-gpu-workloads"]);
+    assert.match(warnings[0], /uses al2023@latest/);
+    assert.match(warnings[1], /expireAfter is 720h and terminationGracePeriod is not set/);
+  });
+
   it("chains the stacks: charts depend on aws, node pools on charts (cdktf deploys along and destroys against these edges)", () => {
     const stacks = JSON.parse(readFileSync(join(run.outdir, "manifest.json"), "utf8")).stacks as Record<string, { dependencies: string[] }>;
     assert.deepEqual(
@@ -30,7 +37,8 @@ describe("main.ts", () => {
   it("puts the manifests in a stack of their own, apart from the CRD chart (kubernetes_manifest needs CRDs at plan time)", () => {
     const types = (stack: string) => Object.keys(stackJson(stack).resource);
     assert.deepEqual(types("prod-cluster-charts"), ["helm_release"]);
-    assert.deepEqual(types("prod-cluster-nodepools"), ["kubernetes_manifest"]);
+    // terraform_data: each pool's kind (static or dynamic), which replaces the NodePool when it changes.
+    assert.deepEqual(types("prod-cluster-nodepools"), ["kubernetes_manifest", "terraform_data"]);
   });
 
   it("applies the seed's NodePool and EC2NodeClass, plus the documented additions, from the built-in example", () => {

@@ -58,11 +58,11 @@ describe("config: defaults", () => {
     assert.deepEqual(c.karpenter, { chartVersion: "1.14.1", zonalShift: false });
     assert.deepEqual(c.gpuOperator, { chartVersion: "v26.7.0", installDriver: false });
   });
-  it("gives pools on-demand capacity only unless spot is asked for, the sku=gpu taint, 720h expiry", () => {
+  it("gives pools on-demand capacity only unless spot is asked for, the sku=gpu taint, and leaves expiry to the pool's kind", () => {
     const p = c.nodePools[0];
     assert.deepEqual(p.capacityTypes, ["on-demand"]);
     assert.deepEqual(p.taints, [{ key: "sku", value: "gpu", effect: "NoSchedule" }]);
-    assert.equal(p.expireAfter, "720h");
+    assert.equal(p.expireAfter, undefined, "720h for a dynamic pool, Never for a static one: resolved when the NodePool is built");
     assert.deepEqual(p.instanceCategories, ["g", "p"]);
   });
 });

@@ -109,3 +109,25 @@ describe("AMI pinning", () => {
     assert.match(warning, /Pin a release \(e\.g\. al2023@v20251120\)/);
   });
 });
+
+describe("expiry that tells the truth", () => {
+  const poolWarnings = (props: Partial<ConstructorParameters<typeof GpuNodePool>[2]>) => {
+    let np: GpuNodePool | undefined;
+    synthStack((stack) => (np = new GpuNodePool(stack, "np", { name: "gpu", nodeClassName: "gpu", ...(props.replicas === undefined ? { cpuLimit: 96 } : {}), ...props })));
+    return np!.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  };
+
+  it("warns about a pool whose expired nodes have no bounded drain, naming both keys and the consequence", () => {
+    const [warning, ...rest] = poolWarnings({});
+    assert.deepEqual(rest, []);
+    assert.match(warning, /^NodePool gpu: expireAfter is 720h and terminationGracePeriod is not set\. Karpenter deletes an expired node at once, outside the disruption budgets and without starting a replacement first/);
+    assert.match(warning, /keeps the node cordoned \(and billed\) until it ends\. Set terminationGracePeriod to bound the drain, or expireAfter: Never/);
+    assert.deepEqual(poolWarnings({ terminationGracePeriod: "24h" }), []);
+    assert.deepEqual(poolWarnings({ expireAfter: "Never" }), []);
+  });
+
+  it("gives a static pool no expiry, and warns when one is set without a grace period: its nodes expire together", () => {
+    assert.deepEqual(poolWarnings({ replicas: 2 }), []);
+    assert.match(poolWarnings({ replicas: 2, expireAfter: "336h" })[0], /a static pool's nodes, started together, expire together/);
+  });
+});

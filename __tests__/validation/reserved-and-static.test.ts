@@ -22,7 +22,7 @@ import { buildStacks } from "../../modules/stacks/app.js";
 import { KarpenterChartsStack } from "../../modules/stacks/charts-stack.js";
 import { GpuNodePoolsStack } from "../../modules/stacks/node-pools-stack.js";
 import { crdProblems } from "../../modules/validation/crd.js";
-import { at, configInput, errorOf, newApp, ofType, rejectionOf, ROOT, runApp, synthOf, synthStack } from "../helpers.js";
+import { at, configInput, configProblems, errorOf, newApp, ofType, rejectionOf, ROOT, runApp, synthOf, synthStack } from "../helpers.js";
 
 const RESERVATION_TYPE = "karpenter.k8s.aws/capacity-reservation-type";
 const G6E = { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6e"] } as const;
@@ -194,12 +194,25 @@ describe("config: static pools", () => {
     ["negative replicas", { ...warm, replicas: -1 }, "nodePools[0].replicas: must be a whole number of nodes from 0 to 1000 (got -1)"],
     ["fractional replicas", { ...warm, replicas: 1.5 }, "nodePools[0].replicas: must be a whole number of nodes from 0 to 1000 (got 1.5)"],
     ["a zero node limit", { ...warm, replicas: 0, limits: { nodes: 0 } }, "nodePools[0].limits.nodes: must be a whole number of nodes from 1 to 1000 (got 0)"],
-    ["limits.nodes on a pool that scales with demand", { name: "d", nodeClass: "plain", limits: { cpu: 96, nodes: 3 } }, "nodePools[0].limits.nodes: is 3, but applies only to a static pool: set replicas, or cap this pool with limits.cpu and limits.gpus"],
     ["a dynamic pool without a CPU cap", { name: "d", nodeClass: "plain" }, "nodePools[0].limits.cpu: is required: the pool's cap on total vCPUs (size it to your EC2 vCPU quota); or set replicas for a static pool of fixed size"],
   ];
   for (const [what, pool, expected] of cases) {
     it(`rejects ${what}`, () => assert.ok(problemsOf(withPools([pool])).includes(expected), `expected ${JSON.stringify(expected)} in ${JSON.stringify(problemsOf(withPools([pool])), null, 1)}`));
   }
+
+  it("accepts limits.nodes on a pool that scales with its pods (Karpenter enforces it there too) and writes it", () => {
+    const input = withPools([{ name: "d", nodeClass: "plain", limits: { cpu: 96, nodes: 3 } }]);
+    assert.deepEqual(configProblems(() => parseConfig(input)), []);
+    assert.deepEqual(nodePoolOf(input).spec.limits, { cpu: 96, "nvidia.com/gpu": 24, nodes: 3 });
+  });
+
+  it("writes no consolidation policy for a static pool, consolidateAfter Never, and expiry Never unless set", () => {
+    const pool = nodePoolOf(withPools([warm]));
+    assert.deepEqual(pool.spec.disruption, { consolidateAfter: "Never", budgets: [{ nodes: "0", reasons: ["Drifted", "Underutilized"], schedule: "0 8 * * mon-fri", duration: "10h" }, { nodes: "10%" }] });
+    assert.equal(pool.spec.template.spec.expireAfter, "Never");
+    assert.equal(nodePoolOf(withPools([{ ...warm, expireAfter: "336h" }])).spec.template.spec.expireAfter, "336h");
+    assert.equal(nodePoolOf(withPools([{ name: "d", nodeClass: "plain", limits: { cpu: 96 } }])).spec.template.spec.expireAfter, "720h", "a dynamic pool keeps Karpenter's default");
+  });
 
   it("reports the static-pool rules once each, not again as the CRD's message", () => {
     const problems = problemsOf(withPools([{ ...warm, weight: 10, limits: { cpu: 96 } }]));
@@ -221,9 +234,9 @@ describe("GpuNodePool and GpuNodeClass props", () => {
     assert.match(staticMessage, /- nodeLimit: is 2, less than replicas \(3\): Karpenter would stop at 2 nodes/);
     assert.match(staticMessage, /- cpuLimit: is not allowed with replicas: a static NodePool allows only a node limit \(nodeLimit\); remove it/);
     assert.match(staticMessage, /- weight: is not allowed with replicas: Karpenter refuses weight on a static NodePool; remove it/);
-    const dynamicMessage = errorOf(() => synthStack((s) => new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", nodeLimit: 2, capacityReservationType: "capacity-block" })));
+    const dynamicMessage = errorOf(() => synthStack((s) => new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", nodeLimit: 0, capacityReservationType: "capacity-block" })));
     assert.match(dynamicMessage, /- cpuLimit: is required unless replicas is set \(a static pool\)/);
-    assert.match(dynamicMessage, /- nodeLimit: applies only to a static pool: set replicas, or remove it/);
+    assert.match(dynamicMessage, /- nodeLimit: must be a whole number of nodes, at least 1 \(got 0\)/);
     assert.match(dynamicMessage, /- capacityReservationType: is "capacity-block", but capacityTypes does not list "reserved"/);
   });
 

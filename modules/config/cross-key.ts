@@ -178,7 +178,6 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       }
     } else if (isRecord(rawPool)) {
       if (limits.cpu === undefined) issue(["nodePools", i, "limits", "cpu"], "is required: the pool's cap on total vCPUs (size it to your EC2 vCPU quota); or set replicas for a static pool of fixed size");
-      if (limits.nodes !== undefined) issue(["nodePools", i, "limits", "nodes"], `is ${quoted(limits.nodes)}, but applies only to a static pool: set replicas, or cap this pool with limits.cpu and limits.gpus`);
     }
     // Whether the pool can launch is asked only of a pool that is valid on its own.
     const parsed = nodePool.safeParse(rawPool);

@@ -166,7 +166,8 @@ export const nodePool = z.strictObject({
     })
     .default({}),
   weight: z.number().int().min(1).max(100).optional(),
-  expireAfter: duration.default("720h"),
+  // Resolved by the pool's kind: 720h, or Never for a static pool (karpenter/node-pool-spec.ts).
+  expireAfter: duration.optional(),
   terminationGracePeriod: z
     .string({ error: "must be a duration string" })
     .regex(/^([0-9]+(s|m|h))+$/, { error: "must be a duration such as \"30m\" or \"2h\" (no \"Never\": leave it out for no limit)" })

@@ -68,14 +68,17 @@ export interface GpuNodePoolProps {
    * A static pool: Karpenter keeps this many nodes up whatever the pods (NodePool `replicas`,
    * alpha in Karpenter 1.14, behind the `staticCapacity` feature gate: `KarpenterChart` prop
    * `staticCapacity`). Static pools take no CPU, GPU or memory limit and no weight, and are never
-   * consolidated (`consolidationPolicy` and `consolidateAfter` are written but ignored).
+   * consolidated: no `consolidationPolicy` is written, and `consolidateAfter` (which the CRD
+   * requires in `disruption`) is written as `Never`. Switching a pool between static and dynamic
+   * replaces the NodePool (the CRD refuses it as an update): its nodes are drained.
    * @default - none: the pool scales with its pods
    * @see https://karpenter.sh/docs/concepts/nodepools/#specreplicas
    */
   readonly replicas?: number;
   /**
-   * With `replicas`: the most nodes the pool may have at once (`limits.nodes`), e.g. while a
-   * drifted or expired node is replaced. At least `replicas`.
+   * The most nodes the pool may have at once (`limits.nodes`). Karpenter enforces it on every
+   * pool (a launch that would pass it is skipped). With `replicas`: at least `replicas`; above it,
+   * a drifted node's replacement can start before the old node goes.
    * @default - none: no node limit
    */
   readonly nodeLimit?: number;
@@ -88,7 +91,15 @@ export interface GpuNodePoolProps {
    * @default - either kind
    */
   readonly capacityReservationType?: "default" | "capacity-block";
-  /** Node lifetime before Karpenter replaces it. @default "720h" */
+  /**
+   * Node lifetime. An expired node is deleted at once: no disruption budget applies and no
+   * replacement starts first (Karpenter 1.14.1 `pkg/controllers/nodeclaim/expiration`); pods
+   * that block the drain (PDBs, `karpenter.sh/do-not-disrupt`) hold it until
+   * `terminationGracePeriod`, or for ever without one.
+   * @default "720h" for a pool that scales with its pods; "Never" for a static pool, whose nodes,
+   * started together, would all expire together (drift, e.g. a new AMI, still replaces them
+   * within the budgets)
+   */
   readonly expireAfter?: string;
   /** When Karpenter may consolidate. @default "WhenEmptyOrUnderutilized" */
   readonly consolidationPolicy?: "WhenEmptyOrUnderutilized" | "WhenEmpty";
@@ -151,6 +162,9 @@ export function defaultGpuLimit(cpuLimit: number): number {
  */
 export const DEFAULT_CONSOLIDATE_AFTER = "5m";
 
+/** How long a node of a pool that scales with its pods lives (Karpenter's own default). Static pools default to "Never". */
+export const DEFAULT_EXPIRE_AFTER = "720h";
+
 /**
  * The module's disruption budgets for GPU pools: on weekdays 08:00-18:00 UTC no node is disrupted
  * for drift (a new AMI) or underutilization, so busy GPU nodes are not replaced during working
@@ -194,15 +208,18 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
       ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
       ...(props.weight !== undefined ? { weight: props.weight } : {}),
       ...(Object.keys(limits).length > 0 ? { limits } : {}),
-      disruption: {
-        consolidationPolicy: props.consolidationPolicy ?? "WhenEmptyOrUnderutilized",
-        consolidateAfter: props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER,
-        ...(budgets ? { budgets } : {}),
-      },
+      // A static pool is never consolidated: no policy, and "Never" for the field the CRD requires.
+      disruption: isStatic
+        ? { consolidateAfter: "Never", ...(budgets ? { budgets } : {}) }
+        : {
+            consolidationPolicy: props.consolidationPolicy ?? "WhenEmptyOrUnderutilized",
+            consolidateAfter: props.consolidateAfter ?? DEFAULT_CONSOLIDATE_AFTER,
+            ...(budgets ? { budgets } : {}),
+          },
       template: {
         ...(props.labels && Object.keys(props.labels).length ? { metadata: { labels: { ...props.labels } } } : {}),
         spec: {
-          expireAfter: props.expireAfter ?? "720h",
+          expireAfter: props.expireAfter ?? (isStatic ? "Never" : DEFAULT_EXPIRE_AFTER),
           ...(props.terminationGracePeriod !== undefined ? { terminationGracePeriod: props.terminationGracePeriod } : {}),
           nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: props.nodeClassName },
           requirements: [...managedRequirements(props), ...(props.requirements ?? []), ...reservationType].map(({ values, ...r }) => ({

@@ -1,7 +1,9 @@
 import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
+import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
-import { k8sNameProblem, throwIfProblems } from "../core/rules.js";
+import { k8sNameProblem, throwIfProblems, warn } from "../core/rules.js";
+import { ReplaceTrigger } from "../core/trigger.js";
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
 import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
@@ -28,7 +30,7 @@ function staticPoolProblems(props: GpuNodePoolProps): { prop: string; problem: s
   if (props.replicas === undefined) {
     return [
       { prop: "cpuLimit", problem: props.cpuLimit === undefined ? "is required unless replicas is set (a static pool)" : undefined },
-      { prop: "nodeLimit", problem: props.nodeLimit !== undefined ? "applies only to a static pool: set replicas, or remove it" : undefined },
+      { prop: "nodeLimit", problem: wholeNodes(props.nodeLimit, 1) },
     ];
   }
   const notStatic = (what: string) => `is not allowed with replicas: ${what}; remove it`;
@@ -90,8 +92,23 @@ export class GpuNodePool extends Construct {
           ).map((p) => ({ prop: p.field, problem: p.problem }))),
     ]);
     this.model = buildGpuNodePool(props);
+    const expireAfter = this.model.spec.template.spec.expireAfter;
+    if (expireAfter !== "Never" && props.terminationGracePeriod === undefined) {
+      warn(
+        this,
+        `NodePool ${props.name}: expireAfter is ${expireAfter} and terminationGracePeriod is not set. Karpenter deletes an expired node at once, ` +
+          "outside the disruption budgets and without starting a replacement first; a pod with karpenter.sh/do-not-disrupt or a blocking PodDisruptionBudget then keeps the node cordoned (and billed) until it ends" +
+          (isStatic ? ", and a static pool's nodes, started together, expire together" : "") +
+          ". Set terminationGracePeriod to bound the drain, or expireAfter: Never to replace nodes only on drift.",
+      );
+    }
+    // The CRD refuses switching between static and dynamic as an update: a change of kind replaces the NodePool.
+    const kind = new ReplaceTrigger(this, "kind", isStatic ? "static" : "dynamic");
     this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, nodePoolPropOf, {
       dependsOn: props.dependsOn,
+      // The trigger's output, not the resource: adding the trigger to an existing pool replaces
+      // nothing. A plain address: Terraform takes no `${...}` in replace_triggered_by.
+      lifecycle: { replaceTriggeredBy: [Lazy.stringValue({ produce: () => `${kind.terraformResourceType}.${kind.friendlyUniqueId}.output` })] },
       wait: { condition: [{ type: "Ready", status: "True" }] },
       // Deleting a pool drains and terminates its nodes (finalizers); GPU pods may take a while.
       timeouts: { create: "10m", update: "10m", delete: "30m" },

@@ -1,4 +1,4 @@
-import type { App } from "cdktf";
+import { AnnotationMetadataEntryType, type App } from "cdktf";
 import { requireTerraform } from "../charts/ephemeral.js";
 import { parseConfig } from "../config/parse.js";
 import { type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "../config/schema.js";
@@ -62,4 +62,13 @@ export class KarpenterGpu implements KarpenterGpuStacks {
     this.config = parseConfig(config, "KarpenterGpu config");
     ({ aws: this.aws, charts: this.charts, nodePools: this.nodePools } = buildStacks(app, this.config));
   }
+}
+
+/**
+ * The warnings the constructs of `app` added (`warn`), as `<construct path>: <message>` lines.
+ * cdktf writes them only into the synthesized manifest.json; the app prints them, so that
+ * `npm run synth` shows them where users look.
+ */
+export function synthWarnings(app: App): string[] {
+  return app.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => `${c.node.path}: ${String(m.data)}`));
 }
