@@ -35,6 +35,23 @@ export interface DoctorOptions {
 /** Karpenter deletes a NodeClaim that has not registered within this time. */
 export const REGISTRATION_TTL_MINUTES = 15;
 
+/** The node condition the EKS node monitoring agent sets for GPU health. */
+const ACCELERATED_HARDWARE_READY = "AcceleratedHardwareReady";
+/** How long node repair tolerates AcceleratedHardwareReady=False (aws/karpenter-provider-aws v1.14.1 RepairPolicies). */
+export const ACCELERATED_HARDWARE_TOLERATION_MINUTES = 10;
+
+/** Whether the controller runs with the NodeRepair gate on (its FEATURE_GATES env); undefined when it cannot tell. */
+function nodeRepairGate(kubectl: Kubectl, ns: string): boolean | undefined {
+  try {
+    const deployment = JSON.parse(kubectl(["get", "deployment", "karpenter", "-n", ns, "-o", "json"])) as { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } };
+    const gates = deployment.spec?.template?.spec?.containers?.flatMap((c) => c.env ?? []).find((e) => e.name === "FEATURE_GATES")?.value;
+    const m = gates === undefined ? null : /(?:^|,)NodeRepair=(true|false)(?:,|$)/.exec(gates);
+    return m ? m[1] === "true" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A kubectl runner bound to a context; the binary comes from PATH. */
 export function kubectlFor(context?: string): Kubectl {
   return (args) => {
@@ -51,6 +68,7 @@ interface K8sCondition {
   status: string;
   reason?: string;
   message?: string;
+  lastTransitionTime?: string;
 }
 interface K8sObject {
   metadata: { name: string; namespace?: string; creationTimestamp?: string; labels?: Record<string, string> };
@@ -292,6 +310,50 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
       message: `EC2 refused Spot with AuthFailure.ServiceLinkedRoleCreationNotPermitted (seen in ${seen.join(" and ")}): the account has no AWSServiceRoleForEC2Spot and Karpenter may not create it, so it treats all spot offerings as unavailable${spotOnly.length ? `; spot-only NodePool(s) ${spotOnly.join(", ")} get no nodes` : ""}`,
       fix: "set spotServiceLinkedRole: create in the karpenter-gpu config (it adds aws_iam_service_linked_role for spot.amazonaws.com) and apply, or run once per account: aws iam create-service-linked-role --aws-service-name spot.amazonaws.com",
     });
+  });
+
+  // Node repair acts on AcceleratedHardwareReady=False after 10 minutes (aws/karpenter-provider-aws
+  // v1.14.1 pkg/cloudprovider/cloudprovider.go, RepairPolicies) when the NodeRepair gate is on.
+  attempt("gpu-nodes", () => {
+    const gpuNodes = list(["get", "nodes", "-l", "karpenter.sh/nodepool"]).filter((n) => quantity(n.status?.capacity?.["nvidia.com/gpu"]) > 0);
+    if (gpuNodes.length === 0) return;
+    const gate = nodeRepairGate(kubectl, ns);
+    const reporting = gpuNodes.filter((n) => condition(n, ACCELERATED_HARDWARE_READY) !== undefined);
+    if (reporting.length === 0) {
+      findings.push({
+        check: "gpu-nodes",
+        severity: "warn",
+        gotcha: "node-repair",
+        message: `none of ${gpuNodes.length} GPU node(s) reports ${ACCELERATED_HARDWARE_READY}: the EKS node monitoring agent is not running on them, so a failed GPU goes unnoticed until a job fails`,
+        fix: "set nodeRepair.monitoringAgent: install in the karpenter-gpu config and apply (or install the eks-node-monitoring-agent EKS add-on)",
+      });
+      return;
+    }
+    let unhealthy = 0;
+    for (const node of reporting) {
+      const c = condition(node, ACCELERATED_HARDWARE_READY)!;
+      if (c.status === "True") continue;
+      unhealthy++;
+      const since = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : now.getTime();
+      const sinceMin = Math.floor((now.getTime() - since) / 60_000);
+      const what = `${ACCELERATED_HARDWARE_READY}=${c.status} for ${sinceMin} min (${[c.reason, c.message].filter(Boolean).join(": ") || "no reason given"})`;
+      const claim = node.metadata.labels?.["karpenter.sh/nodeclaim"] ?? "<nodeclaim>";
+      const left = Math.ceil(ACCELERATED_HARDWARE_TOLERATION_MINUTES - (now.getTime() - since) / 60_000);
+      const repair =
+        c.status !== "False"
+          ? "node repair acts only on False"
+          : gate === false
+            ? "node repair is off (the NodeRepair gate), so it stays until replaced by hand"
+            : `${gate === undefined ? "if the NodeRepair gate is on, " : ""}Karpenter replaces it ${left > 0 ? `in ${left} min` : "now"} (${ACCELERATED_HARDWARE_TOLERATION_MINUTES} min after the change; not while more than 20% of the pool's nodes are unhealthy)`;
+      findings.push({
+        check: `node/${node.metadata.name}`,
+        severity: c.status === "False" ? "fail" : "warn",
+        gotcha: "node-repair",
+        message: `GPU hardware not healthy: ${what}; ${repair}`,
+        fix: gate === false ? `set nodeRepair.enabled: true in the karpenter-gpu config, or replace the node now: kubectl delete nodeclaim ${claim}` : `to replace it now: kubectl delete nodeclaim ${claim}`,
+      });
+    }
+    if (unhealthy === 0) findings.push({ check: "gpu-nodes", severity: "ok", message: `${reporting.length} GPU node(s) report healthy GPU hardware` });
   });
 
   attempt("gpu-operator", () => {

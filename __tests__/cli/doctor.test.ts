@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { quantity, type Finding } from "../../cli/doctor.js";
+import { quantity, runDoctor, type Finding } from "../../cli/doctor.js";
 import { bundled, ROOT, tempDir } from "../helpers.js";
 
 const STUB = `#!/usr/bin/env node
@@ -65,9 +65,11 @@ describe("karpenter-gpu doctor", () => {
       ["karpenter", "ok"],
       ["nodepool/gpu-workloads", "ok"],
       ["nodeclaims", "ok"],
+      ["gpu-nodes", "ok"],
       ["gpu-operator", "ok"],
     ]);
     assert.equal(findings.find((f) => f.check === "gpu-operator")?.message, "3 pod(s) Ready or completed");
+    assert.equal(findings.find((f) => f.check === "gpu-nodes")?.message, "1 GPU node(s) report healthy GPU hardware");
   });
 
   it("uses the given context on every kubectl call", () => {
@@ -146,6 +148,17 @@ describe("karpenter-gpu doctor", () => {
       assert.equal(spot.fix, SPOT_ROLE_FIX);
     });
 
+    it("names a GPU node whose hardware failed, why, and when node repair replaces it", () => {
+      const [node] = find("node/ip-10-0-2-9.us-west-2.compute.internal");
+      assert.deepEqual([node.severity, node.gotcha], ["fail", "node-repair"]);
+      assert.equal(
+        node.message,
+        "GPU hardware not healthy: AcceleratedHardwareReady=False for 4 min (NvidiaXID79Error: GPU has fallen off the bus); if the NodeRepair gate is on, Karpenter replaces it in 6 min (10 min after the change; not while more than 20% of the pool's nodes are unhealthy)",
+      );
+      assert.equal(node.fix, "to replace it now: kubectl delete nodeclaim gpu-workloads-x1y2z");
+      assert.ok(!findings.some((f) => f.check === "node/ip-10-0-2-10.us-west-2.compute.internal"), "a healthy GPU node is not listed");
+    });
+
     it("lists GPU Operator pods that are not Ready, with their waiting reason", () => {
       const [pod] = find("gpu-operator/nvidia-device-plugin-daemonset-p9q8r");
       assert.match(pod.message, /not Ready \(Running, CrashLoopBackOff\) on node ip-10-0-2-7/);
@@ -187,6 +200,42 @@ describe("karpenter-gpu doctor", () => {
     const run = doctor("missing-scenario", "--json");
     assert.equal(run.status, 1);
     assert.deepEqual(findingsOf(run).map((f) => f.check), ["cluster"]);
+  });
+
+  describe("GPU node health without the fixtures' defaults", () => {
+    /** The doctor against a cluster whose only answers are a ready controller (with these gates) and these Karpenter nodes. */
+    const healthOf = (gates: string | undefined, nodes: unknown[]) => {
+      const answers: Record<string, unknown> = {
+        "get deployment karpenter -n kube-system -o json": { spec: { replicas: 1, template: { spec: { containers: [{ env: gates === undefined ? [] : [{ name: "FEATURE_GATES", value: gates }] }] } } }, status: { readyReplicas: 1 } },
+        "get nodes -l karpenter.sh/nodepool -o json": { items: nodes },
+      };
+      const kubectl = (args: readonly string[]) => {
+        const key = args.join(" ");
+        if (key === "get --raw /version") return "{}";
+        if (key in answers) return JSON.stringify(answers[key]);
+        return JSON.stringify({ items: [] });
+      };
+      return runDoctor(kubectl, { now: new Date("2026-11-28T10:00:00Z") }).filter((f) => f.check === "gpu-nodes" || f.check.startsWith("node/"));
+    };
+    const gpuNode = (conditions: unknown[]) => ({ metadata: { name: "n1", labels: { "karpenter.sh/nodeclaim": "pool-abc" } }, status: { capacity: { "nvidia.com/gpu": "1" }, conditions } });
+
+    it("warns when no GPU node reports AcceleratedHardwareReady: the monitoring agent is missing", () => {
+      const [f, ...rest] = healthOf("NodeRepair=true", [gpuNode([{ type: "Ready", status: "True" }])]);
+      assert.deepEqual(rest, []);
+      assert.deepEqual([f.check, f.severity, f.gotcha], ["gpu-nodes", "warn", "node-repair"]);
+      assert.match(f.message, /^none of 1 GPU node\(s\) reports AcceleratedHardwareReady: the EKS node monitoring agent is not running/);
+      assert.match(f.fix ?? "", /nodeRepair\.monitoringAgent: install/);
+    });
+
+    it("says a failed GPU stays until replaced by hand when the gate is off, and is replaced now past 10 minutes when it is on", () => {
+      const failed = gpuNode([{ type: "AcceleratedHardwareReady", status: "False", reason: "NvidiaXID48Error", lastTransitionTime: "2026-11-28T09:30:00Z" }]);
+      const [off] = healthOf("NodeRepair=false,StaticCapacity=true", [failed]);
+      assert.match(off.message, /for 30 min \(NvidiaXID48Error\); node repair is off \(the NodeRepair gate\), so it stays until replaced by hand$/);
+      assert.equal(off.fix, "set nodeRepair.enabled: true in the karpenter-gpu config, or replace the node now: kubectl delete nodeclaim pool-abc");
+      const [on] = healthOf("ReservedCapacity=true,NodeRepair=true", [failed]);
+      assert.match(on.message, /; Karpenter replaces it now \(10 min after the change;/);
+      assert.deepEqual(healthOf("NodeRepair=true", []), [], "a cluster without GPU nodes has nothing to report");
+    });
   });
 
   it("parses Kubernetes quantities", () => {

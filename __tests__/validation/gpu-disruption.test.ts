@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { parse } from "yaml";
 import { parseConfig } from "../../modules/config/parse.js";
 import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
 import { buildGpuNodePool, DEFAULT_GPU_BUDGETS } from "../../modules/karpenter/node-pool-spec.js";
@@ -129,5 +130,43 @@ describe("expiry that tells the truth", () => {
   it("gives a static pool no expiry, and warns when one is set without a grace period: its nodes expire together", () => {
     assert.deepEqual(poolWarnings({ replicas: 2 }), []);
     assert.match(poolWarnings({ replicas: 2, expireAfter: "336h" })[0], /a static pool's nodes, started together, expire together/);
+  });
+});
+
+describe("node repair", () => {
+  const stacksOf = (input: KarpenterGpuConfigInput) => buildStacks(newApp(), parseConfig(input));
+  const karpenterValues = (input: KarpenterGpuConfigInput) =>
+    parse((Object.entries(ofType(synthOf(stacksOf(input).charts).resource, "helm_release")).find(([k]) => k.startsWith("karpenter_controller"))![1].values as string[])[0]);
+
+  it("is on by default: the nodeRepair gate, and a plan-time warning (not an error) when the node monitoring agent is missing", () => {
+    const c = parseConfig(configInput());
+    assert.deepEqual(c.nodeRepair, { enabled: true, monitoringAgent: "warn" });
+    assert.deepEqual(karpenterValues(configInput()).settings.featureGates, { nodeRepair: true });
+    const aws = synthOf(stacksOf(configInput()).aws) as Record<string, any>;
+    const check = aws.check.node_monitoring_agent;
+    assert.deepEqual(check.data.aws_eks_addon.node_monitoring_agent, { cluster_name: "prod-cluster", addon_name: "eks-node-monitoring-agent" });
+    assert.match(check.assert[0].error_message, /^The eks-node-monitoring-agent add-on is not on cluster prod-cluster: Karpenter's node repair then replaces only nodes that stop being Ready, not nodes whose GPU fails/);
+    assert.deepEqual(ofType(aws.resource, "aws_eks_addon"), {});
+  });
+
+  it("installs the add-on (adopting self-managed objects), checks it is present, or leaves it alone", () => {
+    const aws = (monitoringAgent: "install" | "present" | "unchecked", enabled = true) => synthOf(stacksOf(configInput({ nodeRepair: { enabled, monitoringAgent } })).aws) as Record<string, any>;
+    const installed = Object.values(ofType(aws("install").resource, "aws_eks_addon"));
+    assert.deepEqual(installed, [{ cluster_name: "prod-cluster", addon_name: "eks-node-monitoring-agent", resolve_conflicts_on_create: "OVERWRITE", resolve_conflicts_on_update: "OVERWRITE" }]);
+    const present = aws("present");
+    assert.equal(Object.values(ofType(present.data, "aws_eks_addon")).filter((d) => d.addon_name === "eks-node-monitoring-agent").length, 1);
+    assert.equal(present.check, undefined);
+    for (const quiet of [aws("unchecked"), aws("install", false)]) {
+      assert.equal(quiet.check, undefined);
+      assert.deepEqual(ofType(quiet.resource, "aws_eks_addon"), {});
+    }
+    assert.equal(karpenterValues(configInput({ nodeRepair: { enabled: false } })).settings.featureGates, undefined, "disabled: the chart's default (off)");
+  });
+
+  it("refuses additionalValues that turn the gate off while node repair is enabled", () => {
+    assert.deepEqual(configProblems(() => parseConfig(configInput({ karpenter: { additionalValues: { settings: { featureGates: { nodeRepair: false } } } } }))), [
+      "karpenter.additionalValues.settings.featureGates.nodeRepair: is false, but nodeRepair.enabled is true (the default), which turns on the nodeRepair feature gate (nodeRepair.enabled: false turns it off); remove it",
+    ]);
+    assert.deepEqual(configProblems(() => parseConfig(configInput({ nodeRepair: { enabled: false }, karpenter: { additionalValues: { settings: { featureGates: { nodeRepair: false } } } } }))), []);
   });
 });

@@ -279,7 +279,7 @@ describe("karpenter chart feature gates", () => {
   it("refuses additional values that turn off a gate the props turn on", () => {
     for (const off of [false, "false", null, 0]) {
       const message = errorOf(() => valuesOf({ staticCapacity: true, additionalValues: { settings: { featureGates: { staticCapacity: off } } } }));
-      assert.match(message, new RegExp(`- additionalValues\\.settings\\.featureGates\\.staticCapacity: would change a value the module sets \\(true\\) to ${JSON.stringify(off).replace(/"/g, '"')}: a node pool needs the staticCapacity gate \\(the staticCapacity prop\\); remove it`));
+      assert.match(message, new RegExp(`- additionalValues\\.settings\\.featureGates\\.staticCapacity: would change a value the module sets \\(true\\) to ${JSON.stringify(off).replace(/"/g, '"')}: the staticCapacity prop turns the gate on; remove it`));
     }
     assert.match(errorOf(() => valuesOf({ staticCapacity: true, additionalValues: { settings: { featureGates: null } } })), /additionalValues\.settings\.featureGates: would change a value the module sets \(\{"staticCapacity":true\}\) to null/);
   });
@@ -287,9 +287,9 @@ describe("karpenter chart feature gates", () => {
   it("the charts stack turns staticCapacity on when a pool sets replicas, and reservedCapacity when a pool lists reserved", () => {
     const gates = (input: KarpenterGpuConfigInput) =>
       parse((at(synthOf(new KarpenterChartsStack(newApp(), stackNames("prod-cluster").charts, { config: parseConfig(input) })).resource, "helm_release", "karpenter/controller").values as string[])[0]).settings.featureGates;
-    assert.equal(gates(configInput()), undefined, "a config without either leaves the chart's defaults");
-    assert.deepEqual(gates(withPools([{ name: "warm", nodeClass: "plain", replicas: 1 }])), { staticCapacity: true });
-    assert.deepEqual(gates(withPools([{ name: "r", nodeClass: "reserved", capacityTypes: ["reserved"], limits: { cpu: 96 } }])), { reservedCapacity: true });
+    assert.deepEqual(gates(configInput()), { nodeRepair: true }, "a config without either leaves the chart's defaults for them (node repair is on by default)");
+    assert.deepEqual(gates(withPools([{ name: "warm", nodeClass: "plain", replicas: 1 }])), { staticCapacity: true, nodeRepair: true });
+    assert.deepEqual(gates(withPools([{ name: "r", nodeClass: "reserved", capacityTypes: ["reserved"], limits: { cpu: 96 } }])), { reservedCapacity: true, nodeRepair: true });
   });
 });
 

@@ -2,12 +2,15 @@ import { DataAwsEksAddon } from "@cdktf/provider-aws/lib/data-aws-eks-addon/inde
 import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles/index.js";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon/index.js";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role/index.js";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { PlanCheck } from "../core/plan-check.js";
 import { clusterNameProblem, throwIfProblems } from "../core/rules.js";
 
 /** The EKS add-on that gives pods their EKS Pod Identity credentials. */
 export const POD_IDENTITY_AGENT_ADDON = "eks-pod-identity-agent";
+/** The EKS add-on that sets the node conditions (AcceleratedHardwareReady, ...) Karpenter's node repair acts on. */
+export const NODE_MONITORING_AGENT_ADDON = "eks-node-monitoring-agent";
 /** The service-linked role EC2 uses for Spot Instances: one per account. */
 export const SPOT_SERVICE_LINKED_ROLE = "AWSServiceRoleForEC2Spot";
 const SPOT_SERVICE = "spot.amazonaws.com";
@@ -41,6 +44,15 @@ export interface ClusterPrerequisitesProps {
   readonly spotServiceLinkedRole?: ServiceLinkedRoleMode;
   /** Names of the pools that use spot, for the plan-time message. @default [] */
   readonly spotPools?: readonly string[];
+  /**
+   * The `eks-node-monitoring-agent` add-on, which sets the node conditions Karpenter's node
+   * repair acts on for GPU, storage, network, kernel and container runtime failures (without it,
+   * repair sees only `Ready`). `install` manages it here (conflicting self-managed objects are
+   * overwritten); `present` fails the plan when it is missing; `warn` only warns in the plan.
+   * @default - not looked at
+   * @see https://docs.aws.amazon.com/eks/latest/userguide/node-health.html
+   */
+  readonly nodeMonitoringAgent?: AddonMode | "warn";
 }
 
 /**
@@ -53,6 +65,10 @@ export class ClusterPrerequisites extends Construct {
   public readonly podIdentityAgentAddon?: EksAddon;
   /** With `podIdentityAgent: present`: the `data.aws_eks_addon` whose read fails when it is missing. */
   public readonly podIdentityAgentLookup?: DataAwsEksAddon;
+  /** With `nodeMonitoringAgent: install`: the `aws_eks_addon`. Escape hatch. */
+  public readonly nodeMonitoringAgentAddon?: EksAddon;
+  /** With `nodeMonitoringAgent: present`: the `data.aws_eks_addon` whose read fails when it is missing. */
+  public readonly nodeMonitoringAgentLookup?: DataAwsEksAddon;
   /** With `spotServiceLinkedRole: create`: the `aws_iam_service_linked_role`. Escape hatch. */
   public readonly spotServiceLinkedRole?: IamServiceLinkedRole;
   /** With `spotServiceLinkedRole: present`: the `data.aws_iam_roles` lookup its precondition reads. */
@@ -71,6 +87,31 @@ export class ClusterPrerequisites extends Construct {
       this.podIdentityAgentLookup = new DataAwsEksAddon(this, "podIdentityAgent", { clusterName: props.clusterName, addonName: POD_IDENTITY_AGENT_ADDON });
     }
 
+    if (props.nodeMonitoringAgent === "install") {
+      // OVERWRITE: the agent's objects applied by hand or by Helm become the add-on's (an existing EKS add-on still fails the create).
+      this.nodeMonitoringAgentAddon = new EksAddon(this, "nodeMonitoringAgent", {
+        clusterName: props.clusterName,
+        addonName: NODE_MONITORING_AGENT_ADDON,
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+      });
+    } else if (props.nodeMonitoringAgent === "present") {
+      this.nodeMonitoringAgentLookup = new DataAwsEksAddon(this, "nodeMonitoringAgent", { clusterName: props.clusterName, addonName: NODE_MONITORING_AGENT_ADDON });
+    } else if (props.nodeMonitoringAgent === "warn") {
+      // A check block with its own scoped data source: a missing add-on is a warning in the plan, not an error.
+      const name = "node_monitoring_agent";
+      TerraformStack.of(this).addOverride(`check.${name}`, {
+        data: { aws_eks_addon: { [name]: { cluster_name: props.clusterName, addon_name: NODE_MONITORING_AGENT_ADDON } } },
+        assert: [
+          {
+            condition: `\${data.aws_eks_addon.${name}.addon_version != ""}`,
+            error_message:
+              `The ${NODE_MONITORING_AGENT_ADDON} add-on is not on cluster ${props.clusterName}: Karpenter's node repair then replaces only nodes that stop being Ready, ` +
+              "not nodes whose GPU fails. Install it (nodeRepair.monitoringAgent: install in the karpenter-gpu config, or aws eks create-addon), or set nodeRepair.monitoringAgent: unchecked.",
+          },
+        ],
+      });
+    }
     if (props.spotServiceLinkedRole === "create") {
       this.spotServiceLinkedRole = new IamServiceLinkedRole(this, "spotServiceLinkedRole", {
         awsServiceName: SPOT_SERVICE,

@@ -91,6 +91,17 @@ export interface KarpenterChartProps {
    * @default false (left to the chart, which has it on)
    */
   readonly reservedCapacity?: boolean;
+  /**
+   * Turn on Karpenter's `NodeRepair` feature gate (`settings.featureGates.nodeRepair`, alpha, off
+   * in the chart): Karpenter replaces a node that stays `Ready=False`/`Unknown` for 30 minutes,
+   * or whose EKS node monitoring agent condition is `False` (`AcceleratedHardwareReady` 10
+   * minutes; `StorageReady`, `NetworkingReady`, `KernelReady`, `ContainerRuntimeReady` 30
+   * minutes), unless more than 20% of the pool's nodes are unhealthy. It deletes the node's pods
+   * at once (no PDB) and launches a new node; it never reboots.
+   * @default false (the chart's: off)
+   * @see https://karpenter.sh/docs/concepts/disruption/#node-auto-repair
+   */
+  readonly nodeRepair?: boolean;
   /** Helm wait timeout, in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /**
@@ -196,12 +207,12 @@ export class KarpenterChart extends Construct {
 }
 
 /** The chart feature gates the module turns on when a node pool needs them. */
-const FEATURE_GATES = ["staticCapacity", "reservedCapacity"] as const;
+const FEATURE_GATES = ["staticCapacity", "reservedCapacity", "nodeRepair"] as const;
 
 /** How to set a derived Karpenter chart value instead of overriding it. */
 function derivedValueHint(path: readonly string[]): string {
   const [first, second, third] = path;
-  if (first === "settings" && second === "featureGates") return third ? `a node pool needs the ${third} gate (the ${third} prop); remove it` : "the module turns on the gates its node pools need; set single gates instead";
+  if (first === "settings" && second === "featureGates") return third ? `the ${third} prop turns the gate on; remove it` : "the module turns on the gates its props ask for; set single gates instead";
   const props: Readonly<Record<string, string>> = {
     "settings.clusterName": "clusterName",
     "settings.clusterEndpoint": "clusterEndpoint",

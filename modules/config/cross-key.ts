@@ -219,12 +219,18 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   // Chart values the module derives from other keys: additionalValues may not change them,
   // whatever the type of the override (null, [], 0 and "false" included).
   const karpenterValues = recordAt(recordAt(raw, "karpenter"), "additionalValues");
-  const gateUsers = { staticCapacity: ["set replicas", staticPools], reservedCapacity: ['list "reserved" in capacityTypes', reservedPools] } as const;
-  const neededGates = Object.fromEntries(Object.entries(gateUsers).filter(([, [, pools]]) => pools.length > 0).map(([gate]) => [gate, true]));
+  // Why the module turns each gate on (undefined: it does not).
+  const nodeRepair = recordAt(raw, "nodeRepair").enabled !== false;
+  const gateReasons: Record<string, string | undefined> = {
+    staticCapacity: staticPools.length ? `node pool(s) ${staticPools.join(", ")} set replicas, which Karpenter ignores without the staticCapacity feature gate (the module turns it on for them)` : undefined,
+    reservedCapacity: reservedPools.length ? `node pool(s) ${reservedPools.join(", ")} list "reserved" in capacityTypes, which Karpenter ignores without the reservedCapacity feature gate (the module turns it on for them)` : undefined,
+    nodeRepair: nodeRepair ? "nodeRepair.enabled is true (the default), which turns on the nodeRepair feature gate (nodeRepair.enabled: false turns it off)" : undefined,
+  };
+  const neededGates = Object.fromEntries(Object.keys(gateReasons).filter((gate) => gateReasons[gate]).map((gate) => [gate, true]));
   // `settings` itself is the schema's (it holds values the module owns): not reported twice.
   for (const o of overriddenValues({ settings: { featureGates: neededGates } }, karpenterValues).filter((o) => o.path.length > 1)) {
-    const gate = o.path[2] as keyof typeof gateUsers | undefined;
-    const why = gate ? `node pool(s) ${gateUsers[gate][1].join(", ")} ${gateUsers[gate][0]}, which Karpenter ignores without the ${gate} feature gate (the module turns it on for them); remove it` : `the module turns on the feature gates its node pools need (${Object.keys(neededGates).join(", ")}) inside it; set single gates instead`;
+    const gate = o.path[2];
+    const why = gate ? `${gateReasons[gate]}; remove it` : `the module turns on feature gates inside it (${Object.keys(neededGates).join(", ")}); set single gates instead`;
     issue(["karpenter", "additionalValues", ...o.path], `is ${quoted(o.given)}, but ${why}`);
   }
   const env = recordAt(karpenterValues, "controller").env;

@@ -54,6 +54,13 @@ export const configSchema = z
     kubernetesAuth: z.enum(["token", "exec"], { error: "must be one of token, exec" }).default("token"),
     spotServiceLinkedRole: z.enum(["create", "present"], { error: "must be one of create, present" }).default("present"),
     quotaGuard: z.enum(["warn", "fail", "off"], { error: "must be one of warn, fail, off" }).default("warn"),
+    /** Karpenter's node repair (alpha gate `nodeRepair`) and the EKS node monitoring agent that reports GPU failures to it. */
+    nodeRepair: z
+      .strictObject({
+        enabled: z.boolean({ error: "must be true or false" }).default(true),
+        monitoringAgent: z.enum(["install", "present", "warn", "unchecked"], { error: "must be one of install, present, warn, unchecked" }).default("warn"),
+      })
+      .default({ enabled: true, monitoringAgent: "warn" }),
     karpenter: z
       .strictObject({
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"1.14.1\"" }).default(KARPENTER_CHART_VERSION),
@@ -92,6 +99,14 @@ export type KarpenterGpuConfig = z.output<typeof configSchema>;
 export type KarpenterGpuConfigInput = z.input<typeof configSchema>;
 export type NodePoolConfig = KarpenterGpuConfig["nodePools"][number];
 export type NodeClassConfig = KarpenterGpuConfig["nodeClasses"][number];
+
+/**
+ * How the EKS node monitoring agent add-on is handled: only with node repair on (it reports the
+ * GPU, storage, network and kernel conditions repair acts on), and not with `unchecked`.
+ */
+export function nodeMonitoringAgentMode(c: KarpenterGpuConfig): "install" | "present" | "warn" | undefined {
+  return c.nodeRepair.enabled && c.nodeRepair.monitoringAgent !== "unchecked" ? c.nodeRepair.monitoringAgent : undefined;
+}
 
 /**
  * How the Pod Identity agent add-on is handled: the configured mode, `present` by default with

@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { KarpenterAws } from "../aws/karpenter-aws.js";
-import { podIdentityAgentMode, type KarpenterGpuConfig } from "../config/schema.js";
+import { nodeMonitoringAgentMode, podIdentityAgentMode, type KarpenterGpuConfig } from "../config/schema.js";
 
 export interface KarpenterAwsStackProps {
   /** A validated configuration (see `parseConfig` / `loadConfigFile`). */
@@ -46,6 +46,7 @@ export class KarpenterAwsStack extends TerraformStack {
       },
       prerequisites: {
         podIdentityAgent: podIdentityAgentMode(c),
+        nodeMonitoringAgent: nodeMonitoringAgentMode(c),
         // `create` keeps the role whatever the pools: deleting it when the last spot pool goes would
         // run before that pool's nodes are drained (this stack applies first), and AWS refuses to
         // delete it while any Spot Instance of the account runs. `present` checks only when needed.

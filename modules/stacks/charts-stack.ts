@@ -56,6 +56,7 @@ export class KarpenterChartsStack extends TerraformStack {
       // The feature gates the pools need: replicas needs StaticCapacity (alpha, off in the chart).
       staticCapacity: c.nodePools.some((p) => p.replicas !== undefined),
       reservedCapacity: c.nodePools.some((p) => p.capacityTypes.includes("reserved")),
+      nodeRepair: c.nodeRepair.enabled,
       additionalValues: c.karpenter.additionalValues,
     });
     this.gpuOperator = new GpuOperator(this, "gpuOperator", {
