@@ -4,13 +4,14 @@
  * pool-schema, chart-values, cross-key, issues), which are reached through parseConfig.
  */
 
-// core/: The shared vocabulary: names, chart versions, AWS and Kubernetes identifier rules, field paths, Helm values, plan checks.
+// core/: The shared vocabulary: names, chart versions, AWS and Kubernetes identifier rules, field paths, Helm values, plan checks and replace triggers.
 export * from "./core/field-path.js";
 export * from "./core/helm-values.js";
 export * from "./core/literal.js";
 export * from "./core/names.js";
 export * from "./core/plan-check.js";
 export * from "./core/rules.js";
+export * from "./core/trigger.js";
 export * from "./core/versions.js";
 
 // karpenter/: Karpenter's objects as data: the GPU instance table, NodePool and EC2NodeClass props and builders, EFA layouts, quotas.

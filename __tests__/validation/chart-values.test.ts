@@ -40,9 +40,10 @@ describe("the configuration refuses additionalValues that undo a derived value",
       const problems = problemsOf(configInput({ nodePools: [staticPool], karpenter: { additionalValues: { settings: { featureGates: { staticCapacity: off } } } } }));
       assert.deepEqual(problems, [`karpenter.additionalValues.settings.featureGates.staticCapacity: is ${JSON.stringify(off)}, but node pool(s) "warm" set replicas, which Karpenter ignores without the staticCapacity feature gate (the module turns it on for them); remove it`]);
     }
-    assert.match(problemsOf(configInput({ nodePools: [staticPool], karpenter: { additionalValues: { settings: { featureGates: [] } } } }))[0], /^karpenter\.additionalValues\.settings\.featureGates: is \[\], but the module turns on the feature gates its node pools need \(staticCapacity\)/);
+    assert.match(problemsOf(configInput({ nodePools: [staticPool], karpenter: { additionalValues: { settings: { featureGates: [] } } } }))[0], /^karpenter\.additionalValues\.settings\.featureGates: is \[\], but the module turns on feature gates inside it \(staticCapacity, nodeRepair\); set single gates instead$/);
     assert.deepEqual(problemsOf(configInput({ nodePools: [staticPool], karpenter: { additionalValues: { settings: { featureGates: { staticCapacity: true, nodeRepair: true } } } } })), []);
     assert.deepEqual(problemsOf(configInput({ karpenter: { additionalValues: { settings: { featureGates: { staticCapacity: false } } } } })), [], "no pool needs it");
+    assert.deepEqual(problemsOf(configInput({ nodeRepair: { enabled: false }, karpenter: { additionalValues: { settings: { featureGates: [] } } } })), [], "no gate derived, nothing to protect");
   });
 
   it("an AWS_REGION of another region", () => {

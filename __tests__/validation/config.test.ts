@@ -69,7 +69,7 @@ describe("config: defaults", () => {
 
 describe("config: every problem names its field", () => {
   const cases: [string, unknown, string][] = [
-    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, spotServiceLinkedRole, quotaGuard, karpenter, gpuOperator, terraformCloud, tags'],
+    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, spotServiceLinkedRole, quotaGuard, nodeRepair, karpenter, gpuOperator, terraformCloud, tags'],
     ["a typo in a nested key", withPool({ limits: { cpu: 1, gpu: 8 } }), 'nodePools[0].limits.gpu: unknown key (did you mean "gpus"?); allowed keys here: cpu, gpus, memoryGiB, nodes'],
     ["a wrong type", { ...minimal, region: 5 }, "region: must be a string (got 5)"],
     ["a negative limit", { ...minimal, nodePools: [minimal.nodePools[0], { name: "b", nodeClass: "gpu-nodeclass", limits: { cpu: -1 } }] }, "nodePools[1].limits.cpu: must be a positive number (vCPUs) (got -1)"],

@@ -228,7 +228,8 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   };
   const neededGates = Object.fromEntries(Object.keys(gateReasons).filter((gate) => gateReasons[gate]).map((gate) => [gate, true]));
   // `settings` itself is the schema's (it holds values the module owns): not reported twice.
-  for (const o of overriddenValues({ settings: { featureGates: neededGates } }, karpenterValues).filter((o) => o.path.length > 1)) {
+  const derivedGates = Object.keys(neededGates).length > 0 ? { settings: { featureGates: neededGates } } : {};
+  for (const o of overriddenValues(derivedGates, karpenterValues).filter((o) => o.path.length > 1)) {
     const gate = o.path[2];
     const why = gate ? `${gateReasons[gate]}; remove it` : `the module turns on feature gates inside it (${Object.keys(neededGates).join(", ")}); set single gates instead`;
     issue(["karpenter", "additionalValues", ...o.path], `is ${quoted(o.given)}, but ${why}`);
