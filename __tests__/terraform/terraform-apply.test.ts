@@ -151,3 +151,30 @@ run "apply" {
 `);
   });
 });
+
+describe("terraform test: the charts stack's plan-time checks (mock aws provider, real schema)", () => {
+  it("zonal shift asked for on a cluster without it fails the plan before Karpenter could panic; with it, the plan passes", (t) => {
+    // Without the ephemeral EKS token (only the Helm and Kubernetes providers, dropped here, read it): mock providers have no ephemeral resources.
+    const { ephemeral: _token, ...s } = synthOf(buildStacks(newApp(), parseConfig(configInput({ karpenter: { zonalShift: true } }))).charts) as Synth & { ephemeral?: unknown };
+    const check = address(s.resource, "terraform_data", "zonalShiftEnabled");
+    const cluster = address(s.data, "aws_eks_cluster", "cluster", "data");
+    apply(t, s, `
+run "zonal_shift_enabled" {
+  command = plan
+  override_data {
+    target = ${cluster}
+    values = { zonal_shift_config = [{ enabled = true }] }
+  }
+}
+
+run "zonal_shift_missing" {
+  command = plan
+  override_data {
+    target = ${cluster}
+    values = { zonal_shift_config = [] }
+  }
+  expect_failures = [${check}]
+}
+`);
+  });
+});

@@ -354,9 +354,9 @@ describe("examples/reserved-and-warm-inference.yaml", () => {
     assert.deepEqual(classes["training-blocks"].capacityReservationSelectorTerms, [{ id: "cr-0a1b2c3d4e5f60718" }]);
   });
 
-  it("turns on the chart gates its pools need", () => {
+  it("turns on the chart gates its pools need, and node repair (on by default)", () => {
     const release = Object.values(readStack("prod-cluster-charts").resource.helm_release).find((r: any) => r.chart === "karpenter") as any;
-    assert.deepEqual(parse(release.values[0]).settings.featureGates, { staticCapacity: true, reservedCapacity: true });
+    assert.deepEqual(parse(release.values[0]).settings.featureGates, { staticCapacity: true, reservedCapacity: true, nodeRepair: true });
   });
 
   it("asks for on-demand quota only for the pools that can launch on-demand", () => {

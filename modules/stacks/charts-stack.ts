@@ -8,6 +8,7 @@ import { GpuOperator } from "../charts/gpu-operator.js";
 import { KarpenterChart } from "../charts/karpenter-chart.js";
 import type { KarpenterGpuConfig } from "../config/schema.js";
 import { controllerRoleNameFor, interruptionQueueNameFor } from "../core/names.js";
+import { PlanCheck } from "../core/plan-check.js";
 import { configuredAwsProvider } from "./aws-stack.js";
 
 export interface KarpenterChartsStackProps {
@@ -59,6 +60,22 @@ export class KarpenterChartsStack extends TerraformStack {
       nodeRepair: c.nodeRepair.enabled,
       additionalValues: c.karpenter.additionalValues,
     });
+    if (c.karpenter.zonalShift) {
+      // Karpenter panics at start-up when the cluster is not registered with zonal shift
+      // (aws/karpenter-provider-aws v1.14.1 pkg/operator/operator.go, ValidateZonalShiftEnablement).
+      new PlanCheck(this, "zonalShiftEnabled", {
+        lifecycle: {
+          precondition: [
+            {
+              condition: `\${try(${this.connection.cluster.fqn}.zonal_shift_config[0].enabled, false)}`,
+              errorMessage:
+                `karpenter.zonalShift is true, but zonal shift is not enabled on cluster ${c.clusterName}: the Karpenter controller would panic at start-up ("Unable to find Cluster ... in Zonal Shift"). ` +
+                `Enable it on the cluster (aws eks update-cluster-config --name ${c.clusterName} --zonal-shift-config enabled=true, or zonal_shift_config in your cluster module), or set karpenter.zonalShift: false.`,
+            },
+          ],
+        },
+      });
+    }
     this.gpuOperator = new GpuOperator(this, "gpuOperator", {
       gpuNodeTaints: c.nodePools.flatMap((p) => p.taints),
       version: c.gpuOperator.chartVersion,
