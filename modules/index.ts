@@ -10,6 +10,7 @@ export * from "./core/helm-values.js";
 export * from "./core/literal.js";
 export * from "./core/names.js";
 export * from "./core/plan-check.js";
+export * from "./core/registries.js";
 export * from "./core/rules.js";
 export * from "./core/trigger.js";
 export * from "./core/versions.js";

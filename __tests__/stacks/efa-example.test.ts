@@ -23,13 +23,13 @@ describe("examples/p5-training-efa-reserved.yaml", () => {
   const run = runApp({ KARPENTER_GPU_CONFIG: EXAMPLE });
   const manifests = () => Object.values(readStack(run.outdir, "prod-cluster-nodepools").resource.kubernetes_manifest).map((m: any) => m.manifest as CrdObject & { spec: any });
 
-  it("synthesizes an EFA node class for p5.48xlarge's 32 network cards, in the placement group", () => {
+  it("synthesizes an EFA node class for p5.48xlarge's 32 network cards, without a placement group (a Capacity Block places its instances itself)", () => {
     assert.equal(run.status, 0, run.stderr);
     const nodeClass = manifests().find((m) => m.kind === "EC2NodeClass" && m.metadata.name === "p5-efa")!;
     const nis = nodeClass.spec.networkInterfaces as { networkCardIndex: number; deviceIndex: number; interfaceType: string }[];
     assert.equal(nis.filter((n) => n.interfaceType === "efa-only").length, 32);
     assert.deepEqual(nis[0], { networkCardIndex: 0, deviceIndex: 0, interfaceType: "interface" });
-    assert.deepEqual(nodeClass.spec.placementGroupSelector, { name: "p5-training" });
+    assert.equal(nodeClass.spec.placementGroupSelector, undefined);
     assert.deepEqual(nodeClass.spec.capacityReservationSelectorTerms, [{ id: "cr-0a1b2c3d4e5f60718" }], "the Capacity Block");
   });
 

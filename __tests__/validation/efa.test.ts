@@ -95,6 +95,13 @@ describe("nodeClasses[].efa and nodeClasses[].placementGroup", () => {
     assert.deepEqual(p4.networkInterfaces, efaNetworkInterfaces({ networkCards: 4, efaInterfaces: 4 }));
   });
 
+  it("refuses p6-b300 in an EFA class: no kept source says which of its 17 cards lacks EFA", () => {
+    const problems = configProblems(() => parseConfig(efaInput([{ ...p5Pool, name: "b300", limits: { cpu: 768 }, requirements: onlyTypes("p6-b300.48xlarge") }])));
+    assert.deepEqual(problems, [
+      'nodeClasses[0].efa: is true, but pool "b300" admits p6-b300.48xlarge (17 network cards, 16 EFA interfaces): which network card lacks EFA is not in any source the module keeps, so it writes no EFA layout for it; leave these types out of EFA node classes (GpuNodeClass takes an explicit efa layout if you have verified it)',
+    ]);
+  });
+
   it("placementGroup selects the group by name or by ID", () => {
     assert.deepEqual(classOf(efaInput([p5Pool], { placementGroup: { name: "p5-training" } })).placementGroupSelector, { name: "p5-training" });
     assert.deepEqual(classOf(configInput({ nodeClasses: [{ name: "gpu-nodeclass", placementGroup: { id: "pg-0123456789abcdef0" } }] })).placementGroupSelector, { id: "pg-0123456789abcdef0" });

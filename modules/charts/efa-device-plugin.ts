@@ -1,7 +1,8 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
 import { Construct } from "constructs";
 import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, type Toleration } from "../core/helm-values.js";
-import { namespaceProblem, throwIfProblems } from "../core/rules.js";
+import { eksAddonRegistryFor } from "../core/registries.js";
+import { namespaceProblem, throwIfProblems, warn } from "../core/rules.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
 
 /**
@@ -30,6 +31,18 @@ export interface EfaDevicePluginProps {
    * `vpc.amazonaws.com/efa` is never advertised on those nodes and pods requesting it stay Pending.
    */
   readonly efaNodeTaints: readonly Taint[];
+  /**
+   * The cluster's region: the plugin image is pulled from that region's EKS registry
+   * (`image.repository`), not the chart's us-west-2 default, which nodes in China or GovCloud
+   * cannot reach and nodes behind regional-only ECR endpoints do not.
+   * @default - the chart's default (us-west-2)
+   */
+  readonly region?: string;
+  /**
+   * The plugin image repository, for a private mirror. Wins over `region`.
+   * @default - `<the region's EKS registry>/eks/aws-efa-k8s-device-plugin`
+   */
+  readonly imageRepository?: string;
   /** Chart version. @default "v0.5.30" */
   readonly version?: string;
   /** Namespace, as in the chart's README. @default "kube-system" */
@@ -61,11 +74,19 @@ export class EfaDevicePlugin extends Construct {
   constructor(scope: Construct, id: string, props: EfaDevicePluginProps) {
     super(scope, id);
     this.version = props.version ?? EFA_DEVICE_PLUGIN_CHART_VERSION;
-    const derived = { tolerations: tolerationsFor(props.efaNodeTaints, EFA_DEVICE_PLUGIN_DEFAULT_TOLERATIONS) };
+    const registry = props.region === undefined ? undefined : eksAddonRegistryFor(props.region);
+    if (props.region !== undefined && registry === undefined && props.imageRepository === undefined) {
+      warn(this, `no EKS add-on image registry is known for region ${props.region}: the EFA device plugin image comes from the chart's default (us-west-2); set imageRepository if your nodes cannot pull from there`);
+    }
+    const repository = props.imageRepository ?? (registry && `${registry}/eks/aws-efa-k8s-device-plugin`);
+    const derived = {
+      tolerations: tolerationsFor(props.efaNodeTaints, EFA_DEVICE_PLUGIN_DEFAULT_TOLERATIONS),
+      ...(repository ? { image: { repository } } : {}),
+    };
     const namespace = props.namespace ?? "kube-system";
     throwIfProblems(this, "EfaDevicePlugin", [
       { prop: "namespace", problem: namespaceProblem(namespace) },
-      ...overriddenValueProblems(derived, props.additionalValues, () => "the module tolerates every EFA pool's taint (the efaNodeTaints prop)"),
+      ...overriddenValueProblems(derived, props.additionalValues, (path) => (path[0] === "image" ? "set the imageRepository prop instead" : "the module tolerates every EFA pool's taint (the efaNodeTaints prop)")),
     ]);
     this.values = mergeValues<EfaDevicePluginChartValues>(derived, props.additionalValues);
     this.release = new Release(this, "release", {

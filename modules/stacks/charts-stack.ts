@@ -88,6 +88,7 @@ export class KarpenterChartsStack extends TerraformStack {
     if (efaClasses.size > 0) {
       this.efaDevicePlugin = new EfaDevicePlugin(this, "efaDevicePlugin", {
         efaNodeTaints: c.nodePools.filter((p) => efaClasses.has(p.nodeClass)).flatMap((p) => p.taints),
+        region: c.region,
       });
     }
 

@@ -4,6 +4,7 @@
  */
 import { quoted } from "../core/rules.js";
 import { admittedInstanceTypes, describeEfaLayout, efaLayoutOf, MAX_NETWORK_INTERFACES, type EfaLayout, type EfaPool } from "../karpenter/efa.js";
+import { GPU_INSTANCE_TYPES } from "../karpenter/gpu-instances.js";
 
 /** What is wrong with a layout given as a construct prop, or undefined. */
 export function efaLayoutProblem(l: EfaLayout): string | undefined {
@@ -47,6 +48,17 @@ export function efaClassProblems(className: string, pools: readonly EfaPool[]): 
       entry.types.add(t.type);
       entry.pools.add(pool.name);
       byLayout.set(key, entry);
+    }
+  }
+  // A type whose card 0 has no EFA (one card more than EFA interfaces): no source the module keeps
+  // says which card lacks EFA, and a wrong index fails every launch or loses an interface.
+  for (const [layout, e] of byLayout) {
+    const [cards, efa] = [...e.types].map((t) => GPU_INSTANCE_TYPES.find((x) => x.type === t)!).map((t) => [t.networkCards, t.efaInterfaces])[0];
+    if (cards !== efa) {
+      out.push(
+        `is true, but pool${e.pools.size === 1 ? "" : "s"} ${[...e.pools].map((p) => quoted(p)).join(", ")} admit${e.pools.size === 1 ? "s" : ""} ${listTypes([...e.types])} (${layout}): which network card lacks EFA is not in any source the module keeps, so it writes no EFA layout for it; ` +
+          "leave these types out of EFA node classes (GpuNodeClass takes an explicit efa layout if you have verified it)",
+      );
     }
   }
   if (byLayout.size > 1) {
