@@ -48,6 +48,7 @@ export * from "./aws/aws-context.js";
 export * from "./aws/controller-iam.js";
 export * from "./aws/controller-policy.js";
 export * from "./aws/discovery-tags.js";
+export * from "./aws/efa-security-group-check.js";
 export * from "./aws/interruption-queue.js";
 export * from "./aws/karpenter-aws.js";
 export * from "./aws/node-role.js";

@@ -29,6 +29,12 @@ mock_provider "aws" {
   mock_data "aws_iam_roles" {
     defaults = { names = ["AWSServiceRoleForEC2Spot"] }
   }
+  mock_data "aws_vpc_security_group_rules" {
+    defaults = { ids = ["sgr-in", "sgr-out"] }
+  }
+  mock_data "aws_vpc_security_group_rule" {
+    defaults = { is_egress = false, ip_protocol = "-1", referenced_security_group_id = "sg-0c3d4e5f607182930" }
+  }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::${ACCOUNT}:role/mock" }
   }
@@ -176,5 +182,34 @@ run "zonal_shift_missing" {
   expect_failures = [${check}]
 }
 `);
+  });
+});
+
+describe("terraform test: the EFA security group check (mock aws provider, real schema)", () => {
+  it("warns when the nodes' security group lacks the all-traffic self rule in either direction; quiet with both", (t) => {
+    const s = awsStack(join(ROOT, "examples", "p5-training-efa-reserved.yaml"));
+    const rules = address(s.data, "aws_vpc_security_group_rule", "efaSecurityGroup_sg-0c3d4e5f607182930-rule", "data");
+    apply(t, s, `
+run "egress_missing" {
+  command = plan
+  expect_failures = [check.efa_self_traffic_sg_0c3d4e5f607182930]
+}
+`);
+    // A check that fails without expect_failures is only a warning in terraform test: read the output.
+    const tf = TerraformWorkdir.open(t);
+    if (!tf) return;
+    const both = tf.test(JSON.stringify(forValidation(s as unknown as Record<string, unknown>, tf.awsVersion)), {
+      "stack.tftest.hcl": `${MOCKS}
+run "both_directions" {
+  command = plan
+  override_data {
+    target = ${rules}["sgr-out"]
+    values = { is_egress = true, ip_protocol = "-1", referenced_security_group_id = "sg-0c3d4e5f607182930" }
+  }
+}
+`,
+    });
+    assert.ok(both.passed, both.output);
+    assert.doesNotMatch(both.output, /does not allow all traffic/, "with both rules the check stays quiet");
   });
 });

@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { EfaSecurityGroupCheck } from "../aws/efa-security-group-check.js";
 import { KarpenterAws } from "../aws/karpenter-aws.js";
 import { nodeMonitoringAgentMode, podIdentityAgentMode, type KarpenterGpuConfig } from "../config/schema.js";
 
@@ -60,6 +61,9 @@ export class KarpenterAwsStack extends TerraformStack {
         manageKmsKeyPolicy: c.interruptionQueue.manageKmsKeyPolicy,
       },
     });
+
+    // EFA needs the nodes' security group to let all traffic among the nodes: looked at, never changed.
+    if (c.nodeClasses.some((nc) => nc.efa)) new EfaSecurityGroupCheck(this, "efaSecurityGroup", { securityGroupIds: c.discovery.securityGroupIds });
 
     const k = this.karpenter;
     const outputs: Record<string, { value: string; description: string }> = {
