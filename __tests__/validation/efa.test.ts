@@ -210,6 +210,8 @@ describe("the EFA device plugin in the charts stack", () => {
         { key: "sku", operator: "Equal", value: "gpu", effect: "NoSchedule" },
         { key: "efa-only", operator: "Exists", effect: "NoExecute" },
       ],
+      // The cluster's region's EKS registry (us-west-2 here).
+      image: { repository: "602401143452.dkr.ecr.us-west-2.amazonaws.com/eks/aws-efa-k8s-device-plugin" },
     });
     assert.equal(s.output?.efaDevicePluginChartVersion.value, EFA_DEVICE_PLUGIN_CHART_VERSION);
   });
