@@ -18,6 +18,7 @@ export * from "./core/versions.js";
 // karpenter/: Karpenter's objects as data: the GPU instance table, NodePool and EC2NodeClass props and builders, EFA layouts, quotas.
 export * from "./karpenter/efa.js";
 export * from "./karpenter/gpu-instances.js";
+export * from "./karpenter/gpu-sharing.js";
 export * from "./karpenter/labels.js";
 export * from "./karpenter/node-class-spec.js";
 export * from "./karpenter/node-pool-spec.js";

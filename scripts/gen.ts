@@ -24,13 +24,14 @@ export const CRD_VERSION = "1.14.1";
 const CRD_DIR = join(ROOT, "crds", `karpenter-${CRD_VERSION}`);
 
 interface Target {
-  readonly kind: "NodePool" | "EC2NodeClass";
+  readonly kind: "NodePool" | "EC2NodeClass" | "NodeOverlay";
   readonly file: string;
   readonly typesFile: string;
 }
 const TARGETS: readonly Target[] = [
   { kind: "NodePool", file: "karpenter.sh_nodepools.yaml", typesFile: "nodepool.ts" },
   { kind: "EC2NodeClass", file: "karpenter.k8s.aws_ec2nodeclasses.yaml", typesFile: "ec2nodeclass.ts" },
+  { kind: "NodeOverlay", file: "karpenter.sh_nodeoverlays.yaml", typesFile: "nodeoverlay.ts" },
 ];
 
 type Schema = Record<string, any>;

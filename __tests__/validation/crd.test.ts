@@ -138,20 +138,31 @@ const FIXTURES: Record<CrdKind, readonly Fixture[]> = {
     ["spec.tags", "tag contains a restricted tag matching karpenter.sh/nodeclaim", { team: "ml" }, { "karpenter.sh/nodeclaim": "x" }],
     ["spec.tags", "tag contains a restricted tag matching karpenter.k8s.aws/ec2nodeclass", { team: "ml" }, { "karpenter.k8s.aws/ec2nodeclass": "x" }],
   ],
+  NodeOverlay: [
+    ["spec", "cannot set both 'price' and 'priceAdjustment'", { price: "1.5" }, { price: "1.5", priceAdjustment: "+10%" }],
+    ["spec.capacity", "invalid resource restricted", { "nvidia.com/gpu": "4" }, { memory: "1Gi" }],
+    ["spec.requirements", "requirements with operator 'NotIn' must have a value defined", [{ key: "team", operator: "NotIn", values: ["a"] }], [{ key: "team", operator: "NotIn", values: [] }]],
+    ["spec.requirements", "requirements with operator 'In' must have a value defined", [{ key: "team", operator: "In", values: ["a"] }], [{ key: "team", operator: "In", values: [] }]],
+    ["spec.requirements", "requirements operator 'Gt', 'Lt', 'Gte' or 'Lte' must have a single positive integer value", [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["1"] }], [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["1", "2"] }]],
+    ["spec.requirements.*.key", 'label domain "karpenter.sh" is restricted', "karpenter.sh/nodepool", "karpenter.sh/team"],
+    ["spec.requirements.*.key", 'label "kubernetes.io/hostname" is restricted', "kubernetes.io/arch", "kubernetes.io/hostname"],
+    ["spec.requirements.*.key", 'label domain "karpenter.k8s.aws" is restricted', "karpenter.k8s.aws/instance-gpu-count", "karpenter.k8s.aws/instance-tenancy"],
+  ],
 };
 
 describe(`the CEL rules of the Karpenter ${CRD_VERSION} CRDs`, () => {
-  it("are 74: 71 evaluated at synth, 3 (NodePool, comparing with oldSelf) skipped as update-only", () => {
+  it("are 82: 79 evaluated at synth, 3 (NodePool, comparing with oldSelf) skipped as update-only", () => {
     const counts = (kind: CrdKind) => [celRulesOf(kind).evaluated.length, celRulesOf(kind).skipped.length];
     assert.deepEqual(counts("NodePool"), [17, 3]);
     assert.deepEqual(counts("EC2NodeClass"), [54, 0]);
+    assert.deepEqual(counts("NodeOverlay"), [8, 0]);
     assert.deepEqual(
       celRulesOf("NodePool").skipped.map((r) => r.message),
       ["Cannot transition NodePool between static (replicas set) and dynamic (replicas unset) provisioning modes", "nodeClassRef.group is immutable", "nodeClassRef.kind is immutable"],
     );
   });
 
-  for (const kind of ["NodePool", "EC2NodeClass"] as const) {
+  for (const kind of ["NodePool", "EC2NodeClass", "NodeOverlay"] as const) {
     it(`${kind}: every rule is evaluated on a value it accepts and one it rejects, and each test value belongs to one rule`, () => {
       const unmatched = [...FIXTURES[kind]];
       for (const spec of celRulesOf(kind).evaluated) {
@@ -242,7 +253,7 @@ describe("no regular expression applied to config text can be made to hang", () 
         else walk(value);
       }
     };
-    for (const file of ["karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"]) walk(parse(readFileSync(join(import.meta.dirname, "..", "..", "crds", `karpenter-${CRD_VERSION}`, file), "utf8")));
+    for (const file of ["karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml", "karpenter.sh_nodeoverlays.yaml"]) walk(parse(readFileSync(join(import.meta.dirname, "..", "..", "crds", `karpenter-${CRD_VERSION}`, file), "utf8")));
     return [...out];
   }
 

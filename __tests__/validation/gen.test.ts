@@ -46,7 +46,7 @@ describe("kept CRDs (crds/karpenter-1.14.1/)", () => {
   it("are the upstream files, unedited: their git blob IDs are the ones PROVENANCE.md names", () => {
     const provenance = readFileSync(join(CRDS, "PROVENANCE.md"), "utf8");
     const yamls = readdirSync(CRDS).filter((f) => f.endsWith(".yaml")).sort();
-    assert.deepEqual(yamls, ["karpenter.k8s.aws_ec2nodeclasses.yaml", "karpenter.sh_nodepools.yaml"]);
+    assert.deepEqual(yamls, ["karpenter.k8s.aws_ec2nodeclasses.yaml", "karpenter.sh_nodeoverlays.yaml", "karpenter.sh_nodepools.yaml"]);
     for (const file of yamls) {
       const blob = blobOf(readFileSync(join(CRDS, file)));
       assert.match(provenance, new RegExp(`\\| \`${file.replace(/\./g, "\\.")}\` \\| \`pkg/apis/crds/${file.replace(/\./g, "\\.")}\` \\| \`${blob}\` \\|`), file);

@@ -4,6 +4,7 @@ import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, typ
 import { namespaceProblem, throwIfProblems } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
 import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
+import { DEVICE_PLUGIN_CONFIG_MAP, devicePluginSharingConfig, sharingConfigName, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
 
 /** The values this module sets on the gpu-operator chart; every key exists in its values.yaml. */
@@ -38,6 +39,14 @@ export interface GpuOperatorProps {
   readonly installDriver?: boolean;
   /** Helm wait timeout, in seconds. @default 600 */
   readonly timeoutSeconds?: number;
+  /**
+   * The time-slicing settings of the GPU pools: each becomes an entry of the device plugin's
+   * config (`devicePlugin.config`, a ConfigMap the chart creates), named as the pools' nodes'
+   * `nvidia.com/device-plugin.config` label (`GpuNodePool` prop `gpuSharing` sets it). Nodes
+   * without the label keep the plugin's default: one `nvidia.com/gpu` per GPU.
+   * @default [] (no sharing config)
+   */
+  readonly gpuSharing?: readonly GpuSharing[];
   /** Further chart values, merged over the module's (objects merge, lists replace). @default {} */
   readonly additionalValues?: Readonly<Record<string, unknown>>;
 }
@@ -58,7 +67,11 @@ export class GpuOperator extends Construct {
     this.version = props.version ?? GPU_OPERATOR_CHART_VERSION;
     const installDriver = props.installDriver ?? false;
     // The values the module derives from its props, before additional values.
+    const sharing = [...new Map((props.gpuSharing ?? []).map((g) => [sharingConfigName(g), g])).entries()].sort(([a], [b]) => a.localeCompare(b));
     const derived = {
+      ...(sharing.length
+        ? { devicePlugin: { config: { create: true, name: DEVICE_PLUGIN_CONFIG_MAP, default: "", data: Object.fromEntries(sharing.map(([name, g]) => [name, devicePluginSharingConfig(g)])) } } }
+        : {}),
       driver: { enabled: installDriver },
       toolkit: { enabled: installDriver },
       daemonsets: { tolerations: tolerationsFor(props.gpuNodeTaints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
@@ -72,7 +85,13 @@ export class GpuOperator extends Construct {
       ...(this.version === checkedChartVersion("gpuOperator") ? unknownValueKeys("gpuOperator", props.additionalValues ?? {}).map((u) => ({ prop: ["additionalValues", ...u.path].join("."), problem: u.problem })) : []),
       // Whatever the type of the override: null, [], false or "false" would undo what the module derived.
       ...overriddenValueProblems(derived, props.additionalValues, (path) =>
-        path.includes("tolerations") ? "the module tolerates the chart's defaults and every GPU pool's taint (the gpuNodeTaints prop)" : path[0] === "driver" || path[0] === "toolkit" ? "set the installDriver prop instead" : "the module sets values inside it; set single keys instead",
+        path.includes("tolerations")
+          ? "the module tolerates the chart's defaults and every GPU pool's taint (the gpuNodeTaints prop)"
+          : path[0] === "driver" || path[0] === "toolkit"
+            ? "set the installDriver prop instead"
+            : path[0] === "devicePlugin"
+              ? "the module writes the device plugin's sharing config from the gpuSharing prop"
+              : "the module sets values inside it; set single keys instead",
       ),
     ]);
     this.values = mergeValues<GpuOperatorChartValues>(derived, props.additionalValues);

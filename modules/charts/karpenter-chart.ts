@@ -102,6 +102,13 @@ export interface KarpenterChartProps {
    * @see https://karpenter.sh/docs/concepts/disruption/#node-auto-repair
    */
   readonly nodeRepair?: boolean;
+  /**
+   * Turn on Karpenter's `NodeOverlay` feature gate (`settings.featureGates.nodeOverlay`, alpha,
+   * off in the chart): without it Karpenter ignores NodeOverlays, and a GPU pool that shares its
+   * GPUs is planned as if it did not. The charts stack sets it when a pool sets `gpuSharing`.
+   * @default false (the chart's: off)
+   */
+  readonly nodeOverlay?: boolean;
   /** Helm wait timeout, in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /**
@@ -207,7 +214,7 @@ export class KarpenterChart extends Construct {
 }
 
 /** The chart feature gates the module turns on when a node pool needs them. */
-const FEATURE_GATES = ["staticCapacity", "reservedCapacity", "nodeRepair"] as const;
+const FEATURE_GATES = ["staticCapacity", "reservedCapacity", "nodeRepair", "nodeOverlay"] as const;
 
 /** How to set a derived Karpenter chart value instead of overriding it. */
 function derivedValueHint(path: readonly string[]): string {

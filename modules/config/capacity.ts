@@ -4,6 +4,7 @@
  */
 import { admittedInstanceTypes, describeEfaLayout, type EfaLayout } from "../karpenter/efa.js";
 import { isEvaluated } from "../karpenter/labels.js";
+import { physicalGpus, sharedGpuCapacity } from "../karpenter/gpu-sharing.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { type BucketTotal, QUOTA_BUCKETS, type QuotaBucket, quotaBucketFor } from "../karpenter/quota.js";
 import { nodeClassPropsOf } from "./props.js";
@@ -49,6 +50,8 @@ export interface PoolCapacity {
   readonly nodeClass?: PoolNodeClass;
   /** Voluntary disruption settings (set by `capacityReport`). */
   readonly disruption?: PoolDisruption;
+  /** With time-slicing: slices per GPU, and the `nvidia.com/gpu` a node of each GPU count advertises. */
+  readonly sharing?: { readonly replicas: number; readonly perNode: readonly { readonly gpus: number; readonly slices: number }[] };
 }
 
 /** What a pool's node class does for multi-node training. */
@@ -105,7 +108,7 @@ export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
   // (the new one comes up first): count one node more than replicas.
   const staticNodes = pool.replicas === undefined ? undefined : (pool.limits.nodes ?? pool.replicas + 1);
   const cpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.vcpu)) : pool.limits.cpu!;
-  const gpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.gpus)) : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit));
+  const gpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.gpus)) : physicalGpus(pool.limits.gpus ?? defaultGpuLimit(cpuLimit, pool.gpuSharing), pool.gpuSharing);
   const admitted = types.map((t) => {
     const maxNodes = staticNodes ?? Math.min(Math.floor(cpuLimit / t.vcpu), t.gpus > 0 ? Math.floor(gpuLimit / t.gpus) : Infinity);
     return { type: t.type, vcpu: t.vcpu, gpus: t.gpus, gpuName: t.gpuName, maxNodes, maxGpus: maxNodes * t.gpus };
@@ -139,6 +142,9 @@ export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
     admitted,
     buckets,
     unevaluated,
+    ...(pool.gpuSharing
+      ? { sharing: { replicas: pool.gpuSharing.timeSlicing.replicas, perNode: [...new Set(types.map((t) => t.gpus))].sort((a, b) => a - b).map((gpus) => ({ gpus, slices: sharedGpuCapacity({ gpus }, pool.gpuSharing!) })) } }
+      : {}),
   };
 }
 
@@ -200,6 +206,12 @@ export function formatCapacityReport(report: CapacityReport): string {
       lines.push(
         `  reserved: launches into its node class's ${kind}, which need no vCPU quota at launch (EC2 counts an On-Demand Capacity Reservation against the on-demand quota when it is created)` +
           (p.reserved.only ? "; no quota to request for this pool" : "; beyond them, its other capacity types draw on the quotas above"),
+      );
+    }
+    if (p.sharing) {
+      lines.push(
+        `  GPU sharing: time-slicing, ${p.sharing.replicas} slices per GPU (the GPU cap above is in whole GPUs: ${p.gpuLimit * p.sharing.replicas} slices); ` +
+          `a node advertises nvidia.com/gpu ${p.sharing.perNode.map((n) => `${n.slices} (${n.gpus}-GPU types)`).join(", ")}: one pod per slice requesting nvidia.com/gpu: 1`,
       );
     }
     if (p.unevaluated.length) lines.push(`  not evaluated (the table lacks these labels): ${p.unevaluated.join(", ")}`);

@@ -4,6 +4,8 @@
  * any other problem).
  */
 import type { FieldPath } from "../core/field-path.js";
+import { admittedInstanceTypes } from "../karpenter/efa.js";
+import { buildGpuSharingOverlays } from "../karpenter/gpu-sharing.js";
 import { buildGpuNodeClass, nodeClassPropOf } from "../karpenter/node-class-spec.js";
 import { buildGpuNodePool, nodePoolPropOf } from "../karpenter/node-pool-spec.js";
 import { modelProblems } from "../validation/model.js";
@@ -35,11 +37,15 @@ const report = (at: FieldPath, label: string, field: string, message: string): C
  * config key the failing field came from (the pool itself when the module sets the field).
  */
 export function nodePoolCrdProblems(pool: NodePoolConfig, i: number): ConfigCrdProblem[] {
-  return modelProblems(buildGpuNodePool(nodePoolPropsOf(pool))).map((p) => {
+  const poolProblems = modelProblems(buildGpuNodePool(nodePoolPropsOf(pool))).map((p) => {
     const prop = nodePoolPropOf(p.path);
     const key = prop ? [...(POOL_KEYS[String(prop[0])] ?? [prop[0]]), ...prop.slice(1)] : [];
     return report(["nodePools", i, ...key], `NodePool ${pool.name}`, p.field, p.message);
   });
+  // A sharing pool's NodeOverlays come from its gpuSharing (and the types it admits).
+  const overlays = pool.gpuSharing ? buildGpuSharingOverlays(pool.name, pool.gpuSharing, admittedInstanceTypes(pool)) : [];
+  const overlayProblems = overlays.flatMap((o) => modelProblems(o).map((p) => report(["nodePools", i, "gpuSharing"], `NodeOverlay ${o.metadata.name}`, p.field, p.message)));
+  return [...poolProblems, ...overlayProblems];
 }
 
 /**

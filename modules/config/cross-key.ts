@@ -1,9 +1,11 @@
 /** The checks of a configuration that span several keys. */
 import { describeValues, missingEntries, overriddenValues, tolerationsFor } from "../core/helm-values.js";
+import { DEVICE_PLUGIN_CONFIG_MAP, devicePluginSharingConfig, sharingConfigName } from "../karpenter/gpu-sharing.js";
 import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
 import { arnPlacementProblem, clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import type { EfaPool } from "../karpenter/efa.js";
+import { physicalGpus } from "../karpenter/gpu-sharing.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
 import { efaClassProblems } from "../validation/efa.js";
@@ -126,6 +128,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   }
   const staticPools: string[] = [];
   const reservedPools: string[] = [];
+  const sharingPools: string[] = [];
   const poolNames = new Set<string>();
   listAt(raw, "nodePools").forEach((rawPool, i) => {
     const name = stringAt(rawPool, "name");
@@ -142,6 +145,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     const capacityTypes = isRecord(rawPool) && Array.isArray(rawPool.capacityTypes) ? rawPool.capacityTypes : ["on-demand"];
     const reserved = capacityTypes.includes("reserved");
     if (reserved) reservedPools.push(label);
+    if (isRecord(rawPool) && rawPool.gpuSharing !== undefined) sharingPools.push(label);
     // A reserved pool launches only into the reservations its node class selects: none, no node.
     const classAt = nodeClassName === undefined ? undefined : classIndex.get(nodeClassName);
     const rawClass = classAt === undefined ? undefined : listAt(raw, "nodeClasses")[classAt];
@@ -193,7 +197,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       return formatPath(full);
     };
     const launch = launchProblems(
-      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, labels: pool.labels, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit)) },
+      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, labels: pool.labels, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : physicalGpus(pool.limits.gpus ?? defaultGpuLimit(cpuLimit, pool.gpuSharing), pool.gpuSharing) },
       { pool: key(), instanceCategories: key("instanceCategories"), architectures: key("architectures"), requirement: (j) => key("requirements", j), label: (k) => key("labels", k), cpuLimit: key("limits", "cpu"), gpuLimit: key("limits", "gpus") },
     );
     for (const p of launch) issue(keys.get(p.field) ?? ["nodePools", i], p.problem);
@@ -225,6 +229,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     staticCapacity: staticPools.length ? `node pool(s) ${staticPools.join(", ")} set replicas, which Karpenter ignores without the staticCapacity feature gate (the module turns it on for them)` : undefined,
     reservedCapacity: reservedPools.length ? `node pool(s) ${reservedPools.join(", ")} list "reserved" in capacityTypes, which Karpenter ignores without the reservedCapacity feature gate (the module turns it on for them)` : undefined,
     nodeRepair: nodeRepair ? "nodeRepair.enabled is true (the default), which turns on the nodeRepair feature gate (nodeRepair.enabled: false turns it off)" : undefined,
+    nodeOverlay: sharingPools.length ? `node pool(s) ${sharingPools.join(", ")} set gpuSharing, which Karpenter plans without NodeOverlays unless the nodeOverlay feature gate is on (the module turns it on for them)` : undefined,
   };
   const neededGates = Object.fromEntries(Object.keys(gateReasons).filter((gate) => gateReasons[gate]).map((gate) => [gate, true]));
   // `settings` itself is the schema's (it holds values the module owns): not reported twice.
@@ -250,11 +255,17 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   const pools = listAt(raw, "nodePools").map((p) => nodePool.safeParse(p));
   if (pools.every((p) => p.success)) {
     const taints = pools.flatMap((p) => (p.success ? p.data.taints : []));
+    const sharing = [...new Map(pools.flatMap((p) => (p.success && p.data.gpuSharing ? [[sharingConfigName(p.data.gpuSharing), p.data.gpuSharing] as const] : []))).entries()];
     const derived = {
+      ...(sharing.length ? { devicePlugin: { config: { create: true, name: DEVICE_PLUGIN_CONFIG_MAP, default: "", data: Object.fromEntries(sharing.map(([name, g]) => [name, devicePluginSharingConfig(g)])) } } } : {}),
       daemonsets: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
       "node-feature-discovery": { worker: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.nfdWorker) } },
     };
     for (const o of overriddenValues(derived, recordAt(recordAt(raw, "gpuOperator"), "additionalValues"))) {
+      if (o.path[0] === "devicePlugin") {
+        issue(["gpuOperator", "additionalValues", ...o.path], `is ${quoted(o.given)}, but the module writes the device plugin's sharing config there from the pools' gpuSharing (${quoted(o.derived)}); remove it`);
+        continue;
+      }
       const derivedList = Array.isArray(o.derived) ? o.derived : [];
       const what = Array.isArray(o.given) ? `drops the tolerations ${describeValues(missingEntries(derivedList, o.given))}` : `is ${quoted(o.given)}`;
       issue(["gpuOperator", "additionalValues", ...o.path], `${what}, but the module tolerates the chart's defaults and every node pool's taint there (${describeValues(derivedList)}), so the operator runs on every GPU node: Helm replaces lists, so keep these and add yours`);

@@ -1,8 +1,9 @@
 /** The schema of one node class and one node pool of the configuration. */
 import { z } from "zod";
+import { DEVICE_PLUGIN_CONFIG_LABEL } from "../karpenter/gpu-sharing.js";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
+import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, gpuSharingProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber } from "./fields.js";
 
 const taint = z.strictObject({
@@ -161,8 +162,7 @@ export const nodePool = z.strictObject({
       // Non-positive values already failed `positive` above: one message per problem.
       const cpu = l.cpu !== undefined && l.cpu > 0 ? cpuLimitProblem(l.cpu) : undefined;
       if (cpu) ctx.addIssue({ code: "custom", path: ["cpu"], message: cpu });
-      const gpus = l.gpus === undefined || l.cpu === undefined || cpu || l.cpu <= 0 ? undefined : gpuLimitProblem(l.gpus, l.cpu);
-      if (gpus) ctx.addIssue({ code: "custom", path: ["gpus"], message: gpus });
+      // limits.gpus against limits.cpu: checked with the pool (time-slicing multiplies it), below.
     })
     .default({}),
   weight: z.number().int().min(1).max(100).optional(),
@@ -174,6 +174,12 @@ export const nodePool = z.strictObject({
     .superRefine(goDuration)
     .optional(),
   labels: z.record(z.string(), z.string({ error: "must be a string" })).optional(),
+  /** GPU time-slicing: each GPU advertised `replicas` times, with NodeOverlays so Karpenter plans with it. */
+  gpuSharing: z
+    .strictObject({
+      timeSlicing: z.strictObject({ replicas: z.number({ error: "must be a whole number of slices per GPU" }) }, { error: "must be {replicas: <slices per GPU>}" }),
+    }, { error: "must be {timeSlicing: {replicas: <slices per GPU>}}" })
+    .optional(),
   disruption: z
     .strictObject({
       consolidationPolicy: z
@@ -188,4 +194,10 @@ export const nodePool = z.strictObject({
 }).superRefine((pool, ctx) => {
   for (const p of taintProblems(pool.taints)) ctx.addIssue({ code: "custom", path: ["taints", Number(p.field)], message: p.problem });
   for (const p of templateLabelProblems(pool.labels ?? {})) ctx.addIssue({ code: "custom", path: ["labels", p.field], message: p.problem });
+  const l = pool.limits;
+  if (l.gpus !== undefined && l.cpu !== undefined && l.cpu > 0 && !cpuLimitProblem(l.cpu)) {
+    const gpus = gpuLimitProblem(l.gpus, l.cpu, pool.gpuSharing);
+    if (gpus) ctx.addIssue({ code: "custom", path: ["limits", "gpus"], message: gpus });
+  }
+  if (pool.gpuSharing) for (const p of gpuSharingProblems(pool.gpuSharing, pool.labels)) ctx.addIssue({ code: "custom", path: p.field === "label" ? ["labels", DEVICE_PLUGIN_CONFIG_LABEL] : ["gpuSharing", ...p.field.split(".")], message: p.problem });
 });

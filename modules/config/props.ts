@@ -51,5 +51,6 @@ export function nodePoolPropsOf(p: NodePoolConfig): GpuNodePoolProps {
     budgets: p.disruption.budgets,
     terminationGracePeriod: p.terminationGracePeriod,
     labels: p.labels,
+    gpuSharing: p.gpuSharing,
   };
 }

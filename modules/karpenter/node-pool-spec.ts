@@ -5,6 +5,7 @@
  */
 import type { ITerraformDependable } from "cdktf";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
+import { DEVICE_PLUGIN_CONFIG_LABEL, sharingConfigName, type GpuSharing } from "./gpu-sharing.js";
 import type { FieldPath } from "../core/field-path.js";
 
 /** A Kubernetes taint. */
@@ -125,6 +126,16 @@ export interface GpuNodePoolProps {
   /** Labels on every node of the pool (the NodeClaim template's labels). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /**
+   * Share each GPU by time-slicing: the pool's nodes get the `nvidia.com/device-plugin.config`
+   * label of the sharing config (which the `GpuOperator` must carry: its `gpuSharing` prop), each
+   * GPU is advertised `replicas` times, and `GpuNodePool` writes NodeOverlays so Karpenter plans
+   * with that capacity (Karpenter's `nodeOverlay` gate must be on: `KarpenterChart` prop
+   * `nodeOverlay`). `gpuLimit` then counts slices.
+   * @default - no sharing: one `nvidia.com/gpu` per GPU
+   * @see https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/gpu-sharing.html
+   */
+  readonly gpuSharing?: GpuSharing;
+  /**
    * Resources the NodePool is created after and destroyed before, typically its EC2NodeClass,
    * so that on destroy the nodes drain while their node class still exists.
    * @default []
@@ -150,9 +161,12 @@ export function managedRequirements(
   ];
 }
 
-/** The most NVIDIA GPUs a CPU cap admits: every GPU instance type has at least 4 vCPUs per GPU. */
-export function defaultGpuLimit(cpuLimit: number): number {
-  return Math.floor(cpuLimit / 4);
+/**
+ * The most NVIDIA GPUs a CPU cap admits: every GPU instance type has at least 4 vCPUs per GPU.
+ * With time-slicing the nodes advertise `replicas` per GPU, and the limit counts those.
+ */
+export function defaultGpuLimit(cpuLimit: number, sharing?: GpuSharing): number {
+  return Math.floor(cpuLimit / 4) * (sharing?.timeSlicing.replicas ?? 1);
 }
 
 /**
@@ -186,7 +200,9 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
   // Written as given (the construct refuses what a static pool may not have; the CRD check too).
   const limits: Record<string, number | string> = {};
   if (props.cpuLimit !== undefined) limits.cpu = props.cpuLimit;
-  const gpuLimit = props.gpuLimit ?? (props.cpuLimit !== undefined && !isStatic ? defaultGpuLimit(props.cpuLimit) : undefined);
+  const gpuLimit = props.gpuLimit ?? (props.cpuLimit !== undefined && !isStatic ? defaultGpuLimit(props.cpuLimit, props.gpuSharing) : undefined);
+  // The sharing config is picked by a node label the module sets (a label the user sets too is refused: validation).
+  const labels = { ...props.labels, ...(props.gpuSharing ? { [DEVICE_PLUGIN_CONFIG_LABEL]: sharingConfigName(props.gpuSharing) } : {}) };
   if (gpuLimit !== undefined) limits["nvidia.com/gpu"] = gpuLimit;
   if (props.memoryLimitGiB !== undefined) limits.memory = `${props.memoryLimitGiB}Gi`;
   if (props.nodeLimit !== undefined) limits.nodes = props.nodeLimit;
@@ -217,7 +233,7 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
             ...(budgets ? { budgets } : {}),
           },
       template: {
-        ...(props.labels && Object.keys(props.labels).length ? { metadata: { labels: { ...props.labels } } } : {}),
+        ...(Object.keys(labels).length ? { metadata: { labels } } : {}),
         spec: {
           expireAfter: props.expireAfter ?? (isStatic ? "Never" : DEFAULT_EXPIRE_AFTER),
           ...(props.terminationGracePeriod !== undefined ? { terminationGracePeriod: props.terminationGracePeriod } : {}),
@@ -252,7 +268,7 @@ export function nodePoolPropOf(field: FieldPath): FieldPath | undefined {
     if (c === "budgets") return field.slice(2);
     return undefined;
   }
-  if (b === "template" && c === "metadata") return d === "labels" ? ["labels", ...field.slice(4)] : undefined;
+  if (b === "template" && c === "metadata") return d !== "labels" ? undefined : e === DEVICE_PLUGIN_CONFIG_LABEL ? ["gpuSharing"] : ["labels", ...field.slice(4)];
   if (b !== "template" || c !== "spec") return undefined;
   if (d === "expireAfter") return ["expireAfter"];
   if (d === "terminationGracePeriod") return ["terminationGracePeriod"];

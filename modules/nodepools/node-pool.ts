@@ -4,9 +4,12 @@ import { Construct } from "constructs";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
 import { k8sNameProblem, throwIfProblems, warn } from "../core/rules.js";
 import { ReplaceTrigger } from "../core/trigger.js";
+import type { NodeOverlay } from "../../.gen/karpenter/nodeoverlay.js";
+import { admittedInstanceTypes } from "../karpenter/efa.js";
+import { buildGpuSharingOverlays, DEVICE_PLUGIN_CONFIG_LABEL, physicalGpus } from "../karpenter/gpu-sharing.js";
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
+import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, gpuSharingProblems, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { launchProblems, type PoolFieldNames } from "../validation/launchability.js";
 import { manifestOf } from "./manifest.js";
 
@@ -50,6 +53,10 @@ export class GpuNodePool extends Construct {
   /** The `kubernetes_manifest`. Escape hatch. */
   public readonly manifest: Manifest;
   public readonly name: string;
+  /** With `gpuSharing`: the NodeOverlays, one per GPU count the pool admits. Escape hatches. */
+  public readonly overlays: readonly Manifest[];
+  /** With `gpuSharing`: the overlays as data. */
+  public readonly overlayModels: readonly NodeOverlay[];
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
@@ -62,7 +69,8 @@ export class GpuNodePool extends Construct {
       { prop: "nodeClassName", problem: k8sNameProblem(props.nodeClassName) },
       ...staticPoolProblems(props),
       { prop: "cpuLimit", problem: isStatic || props.cpuLimit === undefined ? undefined : cpuLimitProblem(props.cpuLimit) },
-      { prop: "gpuLimit", problem: isStatic || props.gpuLimit === undefined || props.cpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit) },
+      { prop: "gpuLimit", problem: isStatic || props.gpuLimit === undefined || props.cpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit, props.gpuSharing) },
+      ...(props.gpuSharing ? gpuSharingProblems(props.gpuSharing, props.labels).map((p) => ({ prop: p.field === "label" ? `labels[${JSON.stringify(DEVICE_PLUGIN_CONFIG_LABEL)}]` : `gpuSharing.${p.field}`, problem: p.problem })) : []),
       {
         prop: "capacityReservationType",
         problem:
@@ -87,7 +95,7 @@ export class GpuNodePool extends Construct {
       ...(cpuLimit === undefined
         ? []
         : launchProblems(
-            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], labels: props.labels, cpuLimit, gpuLimit: isStatic ? Infinity : (props.gpuLimit ?? defaultGpuLimit(cpuLimit)) },
+            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], labels: props.labels, cpuLimit, gpuLimit: isStatic ? Infinity : physicalGpus(props.gpuLimit ?? defaultGpuLimit(cpuLimit, props.gpuSharing), props.gpuSharing) },
             PROP_NAMES,
           ).map((p) => ({ prop: p.field, problem: p.problem }))),
     ]);
@@ -116,5 +124,14 @@ export class GpuNodePool extends Construct {
       // spec.replicas; without forcing, the next server-side apply would fail on that conflict.
       ...(props.replicas !== undefined ? { fieldManager: { name: "Terraform", forceConflicts: true } } : {}),
     });
+    // What the sharing pool's nodes will advertise, for Karpenter's scheduling simulation (alpha: the nodeOverlay gate).
+    this.overlayModels = props.gpuSharing ? buildGpuSharingOverlays(props.name, props.gpuSharing, admittedInstanceTypes(props)) : [];
+    this.overlays = this.overlayModels.map((overlay) =>
+      manifestOf(this, `overlay-${overlay.metadata.name.slice(props.name.length + 1)}`, overlay, `NodeOverlay ${overlay.metadata.name}`, () => ["gpuSharing"], {
+        // Ready once Karpenter (with the nodeOverlay gate on) has validated it.
+        wait: { condition: [{ type: "Ready", status: "True" }] },
+        timeouts: { create: "5m", update: "5m", delete: "5m" },
+      }),
+    );
   }
 }

@@ -58,6 +58,7 @@ export class KarpenterChartsStack extends TerraformStack {
       staticCapacity: c.nodePools.some((p) => p.replicas !== undefined),
       reservedCapacity: c.nodePools.some((p) => p.capacityTypes.includes("reserved")),
       nodeRepair: c.nodeRepair.enabled,
+      nodeOverlay: c.nodePools.some((p) => p.gpuSharing !== undefined),
       additionalValues: c.karpenter.additionalValues,
     });
     if (c.karpenter.zonalShift) {
@@ -78,6 +79,7 @@ export class KarpenterChartsStack extends TerraformStack {
     }
     this.gpuOperator = new GpuOperator(this, "gpuOperator", {
       gpuNodeTaints: c.nodePools.flatMap((p) => p.taints),
+      gpuSharing: c.nodePools.flatMap((p) => (p.gpuSharing ? [p.gpuSharing] : [])),
       version: c.gpuOperator.chartVersion,
       installDriver: c.gpuOperator.installDriver,
       additionalValues: c.gpuOperator.additionalValues,

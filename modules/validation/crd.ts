@@ -7,13 +7,13 @@
  */
 import { Environment } from "@marcbachmann/cel-js";
 import { CEL_RULES, CRD_VERSION, INTEGER_PATHS, type CelRuleSpec } from "../../.gen/karpenter/cel-rules.js";
-import { validateEC2NodeClass, validateNodePool } from "../../.gen/karpenter/validators.js";
+import { validateEC2NodeClass, validateNodeOverlay, validateNodePool } from "../../.gen/karpenter/validators.js";
 import { quoted } from "../core/rules.js";
 
 export { CRD_VERSION, type CelRuleSpec };
 
 /** The kinds whose CRDs the module keeps. */
-export type CrdKind = "NodePool" | "EC2NodeClass";
+export type CrdKind = "NodePool" | "EC2NodeClass" | "NodeOverlay";
 
 /** One reason an object does not pass its CRD. */
 export interface CrdProblem {
@@ -33,6 +33,7 @@ type ValidateFunction = ((data: unknown) => boolean) & {
 const VALIDATORS: Record<CrdKind, ValidateFunction> = {
   NodePool: validateNodePool as ValidateFunction,
   EC2NodeClass: validateEC2NodeClass as ValidateFunction,
+  NodeOverlay: validateNodeOverlay as ValidateFunction,
 };
 
 const REGEX_CACHE = new Map<string, RegExp>();
@@ -107,6 +108,7 @@ function leadsToInteger(ints: ReadonlySet<string>, path: string): boolean {
 const INTEGER_SETS: Record<CrdKind, ReadonlySet<string>> = {
   NodePool: new Set(INTEGER_PATHS.NodePool),
   EC2NodeClass: new Set(INTEGER_PATHS.EC2NodeClass),
+  NodeOverlay: new Set(INTEGER_PATHS.NodeOverlay),
 };
 
 /** Every value at a rule's schema path, with its concrete path (`*` expanded to indexes and keys). */

@@ -8,8 +8,10 @@
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
 import { MAX_AWS_TAGS, quoted } from "../core/rules.js";
+import { DEVICE_PLUGIN_CONFIG_LABEL, MAX_TIME_SLICING_REPLICAS, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import { normalizedLabelKey } from "../karpenter/labels.js";
 import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
+import { defaultGpuLimit } from "../karpenter/node-pool-spec.js";
 import type { Requirement, Taint } from "../karpenter/node-pool-spec.js";
 
 export interface FieldProblem {
@@ -72,14 +74,34 @@ export function cpuLimitProblem(cpu: number): string | undefined {
 /** The largest CPU cap accepted: about 5,200 of the largest GPU instances (192 vCPUs). */
 export const MAX_CPU_LIMIT = 1_000_000;
 
-/** A GPU cap is a positive whole number the CPU cap can reach (no GPU type has fewer than 4 vCPUs per GPU). */
-export function gpuLimitProblem(gpus: number, cpu: number): string | undefined {
+/**
+ * A GPU cap is a positive whole number the CPU cap can reach (no GPU type has fewer than 4 vCPUs
+ * per GPU); with time-slicing it counts slices (`replicas` per GPU).
+ */
+export function gpuLimitProblem(gpus: number, cpu: number, sharing?: GpuSharing): string | undefined {
   if (!Number.isInteger(gpus) || gpus < 1) return `must be a whole number of GPUs, at least 1 (got ${gpus})`;
-  const reachable = Math.floor(cpu / 4);
+  const reachable = defaultGpuLimit(cpu, sharing);
   if (gpus > reachable) {
-    return `is ${gpus}, but limits.cpu ${cpu} admits at most ${reachable} GPUs (no GPU instance has fewer than 4 vCPUs per GPU): raise limits.cpu or lower limits.gpus`;
+    const what = sharing ? `GPU slices (${Math.floor(cpu / 4)} GPUs, no GPU instance having fewer than 4 vCPUs per GPU, × ${sharing.timeSlicing.replicas} slices)` : "GPUs (no GPU instance has fewer than 4 vCPUs per GPU)";
+    return `is ${gpus}, but limits.cpu ${cpu} admits at most ${reachable} ${what}: raise limits.cpu or lower limits.gpus`;
   }
   return undefined;
+}
+
+/**
+ * Time-slicing settings: whole replicas from 2 to MAX_TIME_SLICING_REPLICAS, and no hand-set
+ * sharing label beside them (field `label`: the `nvidia.com/device-plugin.config` template label).
+ */
+export function gpuSharingProblems(sharing: GpuSharing, labels: Readonly<Record<string, string>> | undefined): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const replicas = sharing.timeSlicing.replicas;
+  if (!Number.isInteger(replicas) || replicas < 2 || replicas > MAX_TIME_SLICING_REPLICAS) {
+    out.push({ field: "timeSlicing.replicas", problem: `must be a whole number of slices per GPU from 2 to ${MAX_TIME_SLICING_REPLICAS} (got ${quoted(replicas)})` });
+  }
+  if (labels && Object.hasOwn(labels, DEVICE_PLUGIN_CONFIG_LABEL)) {
+    out.push({ field: "label", problem: `is set by the pool itself from gpuSharing (it picks the device plugin's sharing config); remove this label` });
+  }
+  return out;
 }
 
 /** IOPS limits per volume type: the most per GiB, and in all. */

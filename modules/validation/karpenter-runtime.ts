@@ -192,12 +192,13 @@ function atoi(text: string): bigint | undefined {
 }
 
 /** karpenter `ValidateRequirement` + `validateWellKnownValues` + the nodepool-key rule, for one requirement. */
-export function requirementRuntimeProblems(r: RequirementLike): { field: "key" | "values" | "operator" | "minValues"; problem: string }[] {
+export function requirementRuntimeProblems(r: RequirementLike, of: "NodePool" | "NodeOverlay" = "NodePool"): { field: "key" | "values" | "operator" | "minValues"; problem: string }[] {
   const key = normalizedLabelKey(r.key);
   const values = r.values ?? [];
   const out: { field: "key" | "values" | "operator" | "minValues"; problem: string }[] = [];
   if (!SUPPORTED_OPERATORS.has(r.operator)) out.push({ field: "operator", problem: `${quoted(r.operator)} is not an operator Karpenter supports (${[...SUPPORTED_OPERATORS].join(", ")})` });
-  if (key === NODEPOOL_LABEL) out.push({ field: "key", problem: `${quoted(r.key)} may not be required: Karpenter sets it to the NodePool's own name` });
+  // NodePools only (validateRequirementsNodePoolKeyDoesNotExist): a NodeOverlay selects pools by this key.
+  if (of === "NodePool" && key === NODEPOOL_LABEL) out.push({ field: "key", problem: `${quoted(r.key)} may not be required: Karpenter sets it to the NodePool's own name` });
   const restricted = restrictedLabelProblem(key);
   if (restricted) out.push({ field: "key", problem: `${quoted(r.key)} ${restricted}` });
   for (const p of qualifiedNameProblems(key)) out.push({ field: "key", problem: `${quoted(r.key)} ${p}` });
@@ -214,7 +215,7 @@ export function requirementRuntimeProblems(r: RequirementLike): { field: "key" |
     const n = values.length === 1 ? atoi(values[0]) : undefined;
     if (n === undefined || n < 0n) out.push({ field: "values", problem: `must be a single non-negative whole number with operator ${r.operator} (got ${quoted(values)})` });
   }
-  return out.map((p) => ({ ...p, problem: `${p.problem}: ${why}` }));
+  return out.map((p) => ({ ...p, problem: `${p.problem}: ${of === "NodePool" ? why : "Karpenter refuses the NodeOverlay at runtime (it is never applied)"}` }));
 }
 
 /** The parts of a built NodePool that `RuntimeValidate` reads. */
@@ -239,5 +240,32 @@ export function nodePoolRuntimeProblems(pool: RuntimeNodePool): RuntimeProblem[]
     ...labelProblems(template.metadata?.labels ?? {}),
     ...taintProblems(template.spec),
     ...(template.spec.requirements ?? []).flatMap((r, i) => requirementRuntimeProblems(r).map((p) => ({ path: [...at, i, p.field], message: p.problem }))),
+  ];
+}
+
+/**
+ * Resources a NodeOverlay may not set: the well-known ones Karpenter computes itself (core
+ * `WellKnownResources` with the AWS provider's additions, labels.go of both).
+ */
+const WELL_KNOWN_RESOURCES: ReadonlySet<string> = new Set(["cpu", "memory", "ephemeral-storage", "pods", "vpc.amazonaws.com/pod-eni", "aws.amazon.com/neuron", "aws.amazon.com/neuroncore", "habana.ai/gaudi", "vpc.amazonaws.com/efa"]);
+
+/** The parts of a NodeOverlay that its `RuntimeValidate` reads. */
+export interface RuntimeNodeOverlay {
+  readonly spec: { readonly requirements?: readonly RequirementLike[]; readonly capacity?: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * Every problem `NodeOverlay.RuntimeValidate` (Karpenter v1.14.1
+ * pkg/apis/v1alpha1/nodeoverlay_validation.go) finds: its requirements as a NodePool's, and no
+ * well-known resource in `capacity`. A NodeOverlay that fails is never applied.
+ */
+export function nodeOverlayRuntimeProblems(overlay: RuntimeNodeOverlay): RuntimeProblem[] {
+  return [
+    ...(overlay.spec.requirements ?? []).flatMap((r, i) =>
+      requirementRuntimeProblems(r, "NodeOverlay").map((p) => ({ path: ["spec", "requirements", i, p.field], message: p.problem })),
+    ),
+    ...Object.keys(overlay.spec.capacity ?? {})
+      .filter((name) => WELL_KNOWN_RESOURCES.has(name))
+      .map((name) => ({ path: ["spec", "capacity", name], message: `${quoted(name)} is a resource Karpenter computes itself; a NodeOverlay may not set it` })),
   ];
 }

@@ -4,7 +4,7 @@
  */
 import { formatFieldPath, type FieldPath } from "../core/field-path.js";
 import { CRD_VERSION, crdProblems, type CrdKind } from "./crd.js";
-import { nodePoolRuntimeProblems, type RuntimeNodePool } from "./karpenter-runtime.js";
+import { nodeOverlayRuntimeProblems, nodePoolRuntimeProblems, type RuntimeNodeOverlay, type RuntimeNodePool } from "./karpenter-runtime.js";
 
 /** A Karpenter object of a kind whose CRD the module keeps (NodePool, EC2NodeClass). */
 export interface CrdObject {
@@ -36,7 +36,7 @@ export class CrdValidationError extends Error {
     kind: CrdKind = "EC2NodeClass",
   ) {
     const lines = problems.map((p) => `  - ${p.field}${p.source ? ` (${p.source})` : ""}: ${p.message}`);
-    const what = kind === "NodePool" ? `Karpenter ${CRD_VERSION}'s validation (its CRD, then the controller's runtime checks)` : `the Karpenter ${CRD_VERSION} CRD`;
+    const what = kind !== "EC2NodeClass" ? `Karpenter ${CRD_VERSION}'s validation (its CRD, then the controller's runtime checks)` : `the Karpenter ${CRD_VERSION} CRD`;
     super(`${label} does not pass ${what}:\n${[...new Set(lines)].join("\n")}`);
     this.name = "CrdValidationError";
   }
@@ -53,7 +53,9 @@ export function modelProblems(model: CrdObject, sourceOf?: FieldSource): ModelPr
   const flagged = crd.map((p) => p.path);
   const refused = (path: FieldPath) => flagged.some((f) => f.length <= path.length && f.every((part, i) => part === path[i]));
   // A runtime check needs the types the schema guarantees: only run on an object the schema accepts.
-  const runtime = model.kind === "NodePool" && !crd.some((p) => p.blocking) ? nodePoolRuntimeProblems(model as unknown as RuntimeNodePool).filter((p) => !refused(p.path)) : [];
+  const runtimeOf = (m: CrdObject) =>
+    m.kind === "NodePool" ? nodePoolRuntimeProblems(m as unknown as RuntimeNodePool) : m.kind === "NodeOverlay" ? nodeOverlayRuntimeProblems(m as unknown as RuntimeNodeOverlay) : [];
+  const runtime = crd.some((p) => p.blocking) ? [] : runtimeOf(model).filter((p) => !refused(p.path));
   return [...crd, ...runtime].map((p) => {
     const source = sourceOf?.(p.path);
     return { path: p.path, field: formatFieldPath(p.path), ...(source ? { source: formatFieldPath(source) } : {}), message: p.message };
