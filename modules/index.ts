@@ -1,7 +1,7 @@
 /**
  * karpenter-gpu: the public API, layer by layer (README, Project layout). Every module's exports
  * are re-exported, except the building blocks of the config schema (config/fields, raw,
- * pool-schema, chart-values, cross-key, issues), which are reached through parseConfig.
+ * pool-schema, chart-values, chart-derived, cross-key, issues), which are reached through parseConfig.
  */
 
 // core/: The shared vocabulary: names, chart versions, AWS and Kubernetes identifier rules, field paths, Helm values, plan checks and replace triggers.

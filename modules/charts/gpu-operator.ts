@@ -4,7 +4,7 @@ import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, typ
 import { namespaceProblem, throwIfProblems } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
 import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
-import { DEVICE_PLUGIN_CONFIG_MAP, devicePluginSharingConfig, sharingConfigName, type GpuSharing } from "../karpenter/gpu-sharing.js";
+import { devicePluginValues, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
 
 /** The values this module sets on the gpu-operator chart; every key exists in its values.yaml. */
@@ -67,11 +67,9 @@ export class GpuOperator extends Construct {
     this.version = props.version ?? GPU_OPERATOR_CHART_VERSION;
     const installDriver = props.installDriver ?? false;
     // The values the module derives from its props, before additional values.
-    const sharing = [...new Map((props.gpuSharing ?? []).map((g) => [sharingConfigName(g), g])).entries()].sort(([a], [b]) => a.localeCompare(b));
+    const devicePlugin = devicePluginValues(props.gpuSharing ?? []);
     const derived = {
-      ...(sharing.length
-        ? { devicePlugin: { config: { create: true, name: DEVICE_PLUGIN_CONFIG_MAP, default: "", data: Object.fromEntries(sharing.map(([name, g]) => [name, devicePluginSharingConfig(g)])) } } }
-        : {}),
+      ...(devicePlugin ? { devicePlugin } : {}),
       driver: { enabled: installDriver },
       toolkit: { enabled: installDriver },
       daemonsets: { tolerations: tolerationsFor(props.gpuNodeTaints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },

@@ -1,16 +1,13 @@
 /** The checks of a configuration that span several keys. */
-import { describeValues, missingEntries, overriddenValues, tolerationsFor } from "../core/helm-values.js";
-import { DEVICE_PLUGIN_CONFIG_MAP, devicePluginSharingConfig, sharingConfigName } from "../karpenter/gpu-sharing.js";
 import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
 import { arnPlacementProblem, clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
-import { GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { physicalGpus } from "../karpenter/gpu-sharing.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
-import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
 import { efaClassProblems } from "../validation/efa.js";
 import { instanceTagCountProblem } from "../validation/karpenter-rules.js";
 import { launchProblems } from "../validation/launchability.js";
+import { chartValueProblems } from "./chart-derived.js";
 import { nodePoolCrdProblems } from "./crd.js";
 import { nodePool } from "./pool-schema.js";
 import { formatPath } from "./problems.js";
@@ -220,57 +217,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     });
     if (valid) for (const message of efaClassProblems(name, users)) issue(["nodeClasses", i, "efa"], message);
   });
-  // Chart values the module derives from other keys: additionalValues may not change them,
-  // whatever the type of the override (null, [], 0 and "false" included).
-  const karpenterValues = recordAt(recordAt(raw, "karpenter"), "additionalValues");
-  // Why the module turns each gate on (undefined: it does not).
-  const nodeRepair = recordAt(raw, "nodeRepair").enabled !== false;
-  const gateReasons: Record<string, string | undefined> = {
-    staticCapacity: staticPools.length ? `node pool(s) ${staticPools.join(", ")} set replicas, which Karpenter ignores without the staticCapacity feature gate (the module turns it on for them)` : undefined,
-    reservedCapacity: reservedPools.length ? `node pool(s) ${reservedPools.join(", ")} list "reserved" in capacityTypes, which Karpenter ignores without the reservedCapacity feature gate (the module turns it on for them)` : undefined,
-    nodeRepair: nodeRepair ? "nodeRepair.enabled is true (the default), which turns on the nodeRepair feature gate (nodeRepair.enabled: false turns it off)" : undefined,
-    nodeOverlay: sharingPools.length ? `node pool(s) ${sharingPools.join(", ")} set gpuSharing, which Karpenter plans without NodeOverlays unless the nodeOverlay feature gate is on (the module turns it on for them)` : undefined,
-  };
-  const neededGates = Object.fromEntries(Object.keys(gateReasons).filter((gate) => gateReasons[gate]).map((gate) => [gate, true]));
-  // `settings` itself is the schema's (it holds values the module owns): not reported twice.
-  const derivedGates = Object.keys(neededGates).length > 0 ? { settings: { featureGates: neededGates } } : {};
-  for (const o of overriddenValues(derivedGates, karpenterValues).filter((o) => o.path.length > 1)) {
-    const gate = o.path[2];
-    const why = gate ? `${gateReasons[gate]}; remove it` : `the module turns on feature gates inside it (${Object.keys(neededGates).join(", ")}); set single gates instead`;
-    issue(["karpenter", "additionalValues", ...o.path], `is ${quoted(o.given)}, but ${why}`);
-  }
-  const env = recordAt(karpenterValues, "controller").env;
-  if (Array.isArray(env)) {
-    env.forEach((e, i) => {
-      if (isRecord(e) && e.name === "AWS_REGION" && e.value !== region) issue(["karpenter", "additionalValues", "controller", "env", i], `sets AWS_REGION to ${quoted(e.value)}, but the module sets it from region (${quoted(region)}): remove this entry`);
-    });
-  }
-  // Keys the pinned charts never read: Helm would ignore them silently. Another chart version has other keys.
-  for (const [chart, defaultVersion] of [["karpenter", KARPENTER_CHART_VERSION], ["gpuOperator", GPU_OPERATOR_CHART_VERSION]] as const) {
-    const section = recordAt(raw, chart);
-    if ((stringAt(section, "chartVersion") ?? defaultVersion) !== checkedChartVersion(chart)) continue;
-    for (const u of unknownValueKeys(chart, recordAt(section, "additionalValues"))) issue([chart, "additionalValues", ...u.path], u.problem);
-  }
-  // The GPU Operator's tolerations: the chart's defaults and every pool's taints (as the charts stack derives them).
-  const pools = listAt(raw, "nodePools").map((p) => nodePool.safeParse(p));
-  if (pools.every((p) => p.success)) {
-    const taints = pools.flatMap((p) => (p.success ? p.data.taints : []));
-    const sharing = [...new Map(pools.flatMap((p) => (p.success && p.data.gpuSharing ? [[sharingConfigName(p.data.gpuSharing), p.data.gpuSharing] as const] : []))).entries()];
-    const derived = {
-      ...(sharing.length ? { devicePlugin: { config: { create: true, name: DEVICE_PLUGIN_CONFIG_MAP, default: "", data: Object.fromEntries(sharing.map(([name, g]) => [name, devicePluginSharingConfig(g)])) } } } : {}),
-      daemonsets: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
-      "node-feature-discovery": { worker: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.nfdWorker) } },
-    };
-    for (const o of overriddenValues(derived, recordAt(recordAt(raw, "gpuOperator"), "additionalValues"))) {
-      if (o.path[0] === "devicePlugin") {
-        issue(["gpuOperator", "additionalValues", ...o.path], `is ${quoted(o.given)}, but the module writes the device plugin's sharing config there from the pools' gpuSharing (${quoted(o.derived)}); remove it`);
-        continue;
-      }
-      const derivedList = Array.isArray(o.derived) ? o.derived : [];
-      const what = Array.isArray(o.given) ? `drops the tolerations ${describeValues(missingEntries(derivedList, o.given))}` : `is ${quoted(o.given)}`;
-      issue(["gpuOperator", "additionalValues", ...o.path], `${what}, but the module tolerates the chart's defaults and every node pool's taint there (${describeValues(derivedList)}), so the operator runs on every GPU node: Helm replaces lists, so keep these and add yours`);
-    }
-  }
+  for (const p of chartValueProblems(raw, { staticPools, reservedPools, sharingPools })) issue(p.path, p.message);
   return out;
 }
 

@@ -75,3 +75,14 @@ export function buildGpuSharingOverlays(poolName: string, sharing: GpuSharing, a
     },
   }));
 }
+
+/**
+ * The GPU Operator chart's `devicePlugin` values for these sharing settings: a ConfigMap the chart
+ * creates with one entry per distinct setting (named as the nodes' label), no default entry (nodes
+ * without the label keep one `nvidia.com/gpu` per GPU). Undefined without sharing.
+ */
+export function devicePluginValues(settings: readonly GpuSharing[]): { readonly config: { readonly create: true; readonly name: string; readonly default: ""; readonly data: Readonly<Record<string, string>> } } | undefined {
+  if (settings.length === 0) return undefined;
+  const data = Object.fromEntries([...new Map(settings.map((g) => [sharingConfigName(g), devicePluginSharingConfig(g)]))].sort(([a], [b]) => a.localeCompare(b)));
+  return { config: { create: true, name: DEVICE_PLUGIN_CONFIG_MAP, default: "", data } };
+}
