@@ -356,6 +356,29 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
     if (unhealthy === 0) findings.push({ check: "gpu-nodes", severity: "ok", message: `${reporting.length} GPU node(s) report healthy GPU hardware` });
   });
 
+  // A time-sliced pool's nodes must advertise what its NodeOverlays promised Karpenter (GPUs × replicas).
+  attempt("gpu-sharing", () => {
+    for (const node of list(["get", "nodes", "-l", "karpenter.sh/nodepool"])) {
+      const labels = node.metadata.labels ?? {};
+      const replicas = /^time-slicing-([0-9]+)$/.exec(labels["nvidia.com/device-plugin.config"] ?? "")?.[1];
+      const gpus = Number(labels["karpenter.k8s.aws/instance-gpu-count"]);
+      if (replicas === undefined || !(gpus > 0)) continue;
+      const promised = gpus * Number(replicas);
+      const advertised = quantity(node.status?.capacity?.["nvidia.com/gpu"]);
+      if (advertised === promised) continue;
+      findings.push({
+        check: `node/${node.metadata.name}`,
+        severity: "fail",
+        gotcha: "gpu-sharing",
+        message: `advertises nvidia.com/gpu ${advertised}, but its pool ${labels["karpenter.sh/nodepool"] ?? "?"} shares each of its ${gpus} GPU(s) ${replicas} ways, so Karpenter plans with ${promised}: pods it placed here stay Pending`,
+        fix:
+          advertised === gpus
+            ? `the device plugin has not applied the time-slicing-${replicas} config: check that gpuOperator is applied with it (kubectl -n gpu-operator get configmap karpenter-gpu-device-plugin-config) and the device plugin pod's config-manager logs`
+            : "kubectl -n gpu-operator get pods -o wide (the device plugin on this node)",
+      });
+    }
+  });
+
   attempt("gpu-operator", () => {
     const pods = list(["get", "pods", "-n", options.gpuOperatorNamespace ?? "gpu-operator"]);
     const bad = pods.filter((p) => p.status?.phase !== "Succeeded" && condition(p, "Ready")?.status !== "True");

@@ -227,6 +227,24 @@ describe("karpenter-gpu doctor", () => {
       assert.match(f.fix ?? "", /nodeRepair\.monitoringAgent: install/);
     });
 
+    it("names a time-sliced node that advertises less than its overlay promised, and the usual cause", () => {
+      const sliced = (advertised: string) => ({
+        metadata: { name: "n2", labels: { "karpenter.sh/nodepool": "shared", "nvidia.com/device-plugin.config": "time-slicing-4", "karpenter.k8s.aws/instance-gpu-count": "1" } },
+        status: { capacity: { "nvidia.com/gpu": advertised }, conditions: [{ type: "AcceleratedHardwareReady", status: "True" }] },
+      });
+      const answers = (node: unknown) => (args: readonly string[]) => {
+        const key = args.join(" ");
+        if (key === "get --raw /version") return "{}";
+        if (key === "get nodes -l karpenter.sh/nodepool -o json") return JSON.stringify({ items: [node] });
+        if (key.startsWith("get deployment karpenter")) return JSON.stringify({ spec: { replicas: 1 }, status: { readyReplicas: 1 } });
+        return JSON.stringify({ items: [] });
+      };
+      const [f] = runDoctor(answers(sliced("1")), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing");
+      assert.equal(f.message, "advertises nvidia.com/gpu 1, but its pool shared shares each of its 1 GPU(s) 4 ways, so Karpenter plans with 4: pods it placed here stay Pending");
+      assert.match(f.fix ?? "", /has not applied the time-slicing-4 config/);
+      assert.deepEqual(runDoctor(answers(sliced("4")), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing"), []);
+    });
+
     it("says a failed GPU stays until replaced by hand when the gate is off, and is replaced now past 10 minutes when it is on", () => {
       const failed = gpuNode([{ type: "AcceleratedHardwareReady", status: "False", reason: "NvidiaXID48Error", lastTransitionTime: "2026-11-28T09:30:00Z" }]);
       const [off] = healthOf("NodeRepair=false,StaticCapacity=true", [failed]);
