@@ -142,7 +142,10 @@ export function bundled(entry: "main.ts" | "cli/main.ts"): string {
  */
 export function runApp(env: Record<string, string> = {}) {
   const outdir = tempDir("out-");
-  const run = spawnSync(process.execPath, [bundled("main.ts")], {
+  // The node flags of the `synth` script (`node <flags> dist/app/main.mjs`).
+  const synth = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.synth;
+  const nodeFlags = (/&& node((?: --[^ ]+)*) dist\/app\/main\.mjs$/.exec(synth)?.[1] ?? "").split(" ").filter(Boolean);
+  const run = spawnSync(process.execPath, [...nodeFlags, bundled("main.ts")], {
     cwd: ROOT,
     env: { ...withoutConfigVariable(), ...env, CDKTF_OUTDIR: outdir },
     encoding: "utf8",

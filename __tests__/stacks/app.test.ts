@@ -19,7 +19,8 @@ describe("main.ts", () => {
     assert.equal(Object.keys(stack.resource.aws_ec2_tag).length, 3, "two subnets and one security group are tagged");
   });
 
-  it("prints the constructs' warnings on stderr, where `npm run synth` shows them (cdktf keeps them in manifest.json)", () => {
+  it("prints the constructs' warnings on stderr, where `npm run synth` shows them (cdktf keeps them in manifest.json), and no dependency's deprecation notice", () => {
+    assert.doesNotMatch(run.stderr, /DeprecationWarning/, "DEP0044 (util.isArray, inside a dependency) is silenced by the synth script's node flag");
     const warnings = run.stderr.split("\n").filter((l) => l.startsWith("Warning: "));
     assert.deepEqual(warnings.map((w) => w.slice(0, w.indexOf(": ", "Warning: ".length))), ["Warning: prod-cluster-nodepools/nodeClass-gpu-nodeclass", "Warning: prod-cluster-nodepools/nodePool-gpu-workloads"]);
     assert.match(warnings[0], /uses al2023@latest/);
