@@ -12,6 +12,7 @@ export * from "./core/names.js";
 export * from "./core/plan-check.js";
 export * from "./core/registries.js";
 export * from "./core/rules.js";
+export * from "./core/suggest.js";
 export * from "./core/trigger.js";
 export * from "./core/versions.js";
 

@@ -71,6 +71,8 @@ describe("config: every problem names its field", () => {
   const cases: [string, unknown, string][] = [
     ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, spotServiceLinkedRole, quotaGuard, nodeRepair, karpenter, gpuOperator, terraformCloud, tags'],
     ["a typo in a nested key", withPool({ limits: { cpu: 1, gpu: 8 } }), 'nodePools[0].limits.gpu: unknown key (did you mean "gpus"?); allowed keys here: cpu, gpus, memoryGiB, nodes'],
+    ["a singular for a plural key (3 edits on a long key)", withPool({ limits: { cpu: 96 }, instanceCategory: ["g"] }), 'nodePools[0].instanceCategory: unknown key (did you mean "instanceCategories"?); allowed keys here: name, nodeClass, instanceCategories, capacityTypes, architectures, requirements, taints, capacityReservationType, replicas, limits, weight, expireAfter, terminationGracePeriod, labels, gpuSharing, disruption'],
+    ["a weight above 100", withPool({ limits: { cpu: 96 }, weight: 500 }), "nodePools[0].weight: must be a whole number from 1 to 100 (Karpenter tries pools of higher weight first) (got 500)"],
     ["a wrong type", { ...minimal, region: 5 }, "region: must be a string (got 5)"],
     ["a negative limit", { ...minimal, nodePools: [minimal.nodePools[0], { name: "b", nodeClass: "gpu-nodeclass", limits: { cpu: -1 } }] }, "nodePools[1].limits.cpu: must be a positive number (vCPUs) (got -1)"],
     ["a missing key", { ...minimal, region: undefined }, "region: is required"],

@@ -165,7 +165,7 @@ export const nodePool = z.strictObject({
       // limits.gpus against limits.cpu: checked with the pool (time-slicing multiplies it), below.
     })
     .default({}),
-  weight: z.number().int().min(1).max(100).optional(),
+  weight: wholeNumber(1, 100, "must be a whole number from 1 to 100 (Karpenter tries pools of higher weight first)").optional(),
   // Resolved by the pool's kind: 720h, or Never for a static pool (karpenter/node-pool-spec.ts).
   expireAfter: duration.optional(),
   terminationGracePeriod: z

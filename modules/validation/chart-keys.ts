@@ -6,6 +6,7 @@
  */
 import { CHART_VALUE_KEYS, type KeyNode } from "../../.gen/charts/value-keys.js";
 import { quoted } from "../core/rules.js";
+import { closestName } from "../core/suggest.js";
 
 export type ValuesChart = keyof typeof CHART_VALUE_KEYS;
 
@@ -21,29 +22,14 @@ export interface UnknownValueKey {
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Edit distance with swaps of neighbours (`evn` → `env` is 1), for keys of at most 64 characters (longer ones get no suggestion). */
-function distance(a: string, b: string): number {
-  if (a.length > 64 || b.length > 64) return Infinity;
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
 /** What the user probably meant by an unknown key, given the keys of its map. */
 function suggestion(key: string, keys: readonly string[]): string {
   const dot = key.indexOf(".");
   if (dot > 0 && keys.includes(key.slice(0, dot))) {
     return `a key with a dot is one key to Helm, not a path: nest it as ${key.slice(0, dot)}: { ${key.slice(dot + 1)}: ... }`;
   }
-  const lower = keys.find((k) => k.toLowerCase() === key.toLowerCase());
-  if (lower) return `did you mean ${quoted(lower)}?`;
-  const scored = keys.map((k) => ({ k, d: distance(key, k) })).filter((s) => s.d <= Math.max(1, Math.floor(key.length / 4))).sort((a, b) => a.d - b.d || a.k.localeCompare(b.k));
-  if (scored.length > 0) return `did you mean ${quoted(scored[0].k)}?`;
+  const close = closestName(key, keys);
+  if (close) return `did you mean ${quoted(close)}?`;
   return keys.length <= 12 ? `the keys here are ${keys.join(", ")}` : `see the chart's values.yaml for the keys here (${keys.length})`;
 }
 
