@@ -85,3 +85,23 @@ describe("karpenter-gpu capacity", () => {
     assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
   });
 });
+
+describe("typos that still launch are warned about (Karpenter reads types from EC2, so a newer type is possible)", () => {
+  const warningsOf = (requirements: { key: string; operator: "In" | "NotIn"; values: string[] }[]) => {
+    let pool: GpuNodePool | undefined;
+    synthStack((s) => (pool = new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", cpuLimit: 96, expireAfter: "Never", requirements })));
+    return pool!.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  };
+
+  it("a value no GPU type has beside values some have, with a did-you-mean", () => {
+    assert.deepEqual(warningsOf([{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6", "g6ee"] }]), [
+      `NodePool p: requirements[0]: karpenter.k8s.aws/instance-family In lists "g6ee" (did you mean "g6e"?), which no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has; the pool uses only the other values`,
+    ]);
+    assert.deepEqual(warningsOf([{ key: "karpenter.k8s.aws/instance-family", operator: "NotIn", values: ["g6ee"] }]), [], "NotIn a value nothing has changes nothing");
+  });
+
+  it("a key a few edits from a well-known label; custom keys far from any are quiet", () => {
+    assert.match(warningsOf([{ key: "node.kubernetes.io/instance-typ", operator: "In", values: ["g6.xlarge"] }])[0], /key "node\.kubernetes\.io\/instance-typ" is not a label Karpenter knows; did you mean "node\.kubernetes\.io\/instance-type"\?/);
+    assert.deepEqual(warningsOf([{ key: "team", operator: "In", values: ["ml"] }]), []);
+  });
+});

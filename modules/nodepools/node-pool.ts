@@ -10,7 +10,8 @@ import { buildGpuSharingOverlays, DEVICE_PLUGIN_CONFIG_LABEL, physicalGpus } fro
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
 import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, gpuSharingProblems, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
-import { launchProblems, type PoolFieldNames } from "../validation/launchability.js";
+import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
+import { launchProblems, requirementTypoWarnings, type PoolFieldNames } from "../validation/launchability.js";
 import { manifestOf } from "./manifest.js";
 
 /** GpuNodePool's prop names, for launchability messages. */
@@ -100,6 +101,9 @@ export class GpuNodePool extends Construct {
           ).map((p) => ({ prop: p.field, problem: p.problem }))),
     ]);
     this.model = buildGpuNodePool(props);
+    (props.requirements ?? []).forEach((r, i) => {
+      for (const w of requirementTypoWarnings(r, WELL_KNOWN_LABELS)) warn(this, `NodePool ${props.name}: requirements[${i}]: ${w}`);
+    });
     const expireAfter = this.model.spec.template.spec.expireAfter;
     if (expireAfter !== "Never" && props.terminationGracePeriod === undefined) {
       warn(

@@ -31,7 +31,7 @@ export interface RuntimeProblem {
 const NODEPOOL_LABEL = "karpenter.sh/nodepool";
 
 /** Karpenter core's well-known labels, with the AWS provider's added (labels.go of both). */
-const WELL_KNOWN_LABELS: ReadonlySet<string> = new Set([
+export const WELL_KNOWN_LABELS: ReadonlySet<string> = new Set([
   NODEPOOL_LABEL,
   "topology.kubernetes.io/zone",
   "topology.kubernetes.io/region",

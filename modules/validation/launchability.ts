@@ -6,7 +6,8 @@
  */
 import { quoted } from "../core/rules.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
-import { labelRequirements, labelValue, satisfies, type LabelRequirement } from "../karpenter/labels.js";
+import { closestName } from "../core/suggest.js";
+import { isEvaluated, labelRequirements, labelValue, normalizedLabelKey, satisfies, type LabelRequirement } from "../karpenter/labels.js";
 
 type Requirement = LabelRequirement;
 
@@ -121,4 +122,32 @@ export function launchProblems(pool: PoolShape, names: PoolFieldNames): LaunchPr
     }];
   }
   return [];
+}
+
+/**
+ * Likely typos in a requirement that still let the pool launch, so nothing else reports them: a
+ * key a few edits from one of Karpenter's well-known labels (as written it is a custom label the
+ * pool's nodes get, and narrows nothing), and `In` values no GPU type of the table has beside
+ * values some type has (Karpenter quietly uses the others). Karpenter reads instance types from
+ * EC2, so a type newer than the table is possible: these are warnings, not errors.
+ */
+export function requirementTypoWarnings(r: Requirement, wellKnown: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const key = normalizedLabelKey(r.key);
+  if (!wellKnown.has(key)) {
+    const meant = closestName(r.key, [...wellKnown]);
+    if (meant) out.push(`key ${quoted(r.key)} is not a label Karpenter knows; did you mean ${quoted(meant)}? As written it is a custom label the pool's nodes get, and it narrows nothing`);
+    return out;
+  }
+  if (r.operator !== "In" || !isEvaluated(key)) return out;
+  const known = [...new Set(GPU_INSTANCE_TYPES.map((t) => labelValue(t, key)!))];
+  const unknown = (r.values ?? []).filter((v) => !known.includes(v));
+  if (unknown.length > 0 && unknown.length < (r.values ?? []).length) {
+    const hints = unknown.map((v) => {
+      const meant = closestName(v, known);
+      return `${quoted(v)}${meant ? ` (did you mean ${quoted(meant)}?)` : ""}`;
+    });
+    out.push(`${key} In lists ${hints.join(", ")}, which no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has; the pool uses only the other values`);
+  }
+  return out;
 }
