@@ -3,6 +3,7 @@
  * finding named after the gotcha it points to.
  */
 import { spawnSync } from "node:child_process";
+import { quantityValue } from "../modules/core/rules.js";
 import { quotaBucketFor, type QuotaBucket } from "../modules/karpenter/quota.js";
 
 export type Severity = "ok" | "warn" | "fail";
@@ -41,15 +42,11 @@ const ACCELERATED_HARDWARE_READY = "AcceleratedHardwareReady";
 export const ACCELERATED_HARDWARE_TOLERATION_MINUTES = 10;
 
 /** Whether the controller runs with the NodeRepair gate on (its FEATURE_GATES env); undefined when it cannot tell. */
-function nodeRepairGate(kubectl: Kubectl, ns: string): boolean | undefined {
-  try {
-    const deployment = JSON.parse(kubectl(["get", "deployment", "karpenter", "-n", ns, "-o", "json"])) as { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } };
-    const gates = deployment.spec?.template?.spec?.containers?.flatMap((c) => c.env ?? []).find((e) => e.name === "FEATURE_GATES")?.value;
-    const m = gates === undefined ? null : /(?:^|,)NodeRepair=(true|false)(?:,|$)/.exec(gates);
-    return m ? m[1] === "true" : undefined;
-  } catch {
-    return undefined;
-  }
+function nodeRepairGate(deployment: K8sObject): boolean | undefined {
+  const containers = (deployment.spec?.template?.spec?.containers ?? []) as { env?: { name: string; value?: string }[] }[];
+  const gates = containers.flatMap((c) => c.env ?? []).find((e) => e.name === "FEATURE_GATES")?.value;
+  const m = gates === undefined ? null : /(?:^|,)NodeRepair=(true|false)(?:,|$)/.exec(gates);
+  return m ? m[1] === "true" : undefined;
 }
 
 /** A kubectl runner bound to a context; the binary comes from PATH. */
@@ -79,14 +76,11 @@ interface K8sObject {
 const condition = (o: K8sObject, type: string): K8sCondition | undefined =>
   (o.status?.conditions as K8sCondition[] | undefined)?.find((c) => c.type === type);
 
-/** Parses a Kubernetes quantity ("1000", "500m", "16Gi") into a number in base units. */
+/** A Kubernetes quantity ("1000", "500m", "16Gi") as a number in base units: 0 when absent, NaN when not a quantity. */
 export function quantity(q: string | number | undefined): number {
   if (q === undefined) return 0;
   if (typeof q === "number") return q;
-  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q);
-  if (!m) return Number.NaN;
-  const scale: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-  return Number(m[1]) * (scale[m[2]] ?? Number.NaN);
+  return quantityValue(q) ?? Number.NaN;
 }
 
 /** Runs every check. A check that cannot run (kubectl error) is itself a finding. */
@@ -118,9 +112,15 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
   let logs: string | undefined;
   /** The controller's last 100 log lines, read once. */
   const karpenterLogs = () => (logs ??= kubectl(["logs", "-n", ns, "deployment/karpenter", "--tail=100"]));
+  let deploymentObject: K8sObject | undefined;
+  /** The controller's Deployment, read once. */
+  const karpenterDeployment = () => (deploymentObject ??= JSON.parse(kubectl(["get", "deployment", "karpenter", "-n", ns, "-o", "json"])) as K8sObject);
+  let nodesOfKarpenter: K8sObject[] | undefined;
+  /** The nodes Karpenter launched, read once. */
+  const karpenterNodes = () => (nodesOfKarpenter ??= list(["get", "nodes", "-l", "karpenter.sh/nodepool"]));
 
   attempt("karpenter", () => {
-    const deployment = JSON.parse(kubectl(["get", "deployment", "karpenter", "-n", ns, "-o", "json"])) as K8sObject;
+    const deployment = karpenterDeployment();
     const want = deployment.spec?.replicas ?? 1;
     const ready = deployment.status?.readyReplicas ?? 0;
     if (ready >= want) {
@@ -315,9 +315,14 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
   // Node repair acts on AcceleratedHardwareReady=False after 10 minutes (aws/karpenter-provider-aws
   // v1.14.1 pkg/cloudprovider/cloudprovider.go, RepairPolicies) when the NodeRepair gate is on.
   attempt("gpu-nodes", () => {
-    const gpuNodes = list(["get", "nodes", "-l", "karpenter.sh/nodepool"]).filter((n) => quantity(n.status?.capacity?.["nvidia.com/gpu"]) > 0);
+    const gpuNodes = karpenterNodes().filter((n) => quantity(n.status?.capacity?.["nvidia.com/gpu"]) > 0);
     if (gpuNodes.length === 0) return;
-    const gate = nodeRepairGate(kubectl, ns);
+    let gate: boolean | undefined;
+    try {
+      gate = nodeRepairGate(karpenterDeployment());
+    } catch {
+      gate = undefined; // the karpenter check reports an unreadable Deployment
+    }
     const reporting = gpuNodes.filter((n) => condition(n, ACCELERATED_HARDWARE_READY) !== undefined);
     if (reporting.length === 0) {
       findings.push({
@@ -358,7 +363,7 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
 
   // A time-sliced pool's nodes must advertise what its NodeOverlays promised Karpenter (GPUs × replicas).
   attempt("gpu-sharing", () => {
-    for (const node of list(["get", "nodes", "-l", "karpenter.sh/nodepool"])) {
+    for (const node of karpenterNodes()) {
       const labels = node.metadata.labels ?? {};
       const replicas = /^time-slicing-([0-9]+)$/.exec(labels["nvidia.com/device-plugin.config"] ?? "")?.[1];
       const gpus = Number(labels["karpenter.k8s.aws/instance-gpu-count"]);

@@ -113,7 +113,10 @@ describe("examples/shared-inference.yaml", () => {
     assert.equal(pod.nodeSelector["karpenter.sh/nodepool"], "shared-l4");
     const pool = config.nodePools.find((p) => p.name === "shared-l4")!;
     for (const t of pool.taints) assert.ok(pod.tolerations.some((x: any) => x.key === t.key && x.value === t.value && x.effect === t.effect), `tolerates ${t.key}`);
-    const perNode = 4; // g6.xlarge: 1 GPU × 4 slices (the overlay's capacity)
-    assert.equal(Math.ceil(deployment.spec.replicas / perNode), 2);
+    // What the pool's overlay promises a g6.xlarge (its only GPU count) is what Karpenter packs pods against.
+    const overlays = Object.values(ofType(synthOf(buildStacks(newApp(), config).nodePools).resource, "kubernetes_manifest")).map((m) => m.manifest as any).filter((m) => m.kind === "NodeOverlay");
+    const perNode = Number(overlays[0].spec.capacity["nvidia.com/gpu"]);
+    const requested = Number(pod.containers[0].resources.requests["nvidia.com/gpu"]);
+    assert.equal(Math.ceil((deployment.spec.replicas * requested) / perNode), 2);
   });
 });

@@ -41,7 +41,8 @@ export function mergeValues<T extends object>(base: T, extra: Readonly<Record<st
   return out as T;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** A values map: an object that is neither null nor a list. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

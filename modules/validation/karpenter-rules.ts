@@ -7,7 +7,7 @@
  *
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
-import { MAX_AWS_TAGS, quoted } from "../core/rules.js";
+import { MAX_AWS_TAGS, quantityValue, quoted } from "../core/rules.js";
 import { DEVICE_PLUGIN_CONFIG_LABEL, MAX_TIME_SLICING_REPLICAS, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import { normalizedLabelKey } from "../karpenter/labels.js";
 import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
@@ -234,9 +234,9 @@ export function evictionThresholdProblem(value: string): string | undefined {
     if (percent === 0 || percent === 100) return `${expected} between 0% and 100% (got ${quoted(value)}): the kubelet ignores "0%" and "100%", another 0 never triggers and another 100 evicts every pod; leave the signal out instead`;
     return undefined;
   }
-  const mantissa = /^[+-]?([0-9]*\.?[0-9]*)/.exec(value)?.[1] ?? "";
-  if (!/[0-9]/.test(mantissa)) return undefined; // not a quantity: the CRD's pattern reports it
-  if (!/[1-9]/.test(mantissa)) return `${expected} (got ${quoted(value)}): the kubelet refuses a zero threshold and would not start`;
-  if (value.startsWith("-")) return `${expected} (got ${quoted(value)}): the kubelet refuses a negative threshold and would not start`;
+  const amount = quantityValue(value);
+  if (amount === undefined) return undefined; // not a quantity: the CRD's pattern reports it
+  if (amount === 0) return `${expected} (got ${quoted(value)}): the kubelet refuses a zero threshold and would not start`;
+  if (amount < 0) return `${expected} (got ${quoted(value)}): the kubelet refuses a negative threshold and would not start`;
   return undefined;
 }
