@@ -77,9 +77,14 @@ export function seedNodePoolWithAdditions(): Json {
   return np;
 }
 
-/** The seed EC2NodeClass plus the documented additions: encrypted EBS with gp3 IOPS/throughput raised, IMDSv2 with hop limit 1, discovery tag. */
-export function seedNodeClassWithAdditions(): Json {
+/**
+ * The seed EC2NodeClass plus the documented additions: encrypted EBS with gp3 IOPS/throughput
+ * raised, IMDSv2 with hop limit 1, discovery tag; and the node role under `role` (the app's
+ * default, `KarpenterNodeRole-<cluster>-<region>`, differs from the seed's name by the region).
+ */
+export function seedNodeClassWithAdditions(role = "KarpenterNodeRole-prod-cluster-us-west-2"): Json {
   const nc = structuredClone(SEED_NODE_CLASS);
+  nc.spec.role = role;
   Object.assign(nc.spec.blockDeviceMappings[0].ebs, { encrypted: true, iops: 6000, throughput: 500 });
   nc.spec.metadataOptions = { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" };
   nc.spec.tags = { "karpenter.sh/discovery": "prod-cluster" };

@@ -99,7 +99,7 @@ describe("KarpenterControllerIam", () => {
     const plain = synthController();
     assert.deepEqual(
       Object.values(ofType(plain.resource, "aws_iam_policy")).map((p) => p.name).sort(),
-      ["EKSIntegration", "IAMIntegration", "Interruption", "NodeLifecycle", "ResourceDiscovery"].map((g) => `KarpenterController${g}Policy-prod-cluster`),
+      ["EKSIntegration", "IAMIntegration", "Interruption", "NodeLifecycle", "ResourceDiscovery"].map((g) => `KarpenterController${g}Policy-prod-cluster-us-west-2`),
     );
     assert.equal(Object.keys(ofType(plain.resource, "aws_iam_role_policy_attachment")).length, 5);
     assert.doesNotMatch(JSON.stringify(plain.data), /arc-zonal-shift/);
@@ -109,7 +109,7 @@ describe("KarpenterControllerIam", () => {
     const policies = ofType(s.resource, "aws_iam_policy");
     assert.deepEqual(
       Object.values(policies).map((p) => p.name).sort(),
-      Object.keys(UPSTREAM_V1_14).map((g) => `KarpenterController${g}Policy-prod-cluster`).sort(),
+      Object.keys(UPSTREAM_V1_14).map((g) => `KarpenterController${g}Policy-prod-cluster-us-west-2`).sort(),
     );
     const attachments = Object.values(ofType(s.resource, "aws_iam_role_policy_attachment"));
     assert.equal(attachments.length, 6);
@@ -118,7 +118,7 @@ describe("KarpenterControllerIam", () => {
 
   it("defaults to EKS Pod Identity: trust pods.eks.amazonaws.com and associate kube-system/karpenter", () => {
     const role = at(s.resource, "aws_iam_role", "controller/role");
-    assert.equal(role.name, "KarpenterController-prod-cluster");
+    assert.equal(role.name, "KarpenterController-prod-cluster-us-west-2");
     const trust = at(s.data, "aws_iam_policy_document", "controller/assumeRolePolicy");
     assert.deepEqual(trust.statement, [
       { effect: "Allow", actions: ["sts:AssumeRole", "sts:TagSession"], resources: [], principals: [{ type: "Service", identifiers: ["pods.eks.amazonaws.com"] }] },
@@ -165,13 +165,65 @@ describe("KarpenterControllerIam", () => {
     assert.equal(role.permissions_boundary, "arn:aws:iam::111122223333:policy/boundary");
   });
 
+  it("takes policy names by group, the rest keeping the default", () => {
+    const named = synthController({ policyNames: { NodeLifecycle: "KarpenterControllerNodeLifecyclePolicy-prod-cluster" } });
+    assert.equal(at(named.resource, "aws_iam_policy", "controller/NodeLifecyclePolicy").name, "KarpenterControllerNodeLifecyclePolicy-prod-cluster");
+    assert.equal(at(named.resource, "aws_iam_policy", "controller/InterruptionPolicy").name, "KarpenterControllerInterruptionPolicy-prod-cluster-us-west-2");
+  });
+
+  it("attaches additional managed policies under their keys and adds statements as one inline policy, policy variables kept as text", () => {
+    const extra = synthController({
+      additionalPolicyArns: { ssmRead: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess" },
+      additionalPolicyStatements: [
+        { actions: ["ec2:DescribeCapacityBlockOfferings"], resources: ["*"] },
+        { effect: "Deny", actions: ["ec2:RunInstances"], resources: ["arn:aws:ec2:*:*:instance/*"], conditions: [{ test: "StringNotEquals", variable: "aws:PrincipalTag/team", values: ["${aws:username}"] }] },
+      ],
+    });
+    assert.equal(at(extra.resource, "aws_iam_role_policy_attachment", "controller/additional-ssmRead").policy_arn, "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess");
+    const inline = at(extra.resource, "aws_iam_role_policy", "controller/additionalPolicy");
+    assert.equal(inline.name, "additional");
+    assert.match(String(inline.role), /aws_iam_role\.controller_role_\w+\.id/);
+    assert.deepEqual(at(extra.data, "aws_iam_policy_document", "controller/additionalDocument").statement, [
+      { effect: "Allow", actions: ["ec2:DescribeCapacityBlockOfferings"], resources: ["*"] },
+      { effect: "Deny", actions: ["ec2:RunInstances"], resources: ["arn:aws:ec2:*:*:instance/*"], condition: [{ test: "StringNotEquals", variable: "aws:PrincipalTag/team", values: ["$${aws:username}"] }] },
+    ]);
+    assert.deepEqual(ofType(synthController({}).resource, "aws_iam_role_policy"), {});
+  });
+
+  it("names each bad additional statement field, bad policy names and IAM's inline size quota in one error", () => {
+    const message = errorOf(() =>
+      synthController({
+        policyNames: { Interruption: "bad name" },
+        additionalPolicyArns: { x: "not-an-arn" },
+        additionalPolicyStatements: [
+          { actions: ["ec2 DescribeImages"], resources: ["bucket"], conditions: [{ test: "StringEqual", variable: "team", values: [] }] },
+          { actions: [], resources: [] },
+        ],
+      }),
+    );
+    for (const line of [
+      /- policyNames\.Interruption: must be an IAM policy name: 1-128 letters, digits or any of "\+=,\.@_-" \(got "bad name"\)/,
+      /- additionalPolicyArns\.x: must be an IAM policy ARN/,
+      /- additionalPolicyStatements\[0\]\.actions\[0\]: must be an IAM action "<service>:<Action>" \(wildcards \* and \? allowed\) or "\*" \(got "ec2 DescribeImages"\)/,
+      /- additionalPolicyStatements\[0\]\.resources\[0\]: must be a resource ARN/,
+      /- additionalPolicyStatements\[0\]\.conditions\[0\]\.test: must be an IAM condition operator .*\(got "StringEqual"\)/,
+      /- additionalPolicyStatements\[0\]\.conditions\[0\]\.variable: must be a condition key/,
+      /- additionalPolicyStatements\[0\]\.conditions\[0\]\.values: must list at least one value/,
+      /- additionalPolicyStatements\[1\]\.actions: must list at least one action/,
+    ]) {
+      assert.match(message, line);
+    }
+    const big = errorOf(() => synthController({ additionalPolicyStatements: [{ actions: ["s3:GetObject"], resources: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) }] }));
+    assert.match(big, /- additionalPolicyStatements: make a policy of about \d+ characters; IAM allows 10240 in a role's inline policies/);
+  });
+
   it("names every bad prop in one error", () => {
     const message = errorOf(() =>
-      synthController({ clusterName: "x".repeat(60), region: "uswest2", identity: { type: "irsa", oidcProviderArn: "oidc" } }),
+      synthController({ roleName: "x".repeat(65), region: "uswest2", identity: { type: "irsa", oidcProviderArn: "oidc" } }),
     );
     assert.match(message, /KarpenterControllerIam at 'test\/controller' has invalid props:/);
     assert.match(message, /- region: must be an AWS region code such as "us-west-2" \(got "uswest2"\)/);
-    assert.match(message, /- roleName: IAM role names are limited to 64 characters; "KarpenterController-x{60}" has 80\. Set a shorter name explicitly/);
+    assert.match(message, /- roleName: IAM role names are limited to 64 characters; "x{65}" has 65\. Set a shorter name explicitly/);
     assert.match(message, /- identity\.oidcProviderArn: must be an IAM OIDC provider ARN/);
   });
 });

@@ -7,12 +7,12 @@ import { at, errorOf, ofType, placeholders, synthStack } from "../helpers.js";
 const KEY = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 describe("InterruptionQueue", () => {
-  const s = synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "prod-cluster" }));
+  const s = synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "prod-cluster", region: "us-west-2" }));
   const queueArn = /^\$\{aws_sqs_queue\.q_queue_\w+\.arn\}$/;
 
-  it("creates Karpenter-<cluster> with 300 s retention and SSE-SQS encryption", () => {
+  it("creates Karpenter-<cluster>-<region> with 300 s retention and SSE-SQS encryption", () => {
     assert.deepEqual(at(s.resource, "aws_sqs_queue", "q/queue"), {
-      name: "Karpenter-prod-cluster",
+      name: "Karpenter-prod-cluster-us-west-2",
       message_retention_seconds: 300,
       sqs_managed_sse_enabled: true,
     });
@@ -56,12 +56,23 @@ describe("InterruptionQueue", () => {
       assert.match(String(target.arn), queueArn, key);
       assert.match(String(target.rule), new RegExp(`aws_cloudwatch_event_rule\\.${key.replace(/Target$/, "")}_\\w+\\.name`));
     }
-    assert.equal(at(s.resource, "aws_cloudwatch_event_rule", "q/spotInterrupt").name, "KarpenterSpotInterrupt-prod-cluster");
+    assert.equal(at(s.resource, "aws_cloudwatch_event_rule", "q/spotInterrupt").name, "KarpenterSpotInterrupt-prod-cluster-us-west-2");
+  });
+
+  it("takes rule names by event (the rest keep the default) and rejects bad names and unknown events", () => {
+    const named = synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", region: "us-west-2", ruleNames: { spotInterrupt: "SpotRule-c" } }));
+    assert.equal(at(named.resource, "aws_cloudwatch_event_rule", "q/spotInterrupt").name, "SpotRule-c");
+    assert.equal(at(named.resource, "aws_cloudwatch_event_rule", "q/rebalance").name, "KarpenterRebalance-c-us-west-2");
+    const message = errorOf(() =>
+      synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", region: "us-west-2", ruleNames: { spotInterrupt: "bad name", spot: "x" } as never })),
+    );
+    assert.match(message, /- ruleNames\.spotInterrupt: must be an EventBridge rule name: 1-64 letters, digits or any of "\.-_" \(got "bad name"\)/);
+    assert.match(message, /- ruleNames\.spot: is not an interruption event; use one of healthEvent, spotInterrupt, rebalance, instanceStateChange, capacityReservationInterrupt/);
   });
 
   it("keeps generated names within AWS limits for a 100-character cluster name, and distinct per cluster", () => {
     const names = (cluster: string) => {
-      const out = synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: cluster }));
+      const out = synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: cluster, region: "us-west-2" }));
       return [at(out.resource, "aws_sqs_queue", "q/queue").name as string, ...Object.values(ofType(out.resource, "aws_cloudwatch_event_rule")).map((r) => r.name as string)];
     };
     const a = names(`${"a".repeat(99)}1`);
@@ -73,7 +84,7 @@ describe("InterruptionQueue", () => {
 
   it("with a customer KMS key: SSE-KMS, no key-policy change by default, a warning, and the EventBridge statement exposed", () => {
     let queue: InterruptionQueue | undefined;
-    const out = synthStack((stack) => (queue = new InterruptionQueue(stack, "q", { clusterName: "c", kmsKeyArn: KEY })));
+    const out = synthStack((stack) => (queue = new InterruptionQueue(stack, "q", { clusterName: "c", region: "us-west-2", kmsKeyArn: KEY })));
     const sqs = at(out.resource, "aws_sqs_queue", "q/queue");
     assert.equal(sqs.kms_master_key_id, KEY);
     assert.equal(sqs.sqs_managed_sse_enabled, undefined);
@@ -94,7 +105,7 @@ describe("InterruptionQueue", () => {
   });
 
   it("with manageKmsKeyPolicy: writes a key policy that keeps account IAM access and lets EventBridge use the key", () => {
-    const out = synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", kmsKeyArn: KEY, manageKmsKeyPolicy: true }));
+    const out = synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", region: "us-west-2", kmsKeyArn: KEY, manageKmsKeyPolicy: true }));
     assert.equal(at(out.resource, "aws_kms_key_policy", "q/kmsKeyPolicy").key_id, KEY);
     const doc = at(out.data, "aws_iam_policy_document", "q/kmsKeyPolicyDocument");
     assert.deepEqual(
@@ -108,13 +119,13 @@ describe("InterruptionQueue", () => {
 
   it("names every bad prop in one error", () => {
     const message = errorOf(() =>
-      synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", queueName: "bad name", messageRetentionSeconds: 30, kmsKeyArn: "alias/x" })),
+      synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", region: "us-west-2", queueName: "bad name", messageRetentionSeconds: 30, kmsKeyArn: "alias/x" })),
     );
     assert.match(message, /- queueName: must be an SQS queue name: 1-80 letters, digits, '-' or '_' \(got "bad name"\)/);
     assert.match(message, /- messageRetentionSeconds: must be a whole number of seconds from 60 to 1209600 \(got 30\)/);
     assert.match(message, /- kmsKeyArn: must be a KMS key ARN/);
     assert.match(
-      errorOf(() => synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", manageKmsKeyPolicy: true }))),
+      errorOf(() => synthStack((stack) => new InterruptionQueue(stack, "q", { clusterName: "c", region: "us-west-2", manageKmsKeyPolicy: true }))),
       /- manageKmsKeyPolicy: needs kmsKeyArn/,
     );
   });

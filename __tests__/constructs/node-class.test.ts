@@ -10,7 +10,7 @@ const seedProps = { name: "gpu-nodeclass", clusterName: "prod-cluster", roleName
 describe("GpuNodeClass", () => {
   it("reproduces the seed EC2NodeClass field by field, plus encryption, gp3 performance, IMDSv2 and the discovery tag", () => {
     const json = buildGpuNodeClass(seedProps) as any;
-    assert.deepEqual(json, seedNodeClassWithAdditions());
+    assert.deepEqual(json, seedNodeClassWithAdditions(seedProps.roleName));
   });
 
   it("requires IMDSv2 with hop limit 1 and encrypts the root volume whatever the overrides", () => {
@@ -43,7 +43,7 @@ describe("GpuNodeClass", () => {
   it("applies the class as a kubernetes_manifest that waits for Ready (selectors and instance profile resolved)", () => {
     const s = synthStack((stack) => new GpuNodeClass(stack, "nc", seedProps));
     const m = ofType(s.resource, "kubernetes_manifest").nc_manifest as any;
-    assert.deepEqual(m.manifest, JSON.parse(JSON.stringify(seedNodeClassWithAdditions())));
+    assert.deepEqual(m.manifest, JSON.parse(JSON.stringify(seedNodeClassWithAdditions(seedProps.roleName))));
     assert.deepEqual(m.wait, { condition: [{ type: "Ready", status: "True" }] });
   });
 

@@ -4,10 +4,10 @@ import { KarpenterNodeRole } from "../../modules/aws/node-role.js";
 import { at, errorOf, ofType, placeholders, synthStack } from "../helpers.js";
 
 describe("KarpenterNodeRole", () => {
-  const s = synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: "prod-cluster" }));
+  const s = synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: "prod-cluster", region: "us-west-2" }));
 
-  it("creates KarpenterNodeRole-<cluster> trusted by the EC2 service principal of the partition", () => {
-    assert.equal(at(s.resource, "aws_iam_role", "nodeRole/role").name, "KarpenterNodeRole-prod-cluster");
+  it("creates KarpenterNodeRole-<cluster>-<region> trusted by the EC2 service principal of the partition", () => {
+    assert.equal(at(s.resource, "aws_iam_role", "nodeRole/role").name, "KarpenterNodeRole-prod-cluster-us-west-2");
     const trust = at(s.data, "aws_iam_policy_document", "nodeRole/assumeRolePolicy");
     assert.deepEqual(placeholders(trust.statement), [
       { effect: "Allow", actions: ["sts:AssumeRole"], resources: [], principals: [{ type: "Service", identifiers: ["ec2.DNS_SUFFIX"] }] },
@@ -34,13 +34,13 @@ describe("KarpenterNodeRole", () => {
   it("uses an existing role: no role or attachments, name taken from the ARN, access entry kept unless turned off", () => {
     const arn = "arn:aws:iam::111122223333:role/platform/gpu-nodes";
     let role: KarpenterNodeRole | undefined;
-    const existing = synthStack((stack) => (role = new KarpenterNodeRole(stack, "nodeRole", { clusterName: "c", existingRoleArn: arn })));
+    const existing = synthStack((stack) => (role = new KarpenterNodeRole(stack, "nodeRole", { clusterName: "c", region: "us-west-2", existingRoleArn: arn })));
     assert.equal(role?.roleName, "gpu-nodes");
     assert.equal(role?.role, undefined);
     assert.deepEqual(ofType(existing.resource, "aws_iam_role"), {});
     assert.deepEqual(ofType(existing.resource, "aws_iam_role_policy_attachment"), {});
     assert.equal(at(existing.resource, "aws_eks_access_entry", "nodeRole/accessEntry").principal_arn, arn);
-    const noEntry = synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: "c", existingRoleArn: arn, createAccessEntry: false }));
+    const noEntry = synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: "c", region: "us-west-2", existingRoleArn: arn, createAccessEntry: false }));
     assert.equal(noEntry.resource, undefined);
   });
 
@@ -49,6 +49,7 @@ describe("KarpenterNodeRole", () => {
       (stack) =>
         new KarpenterNodeRole(stack, "nodeRole", {
           clusterName: "c",
+          region: "us-west-2",
           additionalPolicyArns: { s3Read: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" },
           permissionsBoundaryArn: "arn:aws:iam::111122223333:policy/boundary",
         }),
@@ -57,16 +58,21 @@ describe("KarpenterNodeRole", () => {
     assert.equal(at(extra.resource, "aws_iam_role", "nodeRole/role").permissions_boundary, "arn:aws:iam::111122223333:policy/boundary");
   });
 
-  it("rejects a default name over IAM's 64 characters and says how to fix it", () => {
-    const long = "c".repeat(50);
-    const message = errorOf(() => synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: long })));
-    assert.match(message, /- roleName: IAM role names are limited to 64 characters; "KarpenterNodeRole-c{50}" has 68\. Set a shorter name explicitly/);
-    synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: long, roleName: "gpu-nodes" }));
+  it("cuts a long default name to IAM's 64 characters with a hash of cluster and region, and rejects a given name over 64", () => {
+    const name = (clusterName: string, region: string) =>
+      String(at(synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName, region })).resource, "aws_iam_role", "nodeRole/role").name);
+    const long = "c".repeat(100);
+    const [west, east] = [name(long, "us-west-2"), name(long, "us-east-1")];
+    assert.equal(west.length, 64);
+    assert.match(west, /^KarpenterNodeRole-c+-[0-9a-f]{8}$/);
+    assert.notEqual(west, east);
+    const message = errorOf(() => synthStack((stack) => new KarpenterNodeRole(stack, "nodeRole", { clusterName: "c", region: "us-west-2", roleName: "r".repeat(65) })));
+    assert.match(message, /- roleName: IAM role names are limited to 64 characters; "r{65}" has 65\. Set a shorter name explicitly/);
   });
 
   it("rejects created-role settings combined with an existing role", () => {
     const message = errorOf(() =>
-      synthStack((stack) => new KarpenterNodeRole(stack, "n", { clusterName: "c", existingRoleArn: "arn:aws:iam::111122223333:role/r", roleName: "x" })),
+      synthStack((stack) => new KarpenterNodeRole(stack, "n", { clusterName: "c", region: "us-west-2", existingRoleArn: "arn:aws:iam::111122223333:role/r", roleName: "x" })),
     );
     assert.match(message, /- roleName: applies only to a created role; remove it, or remove existingRoleArn/);
   });

@@ -47,7 +47,7 @@ describe("KarpenterAwsStack", () => {
     assert.deepEqual(Object.keys(outputs).sort(), [
       "controllerRoleArn", "interruptionQueueArn", "interruptionQueueName", "interruptionQueueUrl", "nodeRoleArn", "nodeRoleName",
     ]);
-    assert.equal(outputs.interruptionQueueName, "Karpenter-prod-cluster");
+    assert.equal(outputs.interruptionQueueName, "Karpenter-prod-cluster-eu-central-1");
     assert.match(String(outputs.nodeRoleName), /aws_iam_role\.karpenter_nodeRole_role_\w+\.name/);
     assert.match(String(outputs.controllerRoleArn), /aws_iam_role\.karpenter_controller_role_\w+\.arn/);
     assert.match(String(outputs.interruptionQueueUrl), /aws_sqs_queue\.karpenter_interruptionQueue_queue_\w+\.url/);

@@ -58,7 +58,7 @@ describe("KarpenterChartsStack", () => {
     const v = karpenterValues();
     assert.equal(v.settings.clusterName, "prod-cluster");
     assert.match(v.settings.clusterEndpoint, /^\$\{data\.aws_eks_cluster\.[\w-]+\.endpoint\}$/);
-    assert.equal(v.settings.interruptionQueue, "Karpenter-prod-cluster");
+    assert.equal(v.settings.interruptionQueue, "Karpenter-prod-cluster-eu-central-1");
     assert.deepEqual(v.serviceAccount, { name: "karpenter" });
     assert.deepEqual(ofType(s.data, "aws_iam_role"), {}, "no role lookup with Pod Identity");
   });

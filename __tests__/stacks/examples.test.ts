@@ -83,7 +83,7 @@ describe("examples/consumer, from a fresh copy, with the commands of its README"
     assert.deepEqual(iam.terraform.backend, { local: { path: "../../../terraform.gpu-platform-iam.tfstate" } }, "state beside cdktf.out/, by a relative path");
     const pools = Object.values(readStack(outdir, "gpu-platform-pools").resource.kubernetes_manifest).map((m: any) => m.manifest);
     assert.deepEqual(pools.map((m) => `${m.kind}/${m.metadata.name}/${m.spec.role ?? m.spec.limits?.["nvidia.com/gpu"]}`), [
-      "EC2NodeClass/inference/KarpenterNodeRole-ml-cluster",
+      "EC2NodeClass/inference/KarpenterNodeRole-ml-cluster-eu-west-1",
       "NodePool/inference/16",
     ]);
   });

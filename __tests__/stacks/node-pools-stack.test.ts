@@ -40,7 +40,7 @@ describe("GpuNodePoolsStack", () => {
       Object.values(ofType(synthConfig(cfg).resource, "kubernetes_manifest"))
         .filter((m: any) => m.manifest.kind === "EC2NodeClass")
         .map((m: any) => m.manifest.spec.role);
-    assert.deepEqual(roles({}), ["KarpenterNodeRole-prod-cluster", "KarpenterNodeRole-prod-cluster"]);
+    assert.deepEqual(roles({}), ["KarpenterNodeRole-prod-cluster-us-west-2", "KarpenterNodeRole-prod-cluster-us-west-2"]);
     assert.deepEqual(roles({ nodeRole: { name: "gpu-nodes" } }), ["gpu-nodes", "gpu-nodes"]);
     assert.deepEqual(roles({ nodeRole: { existingRoleArn: "arn:aws:iam::111122223333:role/platform/existing" } }), ["existing", "existing"]);
   });

@@ -38,7 +38,7 @@ new KubernetesProvider(pools, "kubernetes", cluster.kubernetesProvider());
 const nodeClass = new GpuNodeClass(pools, "inference-class", {
   name: "inference",
   clusterName,
-  roleName: nodeRoleNameFor({ clusterName }),
+  roleName: nodeRoleNameFor({ clusterName, region }),
   rootVolume: { sizeGiB: 300 },
 });
 new GpuNodePool(pools, "inference-pool", {

@@ -1,11 +1,14 @@
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association/index.js";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { boundedName, controllerRoleNameFor } from "../core/names.js";
-import { arnPlacementProblem, clusterNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, regionProblem, throwIfProblems } from "../core/rules.js";
+import { iamStatementProblems, type IamStatementInput } from "../core/iam-statements.js";
+import { literal } from "../core/literal.js";
+import { controllerPolicyNameFor, controllerRoleNameFor } from "../core/names.js";
+import { arnPlacementProblem, clusterNameProblem, iamPolicyNameProblem, iamRoleNameProblem, managedPolicyArnProblem, k8sNameProblem, kmsKeyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, regionProblem, throwIfProblems } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
 import { CONTROLLER_POLICY_GROUPS, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy.js";
 import { condition, policyDocument, type PolicyStatement } from "./policy.js";
@@ -43,9 +46,32 @@ export interface KarpenterControllerIamProps {
   readonly serviceAccount?: string;
   /**
    * Name of the controller role.
-   * @default `KarpenterController-<clusterName>` (must fit IAM's 64-character limit)
+   * @default `KarpenterController-<clusterName>-<region>` (cut to IAM's 64 characters with a hash if needed)
    */
   readonly roleName?: string;
+  /**
+   * Names of the controller's managed policies, by group (IAM policy names: 1-128 characters).
+   * Groups left out get the default. Set them to adopt policies that already exist under other
+   * names, e.g. those of Karpenter's getting-started CloudFormation (`KarpenterController<Group>Policy-<clusterName>`).
+   * @default `KarpenterController<Group>Policy-<clusterName>-<region>`
+   */
+  readonly policyNames?: Readonly<Partial<Record<ControllerPolicyGroup, string>>>;
+  /**
+   * Extra managed policies for the controller role, keyed by a stable name (the key becomes the
+   * attachment's Terraform address), e.g. for a permission a newer Karpenter minor needs before
+   * this module ships it.
+   * @default {}
+   */
+  readonly additionalPolicyArns?: Readonly<Record<string, string>>;
+  /**
+   * Extra statements for the controller role, as one inline policy (`additional`). Inline, so
+   * they need no account-wide policy name and go with the role. Checked at synth: actions,
+   * resource ARNs, condition operators and keys, and IAM's 10,240-character quota on a role's
+   * inline policies.
+   * @default - no inline policy
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+   */
+  readonly additionalPolicyStatements?: readonly IamStatementInput[];
   /**
    * Attach the ZonalShift policy (`arc-zonal-shift:GetManagedResource` on this cluster). Needed
    * only when the chart's `settings.enableZonalShift` is on (`KarpenterChart` prop
@@ -76,6 +102,8 @@ export class KarpenterControllerIam extends Construct {
   public readonly policies: Readonly<Partial<Record<ControllerPolicyGroup, IamPolicy>>>;
   /** The statements of each policy, as data (used by tests and docs). */
   public readonly statements: Readonly<Record<ControllerPolicyGroup, PolicyStatement[]>>;
+  /** The inline policy of `additionalPolicyStatements`, when there are any. Escape hatch. */
+  public readonly additionalPolicy?: IamRolePolicy;
   /** The Pod Identity association, when `identity` is `podIdentity`. */
   public readonly podIdentityAssociation?: EksPodIdentityAssociation;
   /** Resolved identity (default applied). */
@@ -98,7 +126,18 @@ export class KarpenterControllerIam extends Construct {
     // Least privilege: the zonal-shift read is granted only when Karpenter is told to use it.
     this.policyGroups = CONTROLLER_POLICY_GROUPS.filter((g) => g !== "ZonalShift" || (props.zonalShift ?? false));
     const roleName = controllerRoleNameFor(props);
+    const additionalArns = props.additionalPolicyArns ?? {};
+    const additionalStatements = props.additionalPolicyStatements ?? [];
     throwIfProblems(this, "KarpenterControllerIam", [
+      ...Object.entries(props.policyNames ?? {}).map(([group, name]) => ({
+        prop: `policyNames.${group}`,
+        problem: (CONTROLLER_POLICY_GROUPS as readonly string[]).includes(group) ? iamPolicyNameProblem(name ?? "") : `is not a controller policy group; use one of ${CONTROLLER_POLICY_GROUPS.join(", ")}`,
+      })),
+      ...Object.entries(additionalArns).map(([key, arn]) => ({ prop: `additionalPolicyArns.${key}`, problem: managedPolicyArnProblem(arn) })),
+      ...iamStatementProblems(additionalStatements).map((p) => ({
+        prop: `additionalPolicyStatements${p.path.map((k) => (typeof k === "number" ? `[${k}]` : `.${k}`)).join("")}`,
+        problem: p.problem,
+      })),
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
       { prop: "region", problem: regionProblem(props.region) },
       { prop: "roleName", problem: iamRoleNameProblem(roleName) },
@@ -140,7 +179,7 @@ export class KarpenterControllerIam extends Construct {
       const doc = policyDocument(this, `${group}Document`, this.statements[group]);
       // Upstream's policy names; IAM allows 128 characters, so long cluster names get a hash.
       const policy = new IamPolicy(this, `${group}Policy`, {
-        name: boundedName(`KarpenterController${group}Policy-`, props.clusterName, 128),
+        name: controllerPolicyNameFor(props, group),
         description: `Karpenter controller ${group} permissions for EKS cluster ${props.clusterName}`,
         policy: doc.json,
         tags,
@@ -149,6 +188,23 @@ export class KarpenterControllerIam extends Construct {
       policies[group] = policy;
     }
     this.policies = policies;
+    for (const [key, arn] of Object.entries(additionalArns)) {
+      new IamRolePolicyAttachment(this, `additional-${key}`, { role: this.role.name, policyArn: arn });
+    }
+    if (additionalStatements.length) {
+      // Config text is data: an IAM policy variable such as ${aws:PrincipalTag/team} reaches IAM as written.
+      const doc = policyDocument(
+        this,
+        "additionalDocument",
+        additionalStatements.map((st) => ({
+          effect: st.effect,
+          actions: st.actions.map(literal),
+          resources: st.resources.map(literal),
+          conditions: st.conditions?.map((c) => ({ test: c.test, variable: literal(c.variable), values: c.values.map(literal) })),
+        })),
+      );
+      this.additionalPolicy = new IamRolePolicy(this, "additionalPolicy", { name: "additional", role: this.role.id, policy: doc.json });
+    }
 
     if (this.identity.type === "podIdentity") {
       this.podIdentityAssociation = new EksPodIdentityAssociation(this, "podIdentityAssociation", {

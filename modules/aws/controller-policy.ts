@@ -1,3 +1,4 @@
+import type { ControllerPolicyGroup } from "../core/names.js";
 import { condition, type PolicyStatement } from "./policy.js";
 
 /** What the controller's permissions are scoped to. Values may be Terraform tokens. */
@@ -14,16 +15,8 @@ export interface ControllerPolicyScope {
   readonly queueKmsKeyArn?: string;
 }
 
-/** The six policies of Karpenter's getting-started template, in its order. */
-export const CONTROLLER_POLICY_GROUPS = [
-  "NodeLifecycle",
-  "IAMIntegration",
-  "EKSIntegration",
-  "Interruption",
-  "ZonalShift",
-  "ResourceDiscovery",
-] as const;
-export type ControllerPolicyGroup = (typeof CONTROLLER_POLICY_GROUPS)[number];
+// The group names are names of IAM policies, so they live with the other names.
+export { CONTROLLER_POLICY_GROUPS, type ControllerPolicyGroup } from "../core/names.js";
 
 /**
  * The Karpenter v1.14 controller's permissions, grouped as in the upstream getting-started

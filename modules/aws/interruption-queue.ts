@@ -4,8 +4,8 @@ import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy/index.js";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
 import { Construct } from "constructs";
-import { boundedName, interruptionQueueNameFor } from "../core/names.js";
-import { clusterNameProblem, kmsKeyArnProblem, queueNameProblem, throwIfProblems, warn } from "../core/rules.js";
+import { interruptionQueueNameFor, interruptionRuleNameFor, INTERRUPTION_RULE_KEYS, type InterruptionEvent } from "../core/names.js";
+import { clusterNameProblem, eventRuleNameProblem, kmsKeyArnProblem, queueNameProblem, regionProblem, throwIfProblems, warn } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
 import { condition, policyDocument, type PolicyStatement } from "./policy.js";
 
@@ -14,7 +14,7 @@ import { condition, policyDocument, type PolicyStatement } from "./policy.js";
  * their EventBridge rule. Karpenter cordons and drains the node on each.
  * @see https://karpenter.sh/docs/concepts/disruption/#interruption
  */
-export const INTERRUPTION_EVENTS = {
+export const INTERRUPTION_EVENTS: Readonly<Record<InterruptionEvent, { readonly source: string; readonly detailType: string }>> = {
   healthEvent: { source: "aws.health", detailType: "AWS Health Event" },
   spotInterrupt: { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
   rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
@@ -23,17 +23,25 @@ export const INTERRUPTION_EVENTS = {
     source: "aws.ec2",
     detailType: "EC2 Capacity Reservation Instance Interruption Warning",
   },
-} as const;
-export type InterruptionEvent = keyof typeof INTERRUPTION_EVENTS;
+};
+export type { InterruptionEvent };
 
 export interface InterruptionQueueProps {
   /** Name of the existing EKS cluster; names the queue and rules. */
   readonly clusterName: string;
+  /** The cluster's region, e.g. `us-west-2`; part of the default names. */
+  readonly region: string;
   /**
    * Name of the SQS queue; the Karpenter chart's `settings.interruptionQueue`.
-   * @default `Karpenter-<clusterName>` (cut to SQS's 80 characters with a hash if needed)
+   * @default `Karpenter-<clusterName>-<region>` (cut to SQS's 80 characters with a hash if needed)
    */
   readonly queueName?: string;
+  /**
+   * Names of the EventBridge rules, by event (1-64 letters, digits, `.`, `-`, `_`). Events left
+   * out get the default.
+   * @default `Karpenter<Event>-<clusterName>-<region>`, e.g. `KarpenterSpotInterrupt-gpu-us-west-2` (cut to 64 characters with a hash if needed)
+   */
+  readonly ruleNames?: Readonly<Partial<Record<InterruptionEvent, string>>>;
   /**
    * How long an unread event stays in the queue, in seconds (60-1209600). Interruption
    * notices are useless after a few minutes (a spot notice gives two).
@@ -87,7 +95,12 @@ export class InterruptionQueue extends Construct {
     const manageKeyPolicy = props.manageKmsKeyPolicy ?? false;
     throwIfProblems(this, "InterruptionQueue", [
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
+      { prop: "region", problem: regionProblem(props.region) },
       { prop: "queueName", problem: queueNameProblem(this.queueName) },
+      ...Object.entries(props.ruleNames ?? {}).map(([event, name]) => ({
+        prop: `ruleNames.${event}`,
+        problem: (INTERRUPTION_RULE_KEYS as readonly string[]).includes(event) ? eventRuleNameProblem(name) : `is not an interruption event; use one of ${INTERRUPTION_RULE_KEYS.join(", ")}`,
+      })),
       {
         prop: "messageRetentionSeconds",
         problem:
@@ -132,10 +145,10 @@ export class InterruptionQueue extends Construct {
     }
 
     const rules: Partial<Record<InterruptionEvent, CloudwatchEventRule>> = {};
-    for (const [key, event] of Object.entries(INTERRUPTION_EVENTS) as [InterruptionEvent, (typeof INTERRUPTION_EVENTS)[InterruptionEvent]][]) {
-      const pascal = key[0].toUpperCase() + key.slice(1);
+    for (const key of INTERRUPTION_RULE_KEYS) {
+      const event = INTERRUPTION_EVENTS[key];
       const rule = new CloudwatchEventRule(this, key, {
-        name: boundedName(`Karpenter${pascal}-`, props.clusterName, 64),
+        name: interruptionRuleNameFor(props, key),
         description: `Karpenter interruption handling for ${props.clusterName}: ${event.detailType}`,
         eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
         tags,

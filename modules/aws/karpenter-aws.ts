@@ -12,12 +12,12 @@ export interface KarpenterAwsProps {
   readonly region: string;
   /** Subnets and security groups to tag for discovery. */
   readonly discovery: Omit<DiscoveryTagsProps, "clusterName">;
-  /** Node role settings. @default - role `KarpenterNodeRole-<clusterName>` with an EC2_LINUX access entry */
-  readonly nodeRole?: Omit<KarpenterNodeRoleProps, "clusterName">;
-  /** Controller role settings. @default - role `KarpenterController-<clusterName>` via EKS Pod Identity */
+  /** Node role settings. @default - role `KarpenterNodeRole-<clusterName>-<region>` with an EC2_LINUX access entry */
+  readonly nodeRole?: Omit<KarpenterNodeRoleProps, "clusterName" | "region">;
+  /** Controller role settings. @default - role `KarpenterController-<clusterName>-<region>` via EKS Pod Identity */
   readonly controller?: Omit<KarpenterControllerIamProps, "clusterName" | "region" | "nodeRoleArn" | "interruptionQueueArn" | "interruptionQueueKmsKeyArn">;
-  /** Interruption queue settings. @default - queue `Karpenter-<clusterName>` with SSE-SQS */
-  readonly interruptionQueue?: Omit<InterruptionQueueProps, "clusterName">;
+  /** Interruption queue settings. @default - queue `Karpenter-<clusterName>-<region>` with SSE-SQS */
+  readonly interruptionQueue?: Omit<InterruptionQueueProps, "clusterName" | "region">;
   /**
    * Account and cluster prerequisites to manage or check at plan time (Pod Identity agent,
    * Spot service-linked role).
@@ -42,9 +42,10 @@ export class KarpenterAws extends Construct {
     super(scope, id);
     this.prerequisites = new ClusterPrerequisites(this, "prerequisites", { clusterName: props.clusterName, ...props.prerequisites });
     this.discovery = new DiscoveryTags(this, "discovery", { clusterName: props.clusterName, ...props.discovery });
-    this.nodeRole = new KarpenterNodeRole(this, "nodeRole", { clusterName: props.clusterName, ...props.nodeRole });
+    this.nodeRole = new KarpenterNodeRole(this, "nodeRole", { clusterName: props.clusterName, region: props.region, ...props.nodeRole });
     this.interruptionQueue = new InterruptionQueue(this, "interruptionQueue", {
       clusterName: props.clusterName,
+      region: props.region,
       ...props.interruptionQueue,
     });
     this.controller = new KarpenterControllerIam(this, "controller", {

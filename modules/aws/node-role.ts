@@ -3,7 +3,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { Construct } from "constructs";
 import { nodeRoleNameFor } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, managedPolicyArnProblem, roleArnProblem, throwIfProblems, type PropProblem } from "../core/rules.js";
+import { clusterNameProblem, iamRoleNameProblem, managedPolicyArnProblem, regionProblem, roleArnProblem, throwIfProblems, type PropProblem } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
 import { policyDocument } from "./policy.js";
 
@@ -22,9 +22,11 @@ export const NODE_MANAGED_POLICIES = [
 export interface KarpenterNodeRoleProps {
   /** Name of the existing EKS cluster the nodes join. */
   readonly clusterName: string;
+  /** The cluster's region, e.g. `us-west-2`; part of the default role name (IAM names are account-wide). */
+  readonly region: string;
   /**
    * Name of the role to create. It is what EC2NodeClass `spec.role` refers to.
-   * @default `KarpenterNodeRole-<clusterName>` (must fit IAM's 64-character limit)
+   * @default `KarpenterNodeRole-<clusterName>-<region>` (cut to IAM's 64 characters with a hash if needed)
    */
   readonly roleName?: string;
   /**
@@ -81,6 +83,7 @@ export class KarpenterNodeRole extends Construct {
 
     const problems: PropProblem[] = [
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
+      { prop: "region", problem: regionProblem(props.region) },
       ...Object.entries(additional).map(([key, arn]) => ({
         prop: `additionalPolicyArns.${key}`,
         problem: managedPolicyArnProblem(arn),

@@ -1,6 +1,6 @@
 /** The checks of a configuration that span several keys. */
-import { controllerRoleNameFor, DISCOVERY_TAG_KEY, nodeRoleNameFor, stackNames } from "../core/names.js";
-import { arnPlacementProblem, clusterNameProblem, iamRoleNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
+import { DISCOVERY_TAG_KEY, stackNames } from "../core/names.js";
+import { arnPlacementProblem, clusterNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { physicalGpus } from "../karpenter/gpu-sharing.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
@@ -36,17 +36,9 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   const sgProblem = securityGroupCountProblem(groups.length, discovery.allowMultipleSecurityGroups === true);
   if (Array.isArray(discovery.securityGroupIds) && sgProblem) issue(["discovery", "securityGroupIds"], sgProblem);
 
-  // Derived role names must fit IAM's limit too; the fix is to name the role explicitly.
+  // Default names are cut to their limits with a hash (core/names.ts); given names are checked by the schema.
   const nodeRole = recordAt(raw, "nodeRole");
   const controller = recordAt(raw, "controller");
-  if (clusterOk && nodeRole.existingRoleArn === undefined && nodeRole.name === undefined) {
-    const problem = iamRoleNameProblem(nodeRoleNameFor({ clusterName }));
-    if (problem) issue(["nodeRole", "name"], `the default role name is too long: ${problem}`);
-  }
-  if (clusterOk && controller.roleName === undefined) {
-    const problem = iamRoleNameProblem(controllerRoleNameFor({ clusterName }));
-    if (problem) issue(["controller", "roleName"], `the default role name is too long: ${problem}`);
-  }
   if (nodeRole.existingRoleArn !== undefined) {
     for (const key of ["name", "additionalPolicyArns", "permissionsBoundaryArn"] as const) {
       if (nodeRole[key] !== undefined) issue(["nodeRole", key], "applies only to a created role; remove it, or remove nodeRole.existingRoleArn");

@@ -14,7 +14,7 @@ export function nodeClassPropsOf(c: KarpenterGpuConfig, nc: NodeClassConfig): Gp
   return {
     name: nc.name,
     clusterName: c.clusterName,
-    roleName: nodeRoleNameFor({ clusterName: c.clusterName, roleName: c.nodeRole.name, existingRoleArn: c.nodeRole.existingRoleArn }),
+    roleName: nodeRoleNameFor({ clusterName: c.clusterName, region: c.region, roleName: c.nodeRole.name, existingRoleArn: c.nodeRole.existingRoleArn }),
     amiAlias: nc.amiAlias,
     rootVolume: nc.rootVolume,
     instanceStorePolicy: nc.instanceStorePolicy,

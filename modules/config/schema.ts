@@ -3,11 +3,31 @@
  * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
  */
 import { z } from "zod";
-import { clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { iamStatementProblems } from "../core/iam-statements.js";
+import { CONTROLLER_POLICY_GROUPS, INTERRUPTION_RULE_KEYS } from "../core/names.js";
+import { clusterNameProblem, eventRuleNameProblem, iamPolicyNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
 import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
 import { nodeClass, nodePool } from "./pool-schema.js";
+
+/** Managed policies to attach, by a name that becomes the attachment's Terraform address. */
+const policyAttachments = z.record(
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a name of 1-64 letters, digits, '-' and '_' (it names the attachment's Terraform address)" }),
+  rule(managedPolicyArnProblem),
+);
+
+const strings = (what: string) => z.array(z.string({ error: "must be a string" }), { error: `must be a list of ${what}` });
+/** An identity-policy statement (no principals); core/iam-statements.ts holds IAM's rules. */
+const iamStatement = z.strictObject({
+  effect: z.enum(["Allow", "Deny"], { error: "must be Allow or Deny" }).default("Allow"),
+  actions: strings("IAM actions"),
+  resources: strings("resource ARNs"),
+  conditions: z.array(z.strictObject({ test: z.string({ error: "must be a string" }), variable: z.string({ error: "must be a string" }), values: strings("values") }), { error: "must be a list of conditions" }).optional(),
+});
+function statementRules(statements: z.output<typeof iamStatement>[], ctx: z.RefinementCtx): void {
+  for (const p of iamStatementProblems(statements)) ctx.addIssue({ code: "custom", path: p.path, message: p.problem });
+}
 
 export const configSchema = z
   .strictObject({
@@ -23,8 +43,7 @@ export const configSchema = z
         name: rule(iamRoleNameProblem).optional(),
         existingRoleArn: rule(roleArnProblem).optional(),
         createAccessEntry: z.boolean({ error: "must be true or false" }).default(true),
-        // The keys name the attachments' Terraform addresses.
-        additionalPolicyArns: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a name of 1-64 letters, digits, '-' and '_' (it names the attachment's Terraform address)" }), rule(managedPolicyArnProblem)).optional(),
+        additionalPolicyArns: policyAttachments.optional(),
         permissionsBoundaryArn: rule(managedPolicyArnProblem).optional(),
       })
       .default({ createAccessEntry: true }),
@@ -39,11 +58,17 @@ export const configSchema = z
         /** With Pod Identity: manage the eks-pod-identity-agent add-on, or check it is there. Default applied in the refinement below. */
         podIdentityAgent: z.enum(["install", "present", "unchecked"], { error: "must be one of install, present, unchecked" }).optional(),
         runsOnFargate: z.boolean({ error: "must be true or false" }).default(false),
+        /** Names of the six managed policies, by group; the rest get `KarpenterController<Group>Policy-<cluster>-<region>`. */
+        policyNames: z.strictObject(Object.fromEntries(CONTROLLER_POLICY_GROUPS.map((g) => [g, rule(iamPolicyNameProblem).optional()]))).optional(),
+        additionalPolicyArns: policyAttachments.optional(),
+        additionalPolicyStatements: z.array(iamStatement, { error: "must be a list of IAM statements" }).superRefine(statementRules).optional(),
       })
       .default({ identity: "podIdentity", namespace: "kube-system", serviceAccount: "karpenter", runsOnFargate: false }),
     interruptionQueue: z
       .strictObject({
         name: rule(queueNameProblem).optional(),
+        /** Names of the EventBridge rules, by event; the rest get `Karpenter<Event>-<cluster>-<region>`. */
+        ruleNames: z.strictObject(Object.fromEntries(INTERRUPTION_RULE_KEYS.map((e) => [e, rule(eventRuleNameProblem).optional()]))).optional(),
         messageRetentionSeconds: wholeNumber(60, 1_209_600, "must be a whole number of seconds from 60 to 1209600").default(300),
         kmsKeyArn: rule(kmsKeyArnProblem).optional(),
         manageKmsKeyPolicy: z.boolean({ error: "must be true or false" }).default(false),

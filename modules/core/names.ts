@@ -29,14 +29,38 @@ export function boundedName(prefix: string, clusterName: string, maxLength: numb
   return `${prefix}${clusterName.slice(0, maxLength - prefix.length - hash.length - 1)}-${hash}`;
 }
 
+/** The six controller policies of Karpenter's getting-started template, in its order. */
+export const CONTROLLER_POLICY_GROUPS = ["NodeLifecycle", "IAMIntegration", "EKSIntegration", "Interruption", "ZonalShift", "ResourceDiscovery"] as const;
+export type ControllerPolicyGroup = (typeof CONTROLLER_POLICY_GROUPS)[number];
+
+/** The interruption events, each with its own EventBridge rule (the keys are the rules' construct ids). */
+export const INTERRUPTION_RULE_KEYS = ["healthEvent", "spotInterrupt", "rebalance", "instanceStateChange", "capacityReservationInterrupt"] as const;
+export type InterruptionEvent = (typeof INTERRUPTION_RULE_KEYS)[number];
+
+/** Where a name is unique: IAM names are account-wide, so the region is part of every default. */
+export interface NameScope {
+  readonly clusterName: string;
+  readonly region: string;
+}
+
+/**
+ * `<prefix><cluster>-<region>`, cut with a hash to `maxLength`. EKS cluster names are unique per
+ * account and region only, and IAM names are account-wide: without the region, the same cluster
+ * name in a second region (or the names of Karpenter's getting-started CloudFormation, which has
+ * no region) would collide with `EntityAlreadyExists`.
+ */
+export function scopedName(prefix: string, scope: NameScope, maxLength: number): string {
+  if (Token.isUnresolved(scope.clusterName) || Token.isUnresolved(scope.region)) return `${prefix}${scope.clusterName}-${scope.region}`;
+  return boundedName(prefix, `${scope.clusterName}-${scope.region}`, maxLength);
+}
+
 /**
  * The node role's name for these props, known at synth (the EC2NodeClass `spec.role`): the
- * existing role's, the given one, or `KarpenterNodeRole-<clusterName>`, the name the Karpenter
- * docs use, so runbooks and examples match.
+ * existing role's, the given one, or `KarpenterNodeRole-<cluster>-<region>`.
  */
-export function nodeRoleNameFor(props: { readonly clusterName: string; readonly roleName?: string; readonly existingRoleArn?: string }): string {
+export function nodeRoleNameFor(props: NameScope & { readonly roleName?: string; readonly existingRoleArn?: string }): string {
   if (props.existingRoleArn !== undefined) return roleNameFromArn(props.existingRoleArn);
-  return props.roleName ?? `KarpenterNodeRole-${props.clusterName}`;
+  return props.roleName ?? scopedName("KarpenterNodeRole-", props, 64);
 }
 
 /** The role name is the last path segment of a role ARN (`arn:aws:iam::1:role/path/Name` → `Name`). */
@@ -45,15 +69,28 @@ function roleNameFromArn(arn: string): string {
   return Fn.element(Fn.reverse(Fn.split("/", arn)), 0);
 }
 
-/** The controller role's name: the given one or `KarpenterController-<clusterName>`. */
-export function controllerRoleNameFor(props: { readonly clusterName: string; readonly roleName?: string }): string {
-  return props.roleName ?? `KarpenterController-${props.clusterName}`;
+/** The controller role's name: the given one or `KarpenterController-<cluster>-<region>`. */
+export function controllerRoleNameFor(props: NameScope & { readonly roleName?: string }): string {
+  return props.roleName ?? scopedName("KarpenterController-", props, 64);
 }
 
 /**
- * The queue's name: the given one, or `Karpenter-<clusterName>` (recognisable among an account's
- * queues), shortened with a hash to SQS's 80 characters.
+ * A controller policy's name: the given one or upstream's `KarpenterController<Group>Policy-`
+ * followed by `<cluster>-<region>` (IAM allows 128 characters).
  */
-export function interruptionQueueNameFor(props: { readonly clusterName: string; readonly queueName?: string }): string {
-  return props.queueName ?? boundedName("Karpenter-", props.clusterName, 80);
+export function controllerPolicyNameFor(props: NameScope & { readonly policyNames?: Readonly<Partial<Record<ControllerPolicyGroup, string>>> }, group: ControllerPolicyGroup): string {
+  return props.policyNames?.[group] ?? scopedName(`KarpenterController${group}Policy-`, props, 128);
+}
+
+/**
+ * The queue's name: the given one, or `Karpenter-<cluster>-<region>` (recognisable among an
+ * account's queues), shortened with a hash to SQS's 80 characters.
+ */
+export function interruptionQueueNameFor(props: NameScope & { readonly queueName?: string }): string {
+  return props.queueName ?? scopedName("Karpenter-", props, 80);
+}
+
+/** An EventBridge rule's name: the given one or `Karpenter<Event>-<cluster>-<region>` (64 characters at most). */
+export function interruptionRuleNameFor(props: NameScope & { readonly ruleNames?: Readonly<Partial<Record<InterruptionEvent, string>>> }, event: InterruptionEvent): string {
+  return props.ruleNames?.[event] ?? scopedName(`Karpenter${event[0].toUpperCase()}${event.slice(1)}-`, props, 64);
 }

@@ -24,6 +24,9 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const MANAGED_POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/;
 /** SQS queue names: 1-80 chars of alphanumerics, hyphens and underscores. */
 const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+// IAM CreatePolicy PolicyName, EventBridge PutRule Name (API references' patterns and lengths).
+const IAM_POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
+const EVENT_RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
 
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -149,6 +152,16 @@ export function managedPolicyArnProblem(arn: string): string | undefined {
 export function queueNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || SQS_QUEUE_NAME.test(name)) return undefined;
   return `must be an SQS queue name: 1-80 letters, digits, '-' or '_' (got ${quoted(name)}). Set a shorter name explicitly`;
+}
+
+export function iamPolicyNameProblem(name: string): string | undefined {
+  if (Token.isUnresolved(name) || IAM_POLICY_NAME.test(name)) return undefined;
+  return `must be an IAM policy name: 1-128 letters, digits or any of "+=,.@_-" (got ${quoted(name)})`;
+}
+
+export function eventRuleNameProblem(name: string): string | undefined {
+  if (Token.isUnresolved(name) || EVENT_RULE_NAME.test(name)) return undefined;
+  return `must be an EventBridge rule name: 1-64 letters, digits or any of ".-_" (got ${quoted(name)})`;
 }
 
 /**

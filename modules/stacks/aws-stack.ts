@@ -40,6 +40,9 @@ export class KarpenterAwsStack extends TerraformStack {
             ? { type: "irsa", oidcProviderArn: c.controller.oidcProviderArn ?? "" }
             : { type: "podIdentity" },
         roleName: c.controller.roleName,
+        policyNames: c.controller.policyNames,
+        additionalPolicyArns: c.controller.additionalPolicyArns,
+        additionalPolicyStatements: c.controller.additionalPolicyStatements,
         namespace: c.controller.namespace,
         serviceAccount: c.controller.serviceAccount,
         permissionsBoundaryArn: c.controller.permissionsBoundaryArn,
@@ -56,6 +59,7 @@ export class KarpenterAwsStack extends TerraformStack {
       },
       interruptionQueue: {
         queueName: c.interruptionQueue.name,
+        ruleNames: c.interruptionQueue.ruleNames,
         messageRetentionSeconds: c.interruptionQueue.messageRetentionSeconds,
         kmsKeyArn: c.interruptionQueue.kmsKeyArn,
         manageKmsKeyPolicy: c.interruptionQueue.manageKmsKeyPolicy,

@@ -40,14 +40,14 @@ export class KarpenterChartsStack extends TerraformStack {
     const irsaRoleArn =
       c.controller.identity === "irsa"
         ? new DataAwsIamRole(this, "controllerRole", {
-            name: controllerRoleNameFor({ clusterName: c.clusterName, roleName: c.controller.roleName }),
+            name: controllerRoleNameFor({ clusterName: c.clusterName, region: c.region, roleName: c.controller.roleName }),
           }).arn
         : undefined;
     this.karpenter = new KarpenterChart(this, "karpenter", {
       clusterName: c.clusterName,
       region: c.region,
       clusterEndpoint: this.connection.endpoint,
-      interruptionQueueName: interruptionQueueNameFor({ clusterName: c.clusterName, queueName: c.interruptionQueue.name }),
+      interruptionQueueName: interruptionQueueNameFor({ clusterName: c.clusterName, region: c.region, queueName: c.interruptionQueue.name }),
       version: c.karpenter.chartVersion,
       namespace: c.controller.namespace,
       serviceAccountName: c.controller.serviceAccount,
