@@ -150,7 +150,7 @@ run "apply" {
     error_message = "the Pod Identity agent add-on is not installed on the cluster"
   }
   assert {
-    condition     = ${zonal}.name == "KarpenterControllerZonalShiftPolicy-prod-cluster"
+    condition     = ${zonal}.name == "KarpenterControllerZonalShiftPolicy-prod-cluster-us-west-2"
     error_message = "the ZonalShift policy is missing"
   }
 }

@@ -47,7 +47,10 @@ function nodeClassesAgainstCrd(raw: unknown): KeyProblem[] {
     const nodeClasses = [] as KarpenterGpuConfig["nodeClasses"];
     nodeClasses[i] = nc.data;
     const nodePools = users.flatMap((u) => (u.success ? [u.data] : []));
-    const partial = { clusterName: clusterName.data, nodeRole: nodeRole.data, tags: tags.data, nodeClasses, nodePools } as KarpenterGpuConfig;
+    // A wrong region or discovery section is reported by the schema; the class is then checked with the tag terms.
+    const region = shape.region.safeParse(isRecord(raw) ? raw.region : undefined);
+    const discovery = shape.discovery.safeParse(isRecord(raw) ? raw.discovery : undefined);
+    const partial = { clusterName: clusterName.data, region: region.data ?? "", discovery: discovery.data, nodeRole: nodeRole.data, tags: tags.data, nodeClasses, nodePools } as KarpenterGpuConfig;
     return nodeClassCrdProblems(partial, i).map((p) => ({ path: [...p.path], message: p.message }));
   });
 }

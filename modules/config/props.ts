@@ -15,6 +15,8 @@ export function nodeClassPropsOf(c: KarpenterGpuConfig, nc: NodeClassConfig): Gp
     name: nc.name,
     clusterName: c.clusterName,
     roleName: nodeRoleNameFor({ clusterName: c.clusterName, region: c.region, roleName: c.nodeRole.name, existingRoleArn: c.nodeRole.existingRoleArn }),
+    // Mode `ids`: no tag anywhere, the classes name the subnets and security groups.
+    ...(c.discovery?.mode === "ids" ? { subnetIds: c.discovery.subnetIds, securityGroupIds: c.discovery.securityGroupIds } : {}),
     amiAlias: nc.amiAlias,
     rootVolume: nc.rootVolume,
     instanceStorePolicy: nc.instanceStorePolicy,

@@ -3,6 +3,7 @@
  * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
  */
 import { z } from "zod";
+import { DISCOVERY_MODES } from "../core/discovery.js";
 import { iamStatementProblems } from "../core/iam-statements.js";
 import { CONTROLLER_POLICY_GROUPS, INTERRUPTION_RULE_KEYS } from "../core/names.js";
 import { clusterNameProblem, eventRuleNameProblem, iamPolicyNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
@@ -34,6 +35,8 @@ export const configSchema = z
     clusterName: rule(clusterNameProblem),
     region: rule(regionProblem),
     discovery: z.strictObject({
+      /** How node classes find subnets and security groups; core/discovery.ts says what each mode does. */
+      mode: z.enum(DISCOVERY_MODES, { error: `must be one of ${DISCOVERY_MODES.join(", ")}` }).default("tag"),
       subnetIds: uniqueStrings("subnet IDs", rule(subnetIdProblem)).min(1, { error: "must list at least one subnet ID" }),
       securityGroupIds: uniqueStrings("security group IDs", rule(securityGroupIdProblem)),
       allowMultipleSecurityGroups: z.boolean({ error: "must be true or false" }).default(false),

@@ -14,8 +14,9 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 /** IAM role names: 1-64 chars of `[\w+=,.@-]`. */
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
-const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
+/** Subnet and security group IDs; the patterns are RE2-compatible, so plan-time checks use them too. */
+export const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** An EKS cluster's IAM OIDC provider: `oidc.eks.<region>.amazonaws.com[.cn]/id/<issuer id>`. */
 const OIDC_PROVIDER_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:oidc-provider\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[0-9A-Za-z]{1,64}$/;

@@ -6,6 +6,7 @@
  */
 import type { EC2NodeClass } from "../../.gen/karpenter/ec2nodeclass.js";
 import type { FieldPath } from "../core/field-path.js";
+import { idTerms, tagTerms } from "../core/discovery.js";
 import { DISCOVERY_TAG_KEY } from "../core/names.js";
 import { efaNetworkInterfaces, type EfaLayout } from "./efa.js";
 
@@ -60,6 +61,18 @@ export interface GpuNodeClassProps {
   readonly clusterName: string;
   /** Name (not ARN) of the node role; Karpenter makes an instance profile for it. */
   readonly roleName: string;
+  /**
+   * Select these subnets by ID (discovery mode `ids`) instead of by the discovery tag. Literal
+   * IDs or tokens known at plan (`DataAwsSubnets.ids`, `DiscoveryTags` in mode `ids` gives the
+   * same terms as `subnetSelectorTerms`).
+   * @default - the subnets tagged `karpenter.sh/discovery=<clusterName>`
+   */
+  readonly subnetIds?: readonly string[];
+  /**
+   * Select these security groups by ID instead of by the discovery tag; as `subnetIds`.
+   * @default - the security groups tagged `karpenter.sh/discovery=<clusterName>`
+   */
+  readonly securityGroupIds?: readonly string[];
   /**
    * AMI alias. `al2023@latest` resolves, per instance type, to the EKS-optimized AL2023 AMI,
    * whose NVIDIA variant ships the driver and container toolkit (no driver install at boot).
@@ -130,6 +143,7 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
   const iops = v.iops ?? (type === "gp3" ? GP3_DEFAULTS.iops : undefined);
   const throughput = v.throughputMiBps ?? (type === "gp3" ? GP3_DEFAULTS.throughputMiBps : undefined);
   const discovery = { [DISCOVERY_TAG_KEY]: props.clusterName };
+  const termsOf = (ids: readonly string[] | undefined) => (ids === undefined ? tagTerms(props.clusterName) : idTerms(ids));
   return {
     apiVersion: "karpenter.k8s.aws/v1",
     kind: "EC2NodeClass",
@@ -138,8 +152,8 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
       role: props.roleName,
       amiFamily: "AL2023",
       amiSelectorTerms: [{ alias: props.amiAlias ?? "al2023@latest" }],
-      subnetSelectorTerms: [{ tags: discovery }],
-      securityGroupSelectorTerms: [{ tags: discovery }],
+      subnetSelectorTerms: termsOf(props.subnetIds) as EC2NodeClass["spec"]["subnetSelectorTerms"],
+      securityGroupSelectorTerms: termsOf(props.securityGroupIds) as EC2NodeClass["spec"]["securityGroupSelectorTerms"],
       blockDeviceMappings: [
         {
           deviceName: "/dev/xvda",
@@ -199,7 +213,8 @@ export function nodeClassPropOf(field: FieldPath): FieldPath | undefined {
       return ["amiAlias"];
     case "subnetSelectorTerms":
     case "securityGroupSelectorTerms":
-      // The discovery tag's value is the cluster name.
+      // The discovery tag's value is the cluster name; ids come from the props of the same name.
+      if (d === "id" && typeof c === "number") return [b === "subnetSelectorTerms" ? "subnetIds" : "securityGroupIds", c];
       return typeof d === "string" && d === "tags" ? ["clusterName"] : undefined;
     case "blockDeviceMappings":
       return c === 0 && d === "ebs" && typeof e === "string" && EBS_PROPS[e] ? ["rootVolume", EBS_PROPS[e]] : c === 0 && d === undefined ? ["rootVolume"] : undefined;

@@ -10,7 +10,9 @@ export function manifestOf(
   label: string,
   sourceOf: FieldSource | undefined,
   options: Omit<ManifestConfig, "manifest"> = {},
+  /** What the CRD check reads, when the model holds tokens a pattern cannot judge. @default model */
+  checked: CrdObject = model,
 ): Manifest {
-  validateModel(model, label, sourceOf);
+  validateModel(checked, label, sourceOf);
   return new Manifest(scope, id, { ...options, manifest: model as unknown as Record<string, unknown> });
 }

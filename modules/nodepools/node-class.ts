@@ -2,7 +2,9 @@ import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js"
 import { Construct } from "constructs";
 import type { EC2NodeClass } from "../../.gen/karpenter/ec2nodeclass.js";
 import { DISCOVERY_TAG_KEY } from "../core/names.js";
-import { clusterNameProblem, iamRoleNameProblem, k8sNameProblem, quoted, throwIfProblems, warn } from "../core/rules.js";
+import { Fn, Token, type Precondition } from "cdktf";
+import { hasTokens } from "../core/discovery.js";
+import { clusterNameProblem, duplicatesProblem, iamRoleNameProblem, k8sNameProblem, quoted, SECURITY_GROUP_ID, securityGroupIdProblem, SUBNET_ID, subnetIdProblem, throwIfProblems, warn, type PropProblem } from "../core/rules.js";
 import { buildGpuNodeClass, nodeClassPropOf, type GpuNodeClassProps } from "../karpenter/node-class-spec.js";
 import { efaLayoutProblem } from "../validation/efa.js";
 import { amiAliasProblem, evictionThresholdProblem, instanceTagCountProblem, placementGroupProblems, rootVolumeProblems } from "../validation/karpenter-rules.js";
@@ -30,6 +32,8 @@ export class GpuNodeClass extends Construct {
       ...(["evictionHard", "evictionSoft"] as const).flatMap((field) =>
         Object.entries(props.kubelet?.[field] ?? {}).map(([signal, value]) => ({ prop: `kubelet.${field}[${JSON.stringify(signal)}]`, problem: evictionThresholdProblem(value) })),
       ),
+      ...idListProblems("subnetIds", props.subnetIds, subnetIdProblem),
+      ...idListProblems("securityGroupIds", props.securityGroupIds, securityGroupIdProblem),
       { prop: "efa", problem: props.efa ? efaLayoutProblem(props.efa) : undefined },
       ...(props.placementGroup ? placementGroupProblems(props.placementGroup).map((p) => ({ prop: p.field ? `placementGroup.${p.field}` : "placementGroup", problem: p.problem })) : []),
       // The CRD refuses `id` with other fields only when every selector has them; each one is checked here.
@@ -51,11 +55,41 @@ export class GpuNodeClass extends Construct {
       );
     }
     this.model = buildGpuNodeClass(props);
-    this.manifest = manifestOf(this, "manifest", this.model, `EC2NodeClass ${props.name}`, nodeClassPropOf, {
-      // Ready means AMIs, subnets, security groups and the instance profile all resolved: a
-      // missing discovery tag fails the deploy here instead of leaving pods Pending.
-      wait: { condition: [{ type: "Ready", status: "True" }] },
-      timeouts: { create: "10m", update: "10m", delete: "30m" },
-    });
+    // Token IDs are known at plan only: the CRD check reads a placeholder, and a precondition checks the IDs.
+    const placeholder = (ids: readonly string[] | undefined, id: string) => (ids !== undefined && hasTokens(ids) ? [id] : ids);
+    const checked = buildGpuNodeClass({ ...props, subnetIds: placeholder(props.subnetIds, "subnet-00000000"), securityGroupIds: placeholder(props.securityGroupIds, "sg-00000000") });
+    const precondition = [idListCondition("subnetIds", props.subnetIds, SUBNET_ID), idListCondition("securityGroupIds", props.securityGroupIds, SECURITY_GROUP_ID)].filter((p) => p !== undefined);
+    this.manifest = manifestOf(
+      this,
+      "manifest",
+      this.model,
+      `EC2NodeClass ${props.name}`,
+      nodeClassPropOf,
+      {
+        // Ready means AMIs, subnets, security groups and the instance profile all resolved: a
+        // missing discovery tag fails the deploy here instead of leaving pods Pending.
+        wait: { condition: [{ type: "Ready", status: "True" }] },
+        timeouts: { create: "10m", update: "10m", delete: "30m" },
+        lifecycle: precondition.length ? { precondition } : undefined,
+      },
+      checked,
+    );
   }
+}
+
+/** Synth-time problems of an ID list prop: empty, repeated, or an ID of the wrong form. Tokens wait for the plan. */
+function idListProblems(prop: string, ids: readonly string[] | undefined, problemOf: (id: string) => string | undefined): PropProblem[] {
+  if (ids === undefined || Token.isUnresolved(ids)) return [];
+  return [{ prop, problem: ids.length === 0 ? "must list at least one ID, or be left out to select by the discovery tag" : duplicatesProblem(ids) }, ...ids.map((id, i) => ({ prop: `${prop}[${i}]`, problem: problemOf(id) }))];
+}
+
+/** The plan-time check of an ID list holding tokens: every ID of the right form. */
+function idListCondition(prop: string, ids: readonly string[] | undefined, pattern: RegExp): Precondition | undefined {
+  if (ids === undefined || !hasTokens(ids)) return undefined;
+  const joined = Fn.join(",", ids as string[]);
+  const body = pattern.source.slice(1, -1);
+  return {
+    condition: Token.asString(Fn.can(Fn.regex(`^${body}(,${body})*$`, joined))),
+    errorMessage: `GpuNodeClass ${prop}: every item must match ${pattern.source} (got "${joined}").`,
+  };
 }
