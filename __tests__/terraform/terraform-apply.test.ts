@@ -11,7 +11,9 @@ import { describe, it, type TestContext } from "node:test";
 import { loadConfigFile, parseConfig } from "../../modules/config/parse.js";
 import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
 import { buildStacks } from "../../modules/stacks/app.js";
-import { configInput, newApp, ROOT, synthOf, type Synth } from "../helpers.js";
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets/index.js";
+import { DiscoveryTags } from "../../modules/aws/discovery-tags.js";
+import { configInput, newApp, ROOT, synthOf, synthStack, type Synth } from "../helpers.js";
 import { forValidation, TerraformWorkdir } from "../terraform.js";
 
 const ACCOUNT = "111122223333";
@@ -211,5 +213,56 @@ run "both_directions" {
     });
     assert.ok(both.passed, both.output);
     assert.doesNotMatch(both.output, /does not allow all traffic/, "with both rules the check stays quiet");
+  });
+});
+
+describe("terraform test: discovery never takes a tag away (mock aws provider, real schema)", () => {
+  it("tag mode stops at another cluster's value, existing mode at a missing tag, token lists at a malformed ID; clean inputs apply", (t) => {
+    const [A, B, X, Y] = ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829", "sg-0c3d4e5f607182930", "sg-0123456789abcdef0"];
+    const s = synthStack((stack) => {
+      new DiscoveryTags(stack, "tagged", { clusterName: "blue", subnetIds: [A], securityGroupIds: [X] });
+      new DiscoveryTags(stack, "adopted", { clusterName: "blue", subnetIds: [B], securityGroupIds: [Y], mode: "existing" });
+      const found = new DataAwsSubnets(stack, "private", { filter: [{ name: "tag:tier", values: ["private"] }] });
+      new DiscoveryTags(stack, "tokens", { clusterName: "blue", subnetIds: found.ids, securityGroupIds: [X], mode: "ids" });
+    });
+    const taken = address(s.data, "aws_subnet", `tagged_lookup_${A}`, "data");
+    const adoptedSubnet = address(s.data, "aws_subnet", `adopted_lookup_${B}`, "data");
+    const adoptedGroup = address(s.data, "aws_security_group", `adopted_lookup_${Y}`, "data");
+    const tokens = address(s.data, "aws_subnet", "tokens_lookup_subnetIds", "data");
+    const list = address(s.data, "aws_subnets", "private", "data");
+    const blue = (target: string) => `  override_data {\n    target = ${target}\n    values = { tags = { "karpenter.sh/discovery" = "blue" } }\n  }\n`;
+    const ids = (values: string) => `  override_data {\n    target = ${list}\n    values = { ids = ${values} }\n  }\n`;
+    apply(t, s, `
+run "clean" {
+  command = apply
+${blue(adoptedSubnet)}${blue(adoptedGroup)}${ids(`["${A}", "${B}"]`)}
+  assert {
+    condition     = length(aws_ec2_tag.${address(s.resource, "aws_ec2_tag", `tagged_${A}`).split(".")[1]}.value) > 0 && length(${tokens}) == 2
+    error_message = "the tag mode's subnet is not tagged, or the token list is not looked up item by item"
+  }
+}
+
+run "another_clusters_tag" {
+  command = plan
+${blue(adoptedSubnet)}${blue(adoptedGroup)}${ids(`["${A}"]`)}
+  override_data {
+    target = ${taken}
+    values = { tags = { "karpenter.sh/discovery" = "green" } }
+  }
+  expect_failures = [${taken}]
+}
+
+run "existing_tag_missing" {
+  command = plan
+${blue(adoptedSubnet)}${ids(`["${A}"]`)}
+  expect_failures = [${adoptedGroup}]
+}
+
+run "malformed_token_id" {
+  command = plan
+${blue(adoptedSubnet)}${blue(adoptedGroup)}${ids(`["subnet-XYZ"]`)}
+  expect_failures = [${tokens}]
+}
+`);
   });
 });
