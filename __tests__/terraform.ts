@@ -137,7 +137,7 @@ export function errorsOf(result: ValidateResult) {
 
 /**
  * Rewrites a synthesized stack for offline validation: no backend, and only what the AWS
- * provider and Terraform's built-ins validate (no helm or kubernetes provider binaries here);
+ * provider and Terraform's built-ins (`terraform_data`, `terraform_remote_state`) validate (no helm or kubernetes provider binaries here);
  * the aws pin is relaxed to what is installed. Check blocks stay.
  */
 export function forValidation(stackJson: Record<string, any>, awsVersion: string | undefined): Record<string, any> {
@@ -150,7 +150,7 @@ export function forValidation(stackJson: Record<string, any>, awsVersion: string
   const dropped: string[] = [];
   for (const section of ["resource", "data"]) {
     for (const type of Object.keys(copy[section] ?? {})) {
-      if (!type.startsWith("aws_") && type !== "terraform_data") {
+      if (!type.startsWith("aws_") && type !== "terraform_data" && type !== "terraform_remote_state") {
         dropped.push(type);
         delete copy[section][type];
       }

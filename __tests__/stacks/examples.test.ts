@@ -5,6 +5,7 @@ import { cpSync, existsSync, lstatSync, readFileSync, symlinkSync } from "node:f
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ROOT, runApp, tempDir, withoutConfigVariable } from "../helpers.js";
+import { errorsOf, forValidation, TerraformWorkdir } from "../terraform.js";
 
 const readStack = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
 
@@ -36,7 +37,7 @@ describe("examples/spot-training-on-demand-inference.yaml", () => {
 });
 
 describe("examples/consumer, from a fresh copy, with the commands of its README", () => {
-  it("packs karpenter-gpu, installs the tarball (not a symlink), type-checks against its .d.ts files and synthesizes", () => {
+  it("packs karpenter-gpu, installs the tarball (not a symlink), type-checks against its .d.ts files, synthesizes with token subnets, and validates", (t) => {
     // A copy of the repository as a clone has it (tracked and new files, nothing git ignores), in a
     // folder of its own, so nothing is built or installed in this checkout. The README's
     // precondition, `npm ci` in the root, is the installed node_modules, linked.
@@ -76,8 +77,19 @@ describe("examples/consumer, from a fresh copy, with the commands of its README"
 
     const outdir = join(app, "cdktf.out");
     const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
-    assert.deepEqual(Object.keys(manifest.stacks), ["gpu-platform-iam", "gpu-platform-pools"]);
+    assert.deepEqual(Object.keys(manifest.stacks).sort(), ["gpu-platform-iam", "gpu-platform-network", "gpu-platform-pools"]);
     const iam = readStack(outdir, "gpu-platform-iam");
+    // Token subnets and security group: tagged with for_each over what is known at plan, after each lookup.
+    const tags = iam.resource.aws_ec2_tag as Record<string, any>;
+    assert.deepEqual(Object.values(tags).map((tag) => tag.for_each).sort(), [
+      "${toset([data.terraform_remote_state.cross-stack-reference-input-gpu-platform-network.outputs.cross-stack-output-dataaws_eks_clusterclustervpc_config0cluster_security_group_id])}",
+      "${toset(data.aws_subnets.privateSubnets.ids)}",
+    ]);
+    const tf = TerraformWorkdir.open(t);
+    if (tf) {
+      const result = tf.validate("main.tf.json", JSON.stringify(forValidation(iam, tf.awsVersion)));
+      assert.ok(result.valid, `terraform validate of gpu-platform-iam:\n${JSON.stringify(errorsOf(result), null, 2)}`);
+    }
     assert.equal(Object.keys(iam.resource.aws_iam_policy).length, 5, "no ZonalShift policy unless zonal shift is on");
     assert.ok(iam.output.controllerRoleArn);
     assert.deepEqual(iam.terraform.backend, { local: { path: "../../../terraform.gpu-platform-iam.tfstate" } }, "state beside cdktf.out/, by a relative path");

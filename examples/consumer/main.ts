@@ -1,8 +1,11 @@
 /**
  * A platform team's own CDKTF app using karpenter-gpu as a library, not through its config file.
  *
+ * - `gpu-platform-network`: reads the existing cluster; its VPC and security group are what the
+ *   other stacks build on (in a real estate, often a network team's stack).
  * - `gpu-platform-iam`: only the AWS half (KarpenterAws), in the team's own stack with its own
- *   provider settings, plus an extra output of its own.
+ *   provider settings, plus an extra output of its own. Its subnets come from a data source and
+ *   its security group from the network stack's output: tokens, known at plan, not at synth.
  * - `gpu-platform-pools`: only the node pools, built from the constructs, for a cluster whose
  *   Karpenter was installed by other means (so no chart stack here). It refers to the node role
  *   by the name the IAM stack gives it.
@@ -10,6 +13,8 @@
  * Both keep local state in `terraform.<stack>.tfstate` beside `cdktf.out/` through a relative path
  * (`useLocalState`), so the synthesized files are the same wherever the app is checked out.
  */
+import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster/index.js";
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets/index.js";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { App, TerraformOutput, TerraformStack } from "cdktf";
@@ -19,13 +24,26 @@ const clusterName = "ml-cluster";
 const region = "eu-west-1";
 const app = new App();
 
+const network = new TerraformStack(app, "gpu-platform-network");
+useLocalState(network);
+new AwsProvider(network, "aws", { region });
+const eks = new DataAwsEksCluster(network, "cluster", { name: clusterName });
+
 const iam = new TerraformStack(app, "gpu-platform-iam");
 useLocalState(iam);
 new AwsProvider(iam, "aws", { region, defaultTags: [{ tags: { team: "ml-platform" } }] });
+// The cluster VPC's private subnets (tagged for internal load balancers), found at plan.
+const privateSubnets = new DataAwsSubnets(iam, "privateSubnets", {
+  filter: [
+    { name: "vpc-id", values: [eks.vpcConfig.get(0).vpcId] },
+    { name: "tag:kubernetes.io/role/internal-elb", values: ["1"] },
+  ],
+});
 const karpenter = new KarpenterAws(iam, "karpenter", {
   clusterName,
   region,
-  discovery: { subnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], securityGroupIds: ["sg-0123456789abcdef0"] },
+  // Tokens: DiscoveryTags looks each subnet up and tags it with for_each, checking the IDs at plan.
+  discovery: { subnetIds: privateSubnets.ids, securityGroupIds: [eks.vpcConfig.get(0).clusterSecurityGroupId] },
   nodeRole: { additionalPolicyArns: { s3Read: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } },
 });
 new TerraformOutput(iam, "controllerRoleArn", { value: karpenter.controller.roleArn });
@@ -49,6 +67,7 @@ new GpuNodePool(pools, "inference-pool", {
   gpuLimit: 16,
   dependsOn: [nodeClass.manifest],
 });
+iam.addDependency(network);
 pools.addDependency(iam);
 
 app.synth();
