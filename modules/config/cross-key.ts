@@ -68,6 +68,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       [["nodeRole", "permissionsBoundaryArn"], nodeRole.permissionsBoundaryArn, false],
       [["controller", "permissionsBoundaryArn"], controller.permissionsBoundaryArn, false],
       [["interruptionQueue", "kmsKeyArn"], recordAt(raw, "interruptionQueue").kmsKeyArn, true],
+      [["aws", "assumeRole", "roleArn"], recordAt(recordAt(raw, "aws"), "assumeRole").roleArn, false],
       ...Object.entries(recordAt(nodeRole, "additionalPolicyArns")).map(([name, arn]): [(string | number)[], unknown, boolean] => [["nodeRole", "additionalPolicyArns", name], arn, false]),
     ];
     for (const [path, arn, sameRegion] of arns) {

@@ -3,7 +3,7 @@
  * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
  */
 import { z } from "zod";
-import { clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { awsProfileProblem, clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, stsExternalIdProblem, stsSessionNameProblem, subnetIdProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
 import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
@@ -13,6 +13,22 @@ export const configSchema = z
   .strictObject({
     clusterName: rule(clusterNameProblem),
     region: rule(regionProblem),
+    /**
+     * The credentials every stack's AWS provider uses: a named profile and/or a role to assume.
+     * No escaping needed: the rules admit no `$`, `%` or `{`, so Terraform cannot read them as templates.
+     */
+    aws: z
+      .strictObject({
+        profile: rule(awsProfileProblem).optional(),
+        assumeRole: z
+          .strictObject({
+            roleArn: rule(roleArnProblem),
+            sessionName: rule(stsSessionNameProblem).optional(),
+            externalId: rule(stsExternalIdProblem).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
     discovery: z.strictObject({
       subnetIds: uniqueStrings("subnet IDs", rule(subnetIdProblem)).min(1, { error: "must list at least one subnet ID" }),
       securityGroupIds: uniqueStrings("security group IDs", rule(securityGroupIdProblem)),

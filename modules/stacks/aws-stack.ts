@@ -84,10 +84,16 @@ export class KarpenterAwsStack extends TerraformStack {
   }
 }
 
-/** The AWS provider every stack uses: the config's region, and its tags on every resource. */
+/**
+ * The AWS provider every stack uses: the config's region and credentials (`aws.profile`,
+ * `aws.assumeRole`), and its tags on every resource.
+ */
 export function configuredAwsProvider(scope: Construct, config: KarpenterGpuConfig): AwsProvider {
+  const assumeRole = config.aws?.assumeRole;
   return new AwsProvider(scope, "aws", {
     region: config.region,
+    profile: config.aws?.profile,
+    assumeRole: assumeRole ? [{ roleArn: assumeRole.roleArn, sessionName: assumeRole.sessionName, externalId: assumeRole.externalId }] : undefined,
     // Config tags go on every resource through the provider, so nothing is left untagged.
     defaultTags: Object.keys(config.tags).length ? [{ tags: { ...config.tags } }] : undefined,
   });
