@@ -35,6 +35,13 @@ describe("KarpenterAwsStack", () => {
         },
       ], stack.node.id);
     }
+    // With exec, the Kubernetes token must be the same identity: aws eks get-token gets the profile and role too.
+    const exec = buildStacks(newApp(), parseConfig({ ...input, kubernetesAuth: "exec", aws: { profile: aws.profile, assumeRole: { roleArn: aws.assumeRole.roleArn } } }));
+    const helmExec = (synthOf(exec.charts).provider?.helm as { kubernetes: { exec: { args: string[] } } }[])[0].kubernetes.exec.args;
+    const kubernetesExec = (synthOf(exec.nodePools).provider?.kubernetes as { exec: { args: string[] }[] }[])[0].exec[0].args;
+    for (const args of [helmExec, kubernetesExec]) {
+      assert.deepEqual(args.slice(-4), ["--role-arn", "arn:aws:iam::111122223333:role/karpenter-deploy", "--profile", "AdministratorAccess-111122223333"]);
+    }
     const roleOnly = synthConfig({ aws: { assumeRole: { roleArn: "arn:aws:iam::111122223333:role/karpenter-deploy" } } });
     assert.deepEqual(roleOnly.provider?.aws, [{ region: "eu-central-1", assume_role: [{ role_arn: "arn:aws:iam::111122223333:role/karpenter-deploy" }], default_tags: [{ tags: { team: "ml-platform" } }] }]);
   });

@@ -36,6 +36,12 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   const sgProblem = securityGroupCountProblem(groups.length, discovery.allowMultipleSecurityGroups === true);
   if (Array.isArray(discovery.securityGroupIds) && sgProblem) issue(["discovery", "securityGroupIds"], sgProblem);
 
+  // With exec, `aws eks get-token --role-arn` assumes the role itself, and it takes no external ID.
+  const assumeRole = recordAt(recordAt(raw, "aws"), "assumeRole");
+  if (assumeRole.externalId !== undefined && stringAt(raw, "kubernetesAuth") === "exec") {
+    issue(["aws", "assumeRole", "externalId"], 'cannot be used with kubernetesAuth "exec": aws eks get-token assumes aws.assumeRole.roleArn without an external ID, so the Kubernetes token would fail; use kubernetesAuth: token (the default)');
+  }
+
   // Derived role names must fit IAM's limit too; the fix is to name the role explicitly.
   const nodeRole = recordAt(raw, "nodeRole");
   const controller = recordAt(raw, "controller");
