@@ -4,10 +4,10 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { boundedName, controllerRoleNameFor } from "../core/names.js";
+import { controllerRoleNameFor } from "../core/names.js";
 import { arnPlacementProblem, clusterNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, regionProblem, throwIfProblems } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
-import { CONTROLLER_POLICY_GROUPS, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy.js";
+import { CONTROLLER_POLICY_GROUPS, controllerPolicyNameFor, controllerPolicyStatements, type ControllerPolicyGroup } from "./controller-policy.js";
 import { condition, policyDocument, type PolicyStatement } from "./policy.js";
 
 /** How the Karpenter pod gets AWS credentials. */
@@ -138,9 +138,8 @@ export class KarpenterControllerIam extends Construct {
     const policies: Partial<Record<ControllerPolicyGroup, IamPolicy>> = {};
     for (const group of this.policyGroups) {
       const doc = policyDocument(this, `${group}Document`, this.statements[group]);
-      // Upstream's policy names; IAM allows 128 characters, so long cluster names get a hash.
       const policy = new IamPolicy(this, `${group}Policy`, {
-        name: boundedName(`KarpenterController${group}Policy-`, props.clusterName, 128),
+        name: controllerPolicyNameFor(group, props.clusterName),
         description: `Karpenter controller ${group} permissions for EKS cluster ${props.clusterName}`,
         policy: doc.json,
         tags,

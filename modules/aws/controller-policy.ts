@@ -1,3 +1,4 @@
+import { boundedName } from "../core/names.js";
 import { condition, type PolicyStatement } from "./policy.js";
 
 /** What the controller's permissions are scoped to. Values may be Terraform tokens. */
@@ -24,6 +25,11 @@ export const CONTROLLER_POLICY_GROUPS = [
   "ResourceDiscovery",
 ] as const;
 export type ControllerPolicyGroup = (typeof CONTROLLER_POLICY_GROUPS)[number];
+
+/** The name of a controller policy: upstream's, with a hash for long cluster names (IAM allows 128 characters). */
+export function controllerPolicyNameFor(group: ControllerPolicyGroup, clusterName: string): string {
+  return boundedName(`KarpenterController${group}Policy-`, clusterName, 128);
+}
 
 /**
  * The Karpenter v1.14 controller's permissions, grouped as in the upstream getting-started

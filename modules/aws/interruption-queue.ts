@@ -26,6 +26,11 @@ export const INTERRUPTION_EVENTS = {
 } as const;
 export type InterruptionEvent = keyof typeof INTERRUPTION_EVENTS;
 
+/** The name of the EventBridge rule for an event: `Karpenter<Event>-<clusterName>`, with a hash past EventBridge's 64 characters. */
+export function interruptionRuleNameFor(event: InterruptionEvent, clusterName: string): string {
+  return boundedName(`Karpenter${event[0].toUpperCase()}${event.slice(1)}-`, clusterName, 64);
+}
+
 export interface InterruptionQueueProps {
   /** Name of the existing EKS cluster; names the queue and rules. */
   readonly clusterName: string;
@@ -133,9 +138,8 @@ export class InterruptionQueue extends Construct {
 
     const rules: Partial<Record<InterruptionEvent, CloudwatchEventRule>> = {};
     for (const [key, event] of Object.entries(INTERRUPTION_EVENTS) as [InterruptionEvent, (typeof INTERRUPTION_EVENTS)[InterruptionEvent]][]) {
-      const pascal = key[0].toUpperCase() + key.slice(1);
       const rule = new CloudwatchEventRule(this, key, {
-        name: boundedName(`Karpenter${pascal}-`, props.clusterName, 64),
+        name: interruptionRuleNameFor(key, props.clusterName),
         description: `Karpenter interruption handling for ${props.clusterName}: ${event.detailType}`,
         eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
         tags,
