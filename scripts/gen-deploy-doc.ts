@@ -49,7 +49,7 @@ const RESOURCE_WORDS: Readonly<Record<DeployResource, string>> = {
   roles: "the node role (unless existing) and the controller role",
   controllerRole: "the controller role",
   karpenterInstanceProfiles: "Karpenter's instance profiles (`<cluster>_*`)",
-  controllerPolicies: "the six controller policies",
+  controllerPolicies: "the six controller policies (`KarpenterController*Policy-<cluster>`)",
   spotServiceLinkedRole: "`AWSServiceRoleForEC2Spot`",
   discoveryTagged: "the discovery subnets and security groups",
   queue: "the interruption queue",
