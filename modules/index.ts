@@ -4,9 +4,11 @@
  * pool-schema, chart-values, chart-derived, cross-key, issues), which are reached through parseConfig.
  */
 
-// core/: The shared vocabulary: names, chart versions, AWS and Kubernetes identifier rules, field paths, Helm values, plan checks and replace triggers.
+// core/: The shared vocabulary: names, discovery selector terms, IAM statement rules, chart versions, AWS and Kubernetes identifier rules, field paths, Helm values, plan checks and replace triggers.
+export * from "./core/discovery.js";
 export * from "./core/field-path.js";
 export * from "./core/helm-values.js";
+export * from "./core/iam-statements.js";
 export * from "./core/literal.js";
 export * from "./core/names.js";
 export * from "./core/plan-check.js";
@@ -49,6 +51,7 @@ export * from "./config/schema.js";
 export * from "./aws/aws-context.js";
 export * from "./aws/controller-iam.js";
 export * from "./aws/controller-policy.js";
+export * from "./aws/deploy-policy.js";
 export * from "./aws/discovery-tags.js";
 export * from "./aws/efa-security-group-check.js";
 export * from "./aws/interruption-queue.js";
@@ -75,4 +78,5 @@ export * from "./stacks/app.js";
 export * from "./stacks/aws-stack.js";
 export * from "./stacks/backend.js";
 export * from "./stacks/charts-stack.js";
+export * from "./stacks/deploy-policy.js";
 export * from "./stacks/node-pools-stack.js";

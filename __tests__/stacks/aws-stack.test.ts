@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { parseConfig } from "../../modules/config/parse.js";
 import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
 import { stackNames } from "../../modules/core/names.js";
+import { buildStacks } from "../../modules/stacks/app.js";
 import { KarpenterAwsStack } from "../../modules/stacks/aws-stack.js";
 import { at, configInput, newApp, ofType, synthOf } from "../helpers.js";
 
@@ -19,6 +20,30 @@ describe("KarpenterAwsStack", () => {
 
   it("configures the AWS provider with the region and puts config tags on every resource", () => {
     assert.deepEqual(s.provider?.aws, [{ region: "eu-central-1", default_tags: [{ tags: { team: "ml-platform" } }] }]);
+  });
+
+  it("deploys every stack with the configured profile and role to assume, and none when the config names none", () => {
+    const aws = { profile: "AdministratorAccess-111122223333", assumeRole: { roleArn: "arn:aws:iam::111122223333:role/karpenter-deploy", sessionName: "karpenter-gpu", externalId: "ci:prod/gpu" } };
+    const stacks = buildStacks(newApp(), parseConfig({ ...input, aws }));
+    for (const stack of [stacks.aws, stacks.charts, stacks.nodePools]) {
+      assert.deepEqual(synthOf(stack).provider?.aws, [
+        {
+          region: "eu-central-1",
+          profile: "AdministratorAccess-111122223333",
+          assume_role: [{ role_arn: "arn:aws:iam::111122223333:role/karpenter-deploy", session_name: "karpenter-gpu", external_id: "ci:prod/gpu" }],
+          default_tags: [{ tags: { team: "ml-platform" } }],
+        },
+      ], stack.node.id);
+    }
+    // With exec, the Kubernetes token must be the same identity: aws eks get-token gets the profile and role too.
+    const exec = buildStacks(newApp(), parseConfig({ ...input, kubernetesAuth: "exec", aws: { profile: aws.profile, assumeRole: { roleArn: aws.assumeRole.roleArn } } }));
+    const helmExec = (synthOf(exec.charts).provider?.helm as { kubernetes: { exec: { args: string[] } } }[])[0].kubernetes.exec.args;
+    const kubernetesExec = (synthOf(exec.nodePools).provider?.kubernetes as { exec: { args: string[] }[] }[])[0].exec[0].args;
+    for (const args of [helmExec, kubernetesExec]) {
+      assert.deepEqual(args.slice(-4), ["--role-arn", "arn:aws:iam::111122223333:role/karpenter-deploy", "--profile", "AdministratorAccess-111122223333"]);
+    }
+    const roleOnly = synthConfig({ aws: { assumeRole: { roleArn: "arn:aws:iam::111122223333:role/karpenter-deploy" } } });
+    assert.deepEqual(roleOnly.provider?.aws, [{ region: "eu-central-1", assume_role: [{ role_arn: "arn:aws:iam::111122223333:role/karpenter-deploy" }], default_tags: [{ tags: { team: "ml-platform" } }] }]);
   });
 
   it("checks the Spot role only when a pool uses spot, but keeps a created one whatever the pools", () => {

@@ -8,13 +8,17 @@
  * - no secrets in outputs or Helm values.
  */
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Testing } from "cdktf";
 import fc from "fast-check";
+import { DEPLOY_PERMISSIONS, DEPLOY_STACKS, terraformBlockTypes, uncoveredBlockTypes, type DeployStack, type IamPolicyDocument } from "../../modules/aws/deploy-policy.js";
 import { loadConfigFile, parseConfig } from "../../modules/config/parse.js";
 import { type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
+import { partitionOf } from "../../modules/core/rules.js";
 import { buildStacks } from "../../modules/stacks/app.js";
+import { deployPoliciesFor } from "../../modules/stacks/deploy-policy.js";
 import { validConfig } from "../arbitraries.js";
 import { newApp, ROOT } from "../helpers.js";
 
@@ -37,7 +41,7 @@ const ADDED_WITH_KMS = "kms:Decrypt";
 const STAR_ALLOWED = new Set(["AllowRegionalReadActions", "AllowPricingReadActions", "AllowUnscopedInstanceProfileListAction", "AllowZonalShiftStatusReadOnly"]);
 const isRead = (action: string) => /:(Describe|Get|List)/.test(action) || action === "pricing:GetProducts";
 
-function synthAll(config: KarpenterGpuConfig) {
+function synthAll(config: KarpenterGpuConfig): Record<DeployStack, Json> {
   const stacks = buildStacks(newApp(), config);
   return {
     aws: JSON.parse(Testing.synth(stacks.aws)) as Json,
@@ -46,15 +50,65 @@ function synthAll(config: KarpenterGpuConfig) {
   };
 }
 
-function assertInvariants(config: KarpenterGpuConfig): void {
-  checkInvariants(config, synthAll(config));
+const ACCOUNT = "111122223333";
+/** IAM's size limit of a managed policy, in characters without whitespace (IAM and AWS STS quotas). */
+const MANAGED_POLICY_CHARS = 6144;
+
+/** Whether `doc` allows `action` on `arn` (IAM's `*` and `?` wildcards), with `iam:PolicyARN` for a condition on it. */
+function allows(doc: IamPolicyDocument, action: string, arn: string, policyArn?: string): boolean {
+  const glob = (pattern: string, value: string) => {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${re}$`).test(value);
+  };
+  return doc.Statement.some((st) => {
+    if (!st.Action.includes(action) || !st.Resource.some((r) => glob(r, arn))) return false;
+    const allowed = st.Condition?.ArnLike?.["iam:PolicyARN"];
+    return !allowed || (policyArn !== undefined && allowed.some((p) => glob(p, policyArn)));
+  });
+}
+
+/**
+ * The deploy identity's side: every block type of every stack is in the deploy policy map, each
+ * policy fits a managed policy, and the aws stack's policy grants the create call on the name of
+ * everything the stack creates (so a renamed resource cannot fall outside it).
+ */
+function checkDeployPolicy(config: KarpenterGpuConfig, out: Record<DeployStack, Json>): void {
+  for (const stack of DEPLOY_STACKS) assert.deepEqual(uncoveredBlockTypes(stack, out[stack]), [], `${stack} stack: block types the deploy policy map does not cover`);
+  const policies = deployPoliciesFor(config, ACCOUNT);
+  for (const stack of DEPLOY_STACKS) assert.ok(JSON.stringify(policies[stack]).length <= MANAGED_POLICY_CHARS, `${stack}: deploy policy of ${JSON.stringify(policies[stack]).length} characters`);
+  const p = partitionOf(config.region);
+  const arn = (service: string, resource: string, region = config.region) => `arn:${p}:${service}:${region}:${ACCOUNT}:${resource}`;
+  const literal = (v: string) => v.replace(/\$\{data\.aws_partition\.[\w-]+\.partition\}/g, p).replace(/\$\{data\.aws_caller_identity\.[\w-]+\.account_id\}/g, ACCOUNT);
+  const of = (type: string) => Object.entries((out.aws.resource[type] ?? {}) as Record<string, Json>);
+  const policyArns = new Map(of("aws_iam_policy").map(([id, r]) => [`\${aws_iam_policy.${id}.arn}`, arn("iam", `policy/${r.name}`, "")]));
+  const roleNames = new Map(of("aws_iam_role").map(([id, r]) => [`\${aws_iam_role.${id}.name}`, r.name as string]));
+  const needs: [string, string, string?][] = [
+    ...of("aws_iam_role").map(([, r]): [string, string] => ["iam:CreateRole", arn("iam", `role/${r.name}`, "")]),
+    ...of("aws_iam_policy").map(([, r]): [string, string] => ["iam:CreatePolicy", arn("iam", `policy/${r.name}`, "")]),
+    ...of("aws_iam_role_policy_attachment").map(([, r]): [string, string, string] => ["iam:AttachRolePolicy", arn("iam", `role/${roleNames.get(r.role) ?? r.role}`, ""), policyArns.get(r.policy_arn) ?? literal(r.policy_arn)]),
+    ...of("aws_sqs_queue").map(([, r]): [string, string] => ["sqs:CreateQueue", arn("sqs", r.name)]),
+    ...of("aws_cloudwatch_event_rule").map(([, r]): [string, string] => ["events:PutRule", arn("events", `rule/${r.name}`)]),
+    ...of("aws_ec2_tag").map(([, r]): [string, string] => ["ec2:CreateTags", arn("ec2", `${r.resource_id.startsWith("sg-") ? "security-group" : "subnet"}/${r.resource_id}`)]),
+    ...of("aws_eks_access_entry").map(([, r]): [string, string] => ["eks:CreateAccessEntry", arn("eks", `cluster/${r.cluster_name}`)]),
+    ...of("aws_kms_key_policy").map(([, r]): [string, string] => ["kms:PutKeyPolicy", r.key_id]),
+  ];
+  assert.ok(needs.length >= 10, "the aws stack creates roles, policies, a queue and rules");
+  for (const [action, target, policyArn] of needs) assert.ok(allows(policies.aws, action, target, policyArn), `the aws stack's deploy policy does not allow ${action} on ${target}${policyArn ? ` for ${policyArn}` : ""}`);
+}
+
+function assertInvariants(config: KarpenterGpuConfig): Record<DeployStack, Json> {
+  const out = synthAll(config);
+  checkInvariants(config, out);
+  checkDeployPolicy(config, out);
+  return out;
 }
 
 /** Checks every invariant on one configuration's synthesized output; throws on a breach. */
 function checkInvariants(config: KarpenterGpuConfig, out: ReturnType<typeof synthAll>): void {
   const docs = out.aws.data.aws_iam_policy_document as Record<string, { statement: Statement[] }>;
   const controller = Object.entries(docs)
-    .filter(([id]) => /_controller_\w+Document_/.test(id))
+    // The module's own policies; the user's additionalPolicyStatements are theirs to scope.
+    .filter(([id]) => /_controller_\w+Document_/.test(id) && !id.includes("_controller_additionalDocument_"))
     .flatMap(([, d]) => d.statement);
   assert.equal(controller.length, 17 + (config.karpenter.zonalShift ? 1 : 0) + (config.interruptionQueue.kmsKeyArn ? 1 : 0), "the controller policies' statements (ZonalShift's only with zonal shift)");
   const nodeRoleArn = config.nodeRole.existingRoleArn;
@@ -122,12 +176,35 @@ const hardened: KarpenterGpuConfigInput = {
   nodePools: [{ name: "p", nodeClass: "gpu", limits: { cpu: 96 } }],
 };
 
+/** Every option that adds a block type on, but those of `hardened` (IRSA and its role lookup). */
+const everything: KarpenterGpuConfigInput = {
+  ...hardened,
+  nodeRole: { additionalPolicyArns: { s3: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" } },
+  controller: { identity: "podIdentity", podIdentityAgent: "install", additionalPolicyArns: { ssmRead: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess" }, additionalPolicyStatements: [{ actions: ["ec2:DescribeCapacityBlockOfferings"], resources: ["*"] }] },
+  nodeRepair: { enabled: true, monitoringAgent: "install" },
+  spotServiceLinkedRole: "create",
+  quotaGuard: "fail",
+  karpenter: { zonalShift: true },
+};
+
+const EXAMPLES = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")).sort();
+const seen: Record<DeployStack, Set<string>> = { aws: new Set(), charts: new Set(), nodePools: new Set() };
+const holdFor = (config: KarpenterGpuConfig) => {
+  const out = assertInvariants(config);
+  for (const stack of DEPLOY_STACKS) for (const type of terraformBlockTypes(out[stack])) seen[stack].add(type);
+};
+
 describe("security invariants", () => {
-  it("hold for the built-in example", () => assertInvariants(loadConfigFile(join(ROOT, "examples", "default.yaml"))));
-  it("hold for the two-pool example", () => assertInvariants(loadConfigFile(join(ROOT, "examples", "spot-training-on-demand-inference.yaml"))));
-  it("hold for an IRSA + customer KMS key + existing node role config", () => assertInvariants(parseConfig(hardened)));
+  for (const example of EXAMPLES) it(`hold for examples/${example}`, () => holdFor(loadConfigFile(join(ROOT, "examples", example))));
+  it("hold for an IRSA + customer KMS key + existing node role config", () => holdFor(parseConfig(hardened)));
+  it("hold for a config with every option that adds a block type", () => holdFor(parseConfig(everything)));
+  it("leave no deploy permission unused: each block type of the map is in its stacks, for the examples and the two configs above", () => {
+    assert.equal(EXAMPLES.length >= 5, true, `examples: ${EXAMPLES.join(", ")}`);
+    const unused = Object.entries(DEPLOY_PERMISSIONS).flatMap(([type, p]) => p.stacks.filter((stack) => !seen[stack].has(type)).map((stack) => `${stack}: ${type}`));
+    assert.deepEqual(unused, []);
+  });
   it("hold for 100 generated configurations", () => {
-    fc.assert(fc.property(validConfig, (input) => assertInvariants(parseConfig(input))), { seed: 7, numRuns: 100 });
+    fc.assert(fc.property(validConfig, (input) => void assertInvariants(parseConfig(input))), { seed: 7, numRuns: 100 });
   });
   it("catch a breach: a statement that loses its cluster scoping, or gains an action, fails them", () => {
     const config = loadConfigFile(join(ROOT, "examples", "default.yaml"));
@@ -144,5 +221,14 @@ describe("security invariants", () => {
     );
     assert.throws(() => checkInvariants(config, tampered((st) => st.actions.push("ec2:DeleteVolume"))), /ec2:DeleteVolume is not in Karpenter v1\.14's set/);
     assert.throws(() => checkInvariants(config, tampered((st) => (st.resources = ["*"]))), /AllowScopedDeletion: Resource "\*" where upstream has none/);
+  });
+  it("catch a deploy policy that falls short: a block type the map lacks, a resource renamed out of its scope", () => {
+    const config = loadConfigFile(join(ROOT, "examples", "default.yaml"));
+    const withBlock = synthAll(config);
+    withBlock.nodePools.data.aws_instances = { x: {} };
+    assert.throws(() => checkDeployPolicy(config, withBlock), /nodePools stack: block types the deploy policy map does not cover[\s\S]*data\.aws_instances/);
+    const renamed = synthAll(config);
+    Object.values(renamed.aws.resource.aws_sqs_queue as Record<string, Json>)[0].name = "other-queue";
+    assert.throws(() => checkDeployPolicy(config, renamed), /does not allow sqs:CreateQueue on arn:aws:sqs:us-west-2:111122223333:other-queue/);
   });
 });

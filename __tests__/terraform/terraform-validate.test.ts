@@ -15,6 +15,9 @@ import { errorsOf, forValidation, TerraformWorkdir } from "../terraform.js";
 const VARIANT = `
 clusterName: gpu-staging
 region: us-east-1
+aws:
+  profile: gpu-staging-deploy
+  assumeRole: {roleArn: "arn:aws:iam::111122223333:role/karpenter-gpu-deploy", sessionName: karpenter-gpu}
 discovery:
   subnetIds: [subnet-0a1b2c3d4e5f60718]
   securityGroupIds: [sg-0c3d4e5f607182930, sg-0123456789abcdef0]
@@ -35,7 +38,7 @@ quotaGuard: fail
 `;
 
 describe("terraform validate (real hashicorp/aws provider)", () => {
-  it("accepts the AWS resources and data sources of every stack, for the default example and an IRSA + KMS + existing-role config", (t) => {
+  it("accepts the AWS resources and data sources of every stack, for the default example and an IRSA + KMS + existing-role config (with a profile and a role to assume)", (t) => {
     const tf = TerraformWorkdir.open(t);
     if (!tf) return;
     const variantFile = join(tempDir("variant-"), "variant.yaml");
@@ -55,6 +58,10 @@ describe("terraform validate (real hashicorp/aws provider)", () => {
     // real provider validates it too (Terraform >= 1.10 and an aws provider that has it).
     for (const name of ["prod-cluster-charts", "prod-cluster-nodepools"]) {
       assert.ok(stacks.find((st) => st.name === name)?.json.ephemeral?.aws_eks_cluster_auth, `${name} has ephemeral "aws_eks_cluster_auth"`);
+    }
+    // The variant's provider blocks carry the profile and the role to assume: validated too.
+    for (const stack of stacks.filter((st) => st.name.startsWith("gpu-staging-"))) {
+      assert.deepEqual(stack.json.provider.aws[0].assume_role, [{ role_arn: "arn:aws:iam::111122223333:role/karpenter-gpu-deploy", session_name: "karpenter-gpu" }], stack.name);
     }
     // One run validates every stack, each as a module; a copy of the first with an argument the
     // provider does not have proves that an error is found and put on its own stack only.

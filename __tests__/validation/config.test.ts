@@ -69,7 +69,7 @@ describe("config: defaults", () => {
 
 describe("config: every problem names its field", () => {
   const cases: [string, unknown, string][] = [
-    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, spotServiceLinkedRole, quotaGuard, nodeRepair, karpenter, gpuOperator, terraformCloud, tags'],
+    ["a typo in a top-level key", { ...minimal, clusterNmae: "x" }, 'clusterNmae: unknown key (did you mean "clusterName"?); allowed keys here: clusterName, region, aws, discovery, nodeRole, controller, interruptionQueue, nodeClasses, nodePools, kubernetesAuth, spotServiceLinkedRole, quotaGuard, nodeRepair, karpenter, gpuOperator, terraformCloud, tags'],
     ["a typo in a nested key", withPool({ limits: { cpu: 1, gpu: 8 } }), 'nodePools[0].limits.gpu: unknown key (did you mean "gpus"?); allowed keys here: cpu, gpus, memoryGiB, nodes'],
     ["a singular for a plural key (3 edits on a long key)", withPool({ limits: { cpu: 96 }, instanceCategory: ["g"] }), 'nodePools[0].instanceCategory: unknown key (did you mean "instanceCategories"?); allowed keys here: name, nodeClass, instanceCategories, capacityTypes, architectures, requirements, taints, capacityReservationType, replicas, limits, weight, expireAfter, terminationGracePeriod, labels, gpuSharing, disruption'],
     ["a weight above 100", withPool({ limits: { cpu: 96 }, weight: 500 }), "nodePools[0].weight: must be a whole number from 1 to 100 (Karpenter tries pools of higher weight first) (got 500)"],
@@ -134,6 +134,14 @@ describe("config: every problem names its field", () => {
     ["an io2 volume without IOPS", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { type: "io2" } }] }, "nodeClasses[0].rootVolume.iops: is required for io2 volumes"],
     ["an unknown instance store policy", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", instanceStorePolicy: "RAID1" }] }, 'nodeClasses[0].instanceStorePolicy: must be RAID0 (or left out) (got "RAID1")'],
     ["an unknown quota guard mode", { ...minimal, quotaGuard: "strict" }, 'quotaGuard: must be one of warn, fail, off (got "strict")'],
+    ["an AWS profile that Terraform would read as a template", { ...minimal, aws: { profile: '${file("/etc/passwd")}' } }, 'aws.profile: must be a profile name of the AWS config files: 1-64 letters, digits or any of "_.@+=,-" (got "${file(\\"/etc/passwd\\")}")'],
+    ["a role to assume given by name, not ARN", { ...minimal, aws: { assumeRole: { roleArn: "deploy-karpenter" } } }, 'aws.assumeRole.roleArn: must be an IAM role ARN such as "arn:aws:iam::111122223333:role/my-role" (got "deploy-karpenter")'],
+    ["a role to assume without its ARN", { ...minimal, aws: { assumeRole: { sessionName: "ci" } } }, "aws.assumeRole.roleArn: is required"],
+    ["a role to assume in another partition", { ...minimal, region: "cn-north-1", aws: { assumeRole: { roleArn: "arn:aws:iam::111122223333:role/deploy" } } }, 'aws.assumeRole.roleArn: is in partition aws, but cn-north-1 is in aws-cn: the ARN must start with arn:aws-cn: (got "arn:aws:iam::111122223333:role/deploy")'],
+    ["a session name STS refuses", { ...minimal, aws: { assumeRole: { roleArn: "arn:aws:iam::111122223333:role/deploy", sessionName: "cdktf deploy" } } }, 'aws.assumeRole.sessionName: must be an STS role session name: 2-64 letters, digits or any of "_+=,.@-" (got "cdktf deploy")'],
+    ["an external ID STS refuses", { ...minimal, aws: { assumeRole: { roleArn: "arn:aws:iam::111122223333:role/deploy", externalId: "x" } } }, 'aws.assumeRole.externalId: must be an STS external ID: 2-1224 letters, digits or any of "_+=,.@:/-" (got "x")'],
+    ["an external ID with exec auth, which aws eks get-token cannot pass", { ...minimal, kubernetesAuth: "exec", aws: { assumeRole: { roleArn: "arn:aws:iam::111122223333:role/deploy", externalId: "ci-prod" } } }, 'aws.assumeRole.externalId: cannot be used with kubernetesAuth "exec": aws eks get-token assumes aws.assumeRole.roleArn without an external ID, so the Kubernetes token would fail; use kubernetesAuth: token (the default)'],
+    ["an AWS setting the provider block does not take from the config", { ...minimal, aws: { region: "us-east-1" } }, "aws.region: unknown key; allowed keys here: profile, assumeRole"],
     ["a bad Terraform Cloud prefix", { ...minimal, terraformCloud: { organization: "acme", workspacePrefix: "gpu/" } }, "terraformCloud.workspacePrefix: must use only letters, digits, '-' and '_' (Terraform Cloud workspace names) (got \"gpu/\")"],
   ];
   for (const [what, input, expected] of cases) {

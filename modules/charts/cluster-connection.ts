@@ -24,6 +24,13 @@ export interface EksClusterConnectionProps {
   readonly region: string;
   /** @default "token" */
   readonly auth?: KubernetesAuth;
+  /**
+   * With `exec`: the AWS profile and the role `aws eks get-token` uses, so the token is the AWS
+   * provider's identity (the AWS provider's `profile` and `assume_role`). The token data source
+   * needs neither: the AWS provider builds it with its own credentials.
+   */
+  readonly awsProfile?: string;
+  readonly assumeRoleArn?: string;
 }
 
 /** Reads an EKS cluster's endpoint and CA and produces connection settings for the Helm and Kubernetes providers. */
@@ -57,7 +64,11 @@ export class EksClusterConnection extends Construct {
       this.exec = {
         apiVersion: "client.authentication.k8s.io/v1beta1",
         command: "aws",
-        args: ["eks", "get-token", "--cluster-name", props.clusterName, "--region", props.region, "--output", "json"],
+        args: [
+          "eks", "get-token", "--cluster-name", props.clusterName, "--region", props.region, "--output", "json",
+          ...(props.assumeRoleArn ? ["--role-arn", props.assumeRoleArn] : []),
+          ...(props.awsProfile ? ["--profile", props.awsProfile] : []),
+        ],
       };
     }
   }

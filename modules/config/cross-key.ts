@@ -36,6 +36,12 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   const sgProblem = securityGroupCountProblem(groups.length, discovery.allowMultipleSecurityGroups === true);
   if (Array.isArray(discovery.securityGroupIds) && sgProblem) issue(["discovery", "securityGroupIds"], sgProblem);
 
+  // With exec, `aws eks get-token --role-arn` assumes the role itself, and it takes no external ID.
+  const assumeRole = recordAt(recordAt(raw, "aws"), "assumeRole");
+  if (assumeRole.externalId !== undefined && stringAt(raw, "kubernetesAuth") === "exec") {
+    issue(["aws", "assumeRole", "externalId"], 'cannot be used with kubernetesAuth "exec": aws eks get-token assumes aws.assumeRole.roleArn without an external ID, so the Kubernetes token would fail; use kubernetesAuth: token (the default)');
+  }
+
   // Default names are cut to their limits with a hash (core/names.ts); given names are checked by the schema.
   const nodeRole = recordAt(raw, "nodeRole");
   const controller = recordAt(raw, "controller");
@@ -60,6 +66,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       [["nodeRole", "permissionsBoundaryArn"], nodeRole.permissionsBoundaryArn, false],
       [["controller", "permissionsBoundaryArn"], controller.permissionsBoundaryArn, false],
       [["interruptionQueue", "kmsKeyArn"], recordAt(raw, "interruptionQueue").kmsKeyArn, true],
+      [["aws", "assumeRole", "roleArn"], recordAt(recordAt(raw, "aws"), "assumeRole").roleArn, false],
       ...Object.entries(recordAt(nodeRole, "additionalPolicyArns")).map(([name, arn]): [(string | number)[], unknown, boolean] => [["nodeRole", "additionalPolicyArns", name], arn, false]),
     ];
     for (const [path, arn, sameRegion] of arns) {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { DISCOVERY_MODES } from "../core/discovery.js";
 import { iamStatementProblems } from "../core/iam-statements.js";
 import { CONTROLLER_POLICY_GROUPS, INTERRUPTION_RULE_KEYS } from "../core/names.js";
-import { clusterNameProblem, eventRuleNameProblem, iamPolicyNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { awsProfileProblem, clusterNameProblem, eventRuleNameProblem, iamPolicyNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, stsExternalIdProblem, stsSessionNameProblem, subnetIdProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
 import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
@@ -34,6 +34,22 @@ export const configSchema = z
   .strictObject({
     clusterName: rule(clusterNameProblem),
     region: rule(regionProblem),
+    /**
+     * The credentials every stack's AWS provider uses: a named profile and/or a role to assume.
+     * No escaping needed: the rules admit no `$`, `%` or `{`, so Terraform cannot read them as templates.
+     */
+    aws: z
+      .strictObject({
+        profile: rule(awsProfileProblem).optional(),
+        assumeRole: z
+          .strictObject({
+            roleArn: rule(roleArnProblem),
+            sessionName: rule(stsSessionNameProblem).optional(),
+            externalId: rule(stsExternalIdProblem).optional(),
+          })
+          .optional(),
+      })
+      .optional(),
     discovery: z.strictObject({
       /** How node classes find subnets and security groups; core/discovery.ts says what each mode does. */
       mode: z.enum(DISCOVERY_MODES, { error: `must be one of ${DISCOVERY_MODES.join(", ")}` }).default("tag"),

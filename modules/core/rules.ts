@@ -150,6 +150,33 @@ export function managedPolicyArnProblem(arn: string): string | undefined {
   return `must be an IAM policy ARN such as "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" (got ${quoted(arn)})`;
 }
 
+/**
+ * Named profiles of the AWS shared config files. AWS allows more characters; these are the ones
+ * a profile name may use here, so that the name never holds `$`, `%`, `{` or quotes and reaches
+ * the provider block as plain text (Terraform reads provider arguments as templates).
+ * The 64-character cap is this module's, not AWS's.
+ */
+const AWS_PROFILE = /^[A-Za-z0-9_.@+=,-]{1,64}$/;
+/** STS `RoleSessionName`: 2-64 characters of `[\w+=,.@-]` (AssumeRole API reference). */
+const STS_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** STS `ExternalId`: 2-1224 characters of `[\w+=,.@:/-]` (AssumeRole API reference). */
+const STS_EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+export function awsProfileProblem(name: string): string | undefined {
+  if (AWS_PROFILE.test(name)) return undefined;
+  return `must be a profile name of the AWS config files: 1-64 letters, digits or any of "_.@+=,-" (got ${quoted(name)})`;
+}
+
+export function stsSessionNameProblem(name: string): string | undefined {
+  if (STS_SESSION_NAME.test(name)) return undefined;
+  return `must be an STS role session name: 2-64 letters, digits or any of "_+=,.@-" (got ${quoted(name)})`;
+}
+
+export function stsExternalIdProblem(id: string): string | undefined {
+  if (STS_EXTERNAL_ID.test(id)) return undefined;
+  return `must be an STS external ID: 2-1224 letters, digits or any of "_+=,.@:/-" (got ${quoted(id)})`;
+}
+
 export function queueNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || SQS_QUEUE_NAME.test(name)) return undefined;
   return `must be an SQS queue name: 1-80 letters, digits, '-' or '_' (got ${quoted(name)}). Set a shorter name explicitly`;

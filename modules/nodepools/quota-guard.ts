@@ -7,8 +7,8 @@ import type { BucketTotal } from "../karpenter/quota.js";
 /**
  * What the quota guard does when a pool's CPU cap does not fit the EC2 vCPU quota it draws on.
  * - `warn`: a Terraform `check` block: the plan shows a warning, and goes on. If the runner may
- *   not call `servicequotas:GetServiceQuota`, that too is only a warning.
- * - `fail`: a precondition: the plan fails. Needs `servicequotas:GetServiceQuota`.
+ *   not call `servicequotas:GetServiceQuota` and `GetAWSDefaultServiceQuota`, that too is only a warning.
+ * - `fail`: a precondition: the plan fails. Needs both.
  * - `off`: no quota lookup at all.
  */
 export type QuotaGuardMode = "warn" | "fail" | "off";

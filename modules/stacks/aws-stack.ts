@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { EfaSecurityGroupCheck } from "../aws/efa-security-group-check.js";
 import { KarpenterAws } from "../aws/karpenter-aws.js";
+import type { EksClusterConnectionProps } from "../charts/cluster-connection.js";
 import { nodeMonitoringAgentMode, podIdentityAgentMode, type KarpenterGpuConfig } from "../config/schema.js";
 
 export interface KarpenterAwsStackProps {
@@ -88,11 +89,22 @@ export class KarpenterAwsStack extends TerraformStack {
   }
 }
 
-/** The AWS provider every stack uses: the config's region, and its tags on every resource. */
+/**
+ * The AWS provider every stack uses: the config's region and credentials (`aws.profile`,
+ * `aws.assumeRole`), and its tags on every resource.
+ */
 export function configuredAwsProvider(scope: Construct, config: KarpenterGpuConfig): AwsProvider {
+  const assumeRole = config.aws?.assumeRole;
   return new AwsProvider(scope, "aws", {
     region: config.region,
+    profile: config.aws?.profile,
+    assumeRole: assumeRole ? [{ roleArn: assumeRole.roleArn, sessionName: assumeRole.sessionName, externalId: assumeRole.externalId }] : undefined,
     // Config tags go on every resource through the provider, so nothing is left untagged.
     defaultTags: Object.keys(config.tags).length ? [{ tags: { ...config.tags } }] : undefined,
   });
+}
+
+/** How the chart and node-pool stacks reach the cluster: as the AWS provider's identity, with `exec` too. */
+export function clusterConnectionPropsOf(config: KarpenterGpuConfig): EksClusterConnectionProps {
+  return { clusterName: config.clusterName, region: config.region, auth: config.kubernetesAuth, awsProfile: config.aws?.profile, assumeRoleArn: config.aws?.assumeRole?.roleArn };
 }

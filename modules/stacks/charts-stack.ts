@@ -9,7 +9,7 @@ import { KarpenterChart } from "../charts/karpenter-chart.js";
 import type { KarpenterGpuConfig } from "../config/schema.js";
 import { controllerRoleNameFor, interruptionQueueNameFor } from "../core/names.js";
 import { PlanCheck } from "../core/plan-check.js";
-import { configuredAwsProvider } from "./aws-stack.js";
+import { clusterConnectionPropsOf, configuredAwsProvider } from "./aws-stack.js";
 
 export interface KarpenterChartsStackProps {
   readonly config: KarpenterGpuConfig;
@@ -34,7 +34,7 @@ export class KarpenterChartsStack extends TerraformStack {
     super(scope, id);
     const c = props.config;
     configuredAwsProvider(this, c);
-    this.connection = new EksClusterConnection(this, "cluster", { clusterName: c.clusterName, region: c.region, auth: c.kubernetesAuth });
+    this.connection = new EksClusterConnection(this, "cluster", clusterConnectionPropsOf(c));
     new HelmProvider(this, "helm", { kubernetes: this.connection.helmKubernetes() });
 
     const irsaRoleArn =

@@ -8,7 +8,7 @@ import type { KarpenterGpuConfig } from "../config/schema.js";
 import { GpuNodeClass } from "../nodepools/node-class.js";
 import { GpuNodePool } from "../nodepools/node-pool.js";
 import { QuotaGuard } from "../nodepools/quota-guard.js";
-import { configuredAwsProvider } from "./aws-stack.js";
+import { clusterConnectionPropsOf, configuredAwsProvider } from "./aws-stack.js";
 
 export interface GpuNodePoolsStackProps {
   readonly config: KarpenterGpuConfig;
@@ -30,7 +30,7 @@ export class GpuNodePoolsStack extends TerraformStack {
     super(scope, id);
     const c = props.config;
     configuredAwsProvider(this, c);
-    const connection = new EksClusterConnection(this, "cluster", { clusterName: c.clusterName, region: c.region, auth: c.kubernetesAuth });
+    const connection = new EksClusterConnection(this, "cluster", clusterConnectionPropsOf(c));
     new KubernetesProvider(this, "kubernetes", connection.kubernetesProvider());
 
     const classes: Record<string, GpuNodeClass> = {};
