@@ -3,7 +3,8 @@
  * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
  */
 import { z } from "zod";
-import { clusterNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { clusterNameProblem, crdNameProblem, helmReleaseNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { KARPENTER_RELEASE_NAMES } from "../core/names.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
 import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
@@ -67,8 +68,20 @@ export const configSchema = z
         controllerResources: resources.optional(),
         zonalShift: z.boolean({ error: "must be true or false" }).default(false),
         additionalValues: additionalValues("karpenter").optional(),
+        /** Helm release names, to take over the releases of an existing installation (docs/adopt.md). */
+        releaseName: rule(helmReleaseNameProblem).default(KARPENTER_RELEASE_NAMES.controller),
+        crdReleaseName: rule(helmReleaseNameProblem).default(KARPENTER_RELEASE_NAMES.crd),
+        /** Existing CRDs no release owns, handed to the CRD release: all of the pinned chart's, or those listed. Membership: cross-key.ts. */
+        adoptExistingCrds: z
+          .union([z.boolean(), uniqueStrings("CRD names", rule(crdNameProblem)).min(1, { error: "must list at least one CRD name, or be false" })], {
+            error: "must be true, false, or a list of CRD names such as [nodepools.karpenter.sh, nodeclaims.karpenter.sh]",
+          })
+          .default(false),
+        importExistingReleases: uniqueStrings("releases (crd, controller)", z.enum(["crd", "controller"], { error: "must be crd or controller" })).default([]),
+        /** Leave the CRDs on the cluster when the CRD release is uninstalled. Default in the stack: on when adopting or importing the CRD release. */
+        keepCrds: z.boolean({ error: "must be true or false" }).optional(),
       })
-      .default({ chartVersion: KARPENTER_CHART_VERSION, zonalShift: false }),
+      .default({ chartVersion: KARPENTER_CHART_VERSION, zonalShift: false, releaseName: KARPENTER_RELEASE_NAMES.controller, crdReleaseName: KARPENTER_RELEASE_NAMES.crd, adoptExistingCrds: false, importExistingReleases: [] }),
     gpuOperator: z
       .strictObject({
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"v26.7.0\"" }).default(GPU_OPERATOR_CHART_VERSION),

@@ -57,3 +57,9 @@ export function controllerRoleNameFor(props: { readonly clusterName: string; rea
 export function interruptionQueueNameFor(props: { readonly clusterName: string; readonly queueName?: string }): string {
   return props.queueName ?? boundedName("Karpenter-", props.clusterName, 80);
 }
+
+/**
+ * The Helm release names of Karpenter's two charts, unless configured otherwise: the names
+ * Karpenter's own guides install them under, so an existing installation can be taken over.
+ */
+export const KARPENTER_RELEASE_NAMES = { crd: "karpenter-crd", controller: "karpenter" } as const;
