@@ -3,7 +3,7 @@
  * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
  */
 import { z } from "zod";
-import { clusterNameProblem, crdNameProblem, helmReleaseNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
+import { clusterNameProblem, crdNameProblem, helmReleaseNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, quoted, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../core/rules.js";
 import { KARPENTER_RELEASE_NAMES } from "../core/names.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
@@ -74,7 +74,7 @@ export const configSchema = z
         /** Existing CRDs no release owns, handed to the CRD release: all of the pinned chart's, or those listed. Membership: cross-key.ts. */
         adoptExistingCrds: z
           .union([z.boolean(), uniqueStrings("CRD names", rule(crdNameProblem)).min(1, { error: "must list at least one CRD name, or be false" })], {
-            error: "must be true, false, or a list of CRD names such as [nodepools.karpenter.sh, nodeclaims.karpenter.sh]",
+            error: (issue) => `must be true, false, or a list of CRD names such as [nodepools.karpenter.sh, nodeclaims.karpenter.sh] (got ${quoted(issue.input)})`,
           })
           .default(false),
         importExistingReleases: uniqueStrings("releases (crd, controller)", z.enum(["crd", "controller"], { error: "must be crd or controller" })).default([]),
