@@ -62,6 +62,7 @@ export * from "./aws/prerequisites.js";
 
 // charts/: Constructs of the charts stack.
 export * from "./charts/cluster-connection.js";
+export * from "./charts/crd-adoption.js";
 export * from "./charts/efa-device-plugin.js";
 export * from "./charts/ephemeral.js";
 export * from "./charts/gpu-operator.js";

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { KarpenterChart } from "../../modules/charts/karpenter-chart.js";
-import { at, errorOf, ofType, synthStack } from "../helpers.js";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider/index.js";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
+import type { TerraformStack } from "cdktf";
+import { KarpenterChart, type KarpenterChartProps } from "../../modules/charts/karpenter-chart.js";
+import { KARPENTER_CRD_NAMES } from "../../modules/core/versions.js";
+import { at, errorOf, ofType, synthStack, type Synth } from "../helpers.js";
 
 const base = { clusterName: "prod-cluster", region: "us-west-2", clusterEndpoint: "https://ABC.gr7.us-west-2.eks.amazonaws.com", interruptionQueueName: "Karpenter-prod-cluster" };
 
@@ -122,5 +126,109 @@ describe("KarpenterChart", () => {
     assert.match(message, /- region: must be an AWS region code/);
     assert.match(message, /- interruptionQueueName: must be an SQS queue name/);
     assert.match(message, /- additionalValues\.affinity: would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it/);
+  });
+});
+
+describe("KarpenterChart, taking over an existing installation", () => {
+  const withK8s = (props: Partial<KarpenterChartProps>, extra?: (stack: TerraformStack) => void) =>
+    synthStack((stack) => {
+      new KubernetesProvider(stack, "kubernetes", {});
+      extra?.(stack);
+      new KarpenterChart(stack, "karpenter", { ...base, ...props });
+    });
+  /** The adopted CRDs' labels and annotations, by CRD name. */
+  const adopted = (s: Synth, type: "kubernetes_labels" | "kubernetes_annotations") =>
+    Object.fromEntries(Object.values(ofType(s.resource, type)).map((r) => [(r.metadata as { name: string }).name, r]));
+  const releaseId = (s: Synth, chart: string) => Object.entries(s.resource.helm_release).find(([, r]) => r.chart === chart)![0];
+
+  it("installs both releases under the names given, in the namespace given", () => {
+    const s = synthStack((stack) => new KarpenterChart(stack, "karpenter", { ...base, namespace: "karpenter", releaseName: "kpt", crdReleaseName: "kpt-crds" }));
+    assert.deepEqual([at(s.resource, "helm_release", "karpenter/crd"), at(s.resource, "helm_release", "karpenter/controller")].map((r) => [r.chart, r.name, r.namespace]), [
+      ["karpenter-crd", "kpt-crds", "karpenter"],
+      ["karpenter", "kpt", "karpenter"],
+    ]);
+  });
+
+  it("marks every CRD of the pinned chart as the CRD release's before installing it, and keeps them on uninstall", () => {
+    const s = withK8s({ adoptExistingCrds: true, namespace: "karpenter", crdReleaseName: "kpt-crds" });
+    const labels = adopted(s, "kubernetes_labels");
+    const annotations = adopted(s, "kubernetes_annotations");
+    assert.deepEqual(Object.keys(labels).sort(), [...KARPENTER_CRD_NAMES].sort());
+    assert.deepEqual(Object.keys(annotations).sort(), [...KARPENTER_CRD_NAMES].sort());
+    for (const name of KARPENTER_CRD_NAMES) {
+      // What Helm's checkOwnership reads before it adopts an object into release kpt-crds of namespace karpenter.
+      assert.deepEqual(labels[name].labels, { "app.kubernetes.io/managed-by": "Helm" });
+      assert.deepEqual(annotations[name].annotations, { "meta.helm.sh/release-name": "kpt-crds", "meta.helm.sh/release-namespace": "karpenter" });
+      for (const r of [labels[name], annotations[name]]) {
+        assert.deepEqual([r.api_version, r.kind, r.field_manager], ["apiextensions.k8s.io/v1", "CustomResourceDefinition", "karpenter-gpu"]);
+        assert.equal(r.force, false, "metadata another Helm release set must stop the apply, not be taken over");
+      }
+    }
+    const crd = at(s.resource, "helm_release", "karpenter/crd");
+    const ownership = [...Object.keys(s.resource.kubernetes_labels).map((k) => `kubernetes_labels.${k}`), ...Object.keys(s.resource.kubernetes_annotations).map((k) => `kubernetes_annotations.${k}`)];
+    assert.deepEqual([...(crd.depends_on as string[])].sort(), ownership.sort(), "Helm checks the metadata when it installs: it must be written first");
+    assert.deepEqual(parse((crd.values as string[])[0]), { additionalAnnotations: { "helm.sh/resource-policy": "keep" } });
+    assert.deepEqual(at(s.resource, "helm_release", "karpenter/controller").depends_on, [`helm_release.${releaseId(s, "karpenter-crd")}`]);
+  });
+
+  it("adopts only the CRDs listed (an older installation has fewer), at addresses that do not move when the list is reordered", () => {
+    const one = withK8s({ adoptExistingCrds: ["nodepools.karpenter.sh", "ec2nodeclasses.karpenter.k8s.aws"] });
+    const other = withK8s({ adoptExistingCrds: ["ec2nodeclasses.karpenter.k8s.aws", "nodepools.karpenter.sh"] });
+    assert.deepEqual(Object.keys(adopted(one, "kubernetes_labels")).sort(), ["ec2nodeclasses.karpenter.k8s.aws", "nodepools.karpenter.sh"]);
+    // Each CRD's Terraform address, by CRD name: the same whatever the order of the list.
+    const addresses = (s: Synth) =>
+      (["kubernetes_labels", "kubernetes_annotations"] as const).flatMap((type) => Object.entries(s.resource[type]).map(([id, r]) => `${(r.metadata as { name: string }).name} ${type}.${id}`)).sort();
+    assert.deepEqual(addresses(one), addresses(other));
+  });
+
+  it("imports the releases that exist by <namespace>/<name>, and only those", () => {
+    const controllerOnly = withK8s({ importExistingReleases: ["controller"] });
+    assert.deepEqual((controllerOnly as unknown as { import: unknown }).import, [{ id: "kube-system/karpenter", to: `helm_release.${releaseId(controllerOnly, "karpenter")}` }]);
+    assert.equal(at(controllerOnly.resource, "helm_release", "karpenter/crd").values, undefined, "a new CRD release on a cluster without Karpenter objects is removed with them");
+    const both = withK8s({ importExistingReleases: ["crd", "controller"], namespace: "karpenter", crdReleaseName: "karpenter-crds" });
+    assert.deepEqual((both as unknown as { import: unknown }).import, [
+      { id: "karpenter/karpenter-crds", to: `helm_release.${releaseId(both, "karpenter-crd")}` },
+      { id: "karpenter/karpenter", to: `helm_release.${releaseId(both, "karpenter")}` },
+    ]);
+    assert.match((at(both.resource, "helm_release", "karpenter/crd").values as string[])[0], /helm\.sh\/resource-policy/, "an imported CRD release holds the cluster's NodePools: keep them on uninstall");
+  });
+
+  it("has nothing to adopt, import or keep unless asked, and keepCrds overrides the default", () => {
+    const s = synthStack((stack) => new KarpenterChart(stack, "karpenter", base));
+    assert.equal(s.resource.kubernetes_labels, undefined);
+    assert.equal((s as unknown as { import?: unknown }).import, undefined);
+    assert.equal(at(s.resource, "helm_release", "karpenter/crd").values, undefined);
+    const noKeep = withK8s({ adoptExistingCrds: true, keepCrds: false });
+    assert.equal(at(noKeep.resource, "helm_release", "karpenter/crd").values, undefined);
+  });
+
+  it("uses the providers given", () => {
+    const s = withK8s({ adoptExistingCrds: ["nodepools.karpenter.sh"] }, (stack) => {
+      const helm = new HelmProvider(stack, "otherHelm", { alias: "other" });
+      const k8s = new KubernetesProvider(stack, "otherK8s", { alias: "other" });
+      new KarpenterChart(stack, "second", { ...base, provider: helm, kubernetesProvider: k8s, releaseName: "k2", crdReleaseName: "k2-crd", adoptExistingCrds: ["nodeclaims.karpenter.sh"] });
+    });
+    assert.equal(at(s.resource, "helm_release", "second/controller").provider, "helm.other");
+    assert.equal(at(s.resource, "helm_release", "second/crd").provider, "helm.other");
+    assert.equal(adopted(s, "kubernetes_labels")["nodeclaims.karpenter.sh"].provider, "kubernetes.other");
+    assert.equal(adopted(s, "kubernetes_labels")["nodepools.karpenter.sh"].provider, undefined);
+  });
+
+  it("refuses release names Helm refuses, one name for both releases, CRDs the chart does not have, and imports named twice", () => {
+    const message = errorOf(() =>
+      withK8s({ releaseName: "Karpenter_1", crdReleaseName: "x".repeat(54), adoptExistingCrds: ["nodepools.karpenter.sh", "nodepools.karpenter.sh", "widgets.example.com"], importExistingReleases: ["crd", "crd"] }),
+    );
+    assert.match(message, /- releaseName: must be a Helm release name: at most 53 lower-case letters, digits, '-' and '\.', starting and ending with a letter or digit \(got "Karpenter_1"\)/);
+    assert.match(message, /- crdReleaseName: must be a Helm release name: .* \(got "x{54}", 54 characters\)/);
+    assert.match(message, /- importExistingReleases: lists "crd" more than once/);
+    assert.match(message, /- adoptExistingCrds\[2\]: must be a CRD of the karpenter-crd chart 1\.14\.1: one of nodepools\.karpenter\.sh, .* \(got "widgets\.example\.com"\)/);
+    assert.match(errorOf(() => withK8s({ crdReleaseName: "karpenter" })), /- crdReleaseName: is the same as releaseName \("karpenter"\): the two releases share the namespace, so they need two names/);
+    assert.match(errorOf(() => withK8s({ adoptExistingCrds: ["nodepools.karpenter.sh", "nodepools.karpenter.sh"] })), /- adoptExistingCrds: lists "nodepools\.karpenter\.sh" more than once/);
+  });
+
+  it("accepts any well-formed CRD name with another chart version, which may ship other CRDs", () => {
+    const s = withK8s({ version: "1.15.0", adoptExistingCrds: ["widgets.karpenter.sh"] });
+    assert.deepEqual(Object.keys(adopted(s, "kubernetes_labels")), ["widgets.karpenter.sh"]);
+    assert.match(errorOf(() => withK8s({ version: "1.15.0", adoptExistingCrds: ["Widgets"] })), /- adoptExistingCrds\[0\]: must be a CustomResourceDefinition name, <plural>\.<group> .*\(got "Widgets"\)/);
   });
 });

@@ -57,7 +57,10 @@ describe("KarpenterAwsStack", () => {
 
   it("looks the Pod Identity agent add-on up by default, installs it on request, and leaves it alone when unchecked", () => {
     assert.equal(Object.keys(ofType(s.data, "aws_eks_addon")).length, 1);
-    assert.equal(Object.keys(ofType(synthConfig({ controller: { podIdentityAgent: "install" } }).resource, "aws_eks_addon")).length, 1);
+    const installed = Object.values(ofType(synthConfig({ controller: { podIdentityAgent: "install" } }).resource, "aws_eks_addon"));
+    assert.equal(installed.length, 1);
+    // An agent already applied by its Helm chart or kubectl is taken over instead of failing the create.
+    assert.deepEqual([installed[0].resolve_conflicts_on_create, installed[0].resolve_conflicts_on_update], ["OVERWRITE", "OVERWRITE"]);
     const unchecked = synthConfig({ controller: { podIdentityAgent: "unchecked" } });
     assert.equal(unchecked.data.aws_eks_addon, undefined);
     assert.equal(unchecked.resource.aws_eks_addon, undefined);

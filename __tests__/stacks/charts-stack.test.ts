@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { parseConfig } from "../../modules/config/parse.js";
 import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
 import { stackNames } from "../../modules/core/names.js";
+import { KARPENTER_CRD_NAMES } from "../../modules/core/versions.js";
 import { KarpenterChartsStack } from "../../modules/stacks/charts-stack.js";
 import { at, configInput, newApp, ofType, synthOf } from "../helpers.js";
 
@@ -89,5 +90,51 @@ describe("KarpenterChartsStack", () => {
     assert.equal(at(custom.resource, "helm_release", "gpuOperator/release").version, "v26.7.1");
     assert.equal(parse((at(custom.resource, "helm_release", "karpenter/controller").values as string[])[0]).logLevel, "debug");
     assert.deepEqual(Object.fromEntries(Object.entries(custom.output ?? {}).map(([k, o]) => [k, o.value])), { karpenterChartVersion: "1.14.2", gpuOperatorChartVersion: "v26.7.1" });
+  });
+});
+
+describe("KarpenterChartsStack, adopting a cluster that already runs Karpenter", () => {
+  const imports = (s: ReturnType<typeof synthConfig>) => (s as unknown as { import?: { id: string; to: string }[] }).import;
+  const releaseAddress = (s: ReturnType<typeof synthConfig>, chart: string) => `helm_release.${Object.entries(s.resource.helm_release).find(([, r]) => r.chart === chart)![0]}`;
+
+  it("from the getting-started guide (CRDs from the chart's crds/ folder, release kube-system/karpenter): adopts the CRDs, imports the controller release", () => {
+    const s = synthConfig({ karpenter: { adoptExistingCrds: true, importExistingReleases: ["controller"] } });
+    // The kubernetes provider reuses the connection the Helm provider has: same host, CA and token.
+    const helm = (s.provider?.helm as Record<string, any>[])[0].kubernetes;
+    assert.deepEqual(s.provider?.kubernetes, [{ host: helm.host, cluster_ca_certificate: helm.cluster_ca_certificate, token: helm.token }]);
+    const owner = Object.values(ofType(s.resource, "kubernetes_annotations")).map((r) => [(r.metadata as { name: string }).name, r.annotations]);
+    assert.deepEqual(owner.sort(), KARPENTER_CRD_NAMES.map((name) => [name, { "meta.helm.sh/release-name": "karpenter-crd", "meta.helm.sh/release-namespace": "kube-system" }]).sort());
+    assert.deepEqual(Object.values(ofType(s.resource, "kubernetes_labels")).map((r) => (r.metadata as { name: string }).name).sort(), [...KARPENTER_CRD_NAMES].sort());
+    const crd = at(s.resource, "helm_release", "karpenter/crd");
+    assert.equal((crd.depends_on as string[]).length, 2 * KARPENTER_CRD_NAMES.length, "the CRD release waits for every label and annotation");
+    assert.ok((crd.depends_on as string[]).every((d) => /^kubernetes_(labels|annotations)\./.test(d)));
+    assert.deepEqual(imports(s), [{ id: "kube-system/karpenter", to: releaseAddress(s, "karpenter") }], "the CRD release is new: importing it would fail the plan");
+    assert.deepEqual(parse((crd.values as string[])[0]), { additionalAnnotations: { "helm.sh/resource-policy": "keep" } }, "a destroy must not take the cluster's other NodePools with the CRDs");
+  });
+
+  it("from a plain Helm install with both charts under its own names: imports both releases, adopts nothing", () => {
+    const s = synthConfig({ controller: { namespace: "karpenter" }, karpenter: { releaseName: "karpenter-controller", crdReleaseName: "karpenter-crds", importExistingReleases: ["crd", "controller"] } });
+    assert.deepEqual([at(s.resource, "helm_release", "karpenter/crd"), at(s.resource, "helm_release", "karpenter/controller")].map((r) => `${r.namespace}/${r.name}`), ["karpenter/karpenter-crds", "karpenter/karpenter-controller"]);
+    assert.deepEqual(imports(s), [
+      { id: "karpenter/karpenter-crds", to: releaseAddress(s, "karpenter-crd") },
+      { id: "karpenter/karpenter-controller", to: releaseAddress(s, "karpenter") },
+    ]);
+    assert.equal(s.provider?.kubernetes, undefined, "no CRD to adopt, no kubernetes provider to download");
+    assert.equal(s.resource.kubernetes_labels, undefined);
+  });
+
+  it("keeps or removes the CRDs on uninstall as karpenter.keepCrds says, whatever the adoption default", () => {
+    const keep = (extra: Partial<KarpenterGpuConfigInput>) => at(synthConfig(extra).resource, "helm_release", "karpenter/crd").values;
+    assert.equal(keep({ karpenter: { adoptExistingCrds: true, keepCrds: false } }), undefined, "a full clean-up was asked for");
+    assert.deepEqual(parse((keep({ karpenter: { keepCrds: true } }) as string[])[0]), { additionalAnnotations: { "helm.sh/resource-policy": "keep" } });
+  });
+
+  it("on a cluster without Karpenter: no kubernetes provider, no ownership metadata, no import, CRDs removed on destroy", () => {
+    const s = synthConfig();
+    assert.equal(s.provider?.kubernetes, undefined);
+    assert.equal((s.terraform.required_providers as Record<string, unknown>).kubernetes, undefined);
+    assert.equal(s.resource.kubernetes_annotations, undefined);
+    assert.equal(imports(s), undefined);
+    assert.equal(at(s.resource, "helm_release", "karpenter/crd").values, undefined);
   });
 });

@@ -55,7 +55,8 @@ describe("config: defaults", () => {
     assert.deepEqual(c.tags, {});
     assert.equal(c.kubernetesAuth, "token");
     assert.equal(c.quotaGuard, "warn");
-    assert.deepEqual(c.karpenter, { chartVersion: "1.14.1", zonalShift: false });
+    assert.deepEqual(c.karpenter, { chartVersion: "1.14.1", zonalShift: false, releaseName: "karpenter", crdReleaseName: "karpenter-crd", adoptExistingCrds: false, importExistingReleases: [] },
+      "the release names of Karpenter's guides; nothing adopted or imported unless asked");
     assert.deepEqual(c.gpuOperator, { chartVersion: "v26.7.0", installDriver: false });
   });
   it("gives pools on-demand capacity only unless spot is asked for, the sku=gpu taint, and leaves expiry to the pool's kind", () => {
@@ -128,6 +129,14 @@ describe("config: every problem names its field", () => {
     ["a node class tag Karpenter reserves (CRD rule)", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", tags: { "karpenter.sh/nodepool": "x" } }] }, 'nodeClasses[0].tags.karpenter.sh/nodepool: tag contains a restricted tag matching karpenter.sh/nodepool (EC2NodeClass gpu-nodeclass: spec.tags["karpenter.sh/nodepool"])'],
     ["an unknown Kubernetes auth method", { ...minimal, kubernetesAuth: "kubeconfig" }, 'kubernetesAuth: must be one of token, exec (got "kubeconfig")'],
     ["a bad chart version", { ...minimal, karpenter: { chartVersion: "latest" } }, 'karpenter.chartVersion: must be a chart version such as "1.14.1" (got "latest")'],
+    ["a Helm release name with capitals (Helm's ValidateReleaseName)", { ...minimal, karpenter: { releaseName: "Karpenter" } }, "karpenter.releaseName: must be a Helm release name: at most 53 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got \"Karpenter\")"],
+    ["a Helm release name over 53 characters", { ...minimal, karpenter: { crdReleaseName: "k".repeat(54) } }, `karpenter.crdReleaseName: must be a Helm release name: at most 53 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got "${"k".repeat(54)}", 54 characters)`],
+    ["one name for both Karpenter releases", { ...minimal, karpenter: { crdReleaseName: "karpenter" } }, 'karpenter.crdReleaseName: is the same as karpenter.releaseName ("karpenter"): the CRD chart and the controller chart are two Helm releases in one namespace and need two names'],
+    ["a CRD the pinned chart does not have, with a did-you-mean", { ...minimal, karpenter: { adoptExistingCrds: ["nodepool.karpenter.sh"] } }, 'karpenter.adoptExistingCrds[0]: must be a CRD of the karpenter-crd chart 1.14.1 (did you mean "nodepools.karpenter.sh"?): one of nodepools.karpenter.sh, nodeclaims.karpenter.sh, nodeoverlays.karpenter.sh, ec2nodeclasses.karpenter.k8s.aws, capacitybuffers.autoscaling.x-k8s.io (got "nodepool.karpenter.sh")'],
+    ["a CRD adoption that is neither a boolean nor a list", { ...minimal, karpenter: { adoptExistingCrds: "yes" } }, 'karpenter.adoptExistingCrds: must be true, false, or a list of CRD names such as [nodepools.karpenter.sh, nodeclaims.karpenter.sh] (got "yes")'],
+    ["a CRD adoption list of numbers", { ...minimal, karpenter: { adoptExistingCrds: [5] } }, "karpenter.adoptExistingCrds: must be true, false, or a list of CRD names such as [nodepools.karpenter.sh, nodeclaims.karpenter.sh] (got [5])"],
+    ["an empty CRD adoption list", { ...minimal, karpenter: { adoptExistingCrds: [] } }, "karpenter.adoptExistingCrds: must list at least one CRD name, or be false"],
+    ["an unknown release to import", { ...minimal, karpenter: { importExistingReleases: ["karpenter"] } }, 'karpenter.importExistingReleases[0]: must be crd or controller (got "karpenter")'],
     ["a bad resource quantity", { ...minimal, karpenter: { controllerResources: { requests: { cpu: "one" } } } }, 'karpenter.controllerResources.requests.cpu: must be a Kubernetes quantity such as "1", "500m" or "1Gi" (got "one")'],
     ["gp3 throughput above IOPS / 4", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { iops: 3000, throughputMiBps: 1000 } }] }, "nodeClasses[0].rootVolume.throughputMiBps: is 1000 MiB/s, but gp3 allows at most IOPS / 4 = 750 MiB/s with 3000 IOPS: raise iops or lower throughputMiBps"],
     ["throughput on a non-gp3 volume", { ...minimal, nodeClasses: [{ name: "gpu-nodeclass", rootVolume: { type: "io2", iops: 10000, throughputMiBps: 500 } }] }, "nodeClasses[0].rootVolume.throughputMiBps: applies to gp3 volumes only (type is io2)"],

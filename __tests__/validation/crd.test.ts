@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { buildGpuNodeClass } from "../../modules/karpenter/node-class-spec.js";
 import { buildGpuNodePool } from "../../modules/karpenter/node-pool-spec.js";
-import { awsTagKeyProblem, awsTagValueProblem, clusterNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, quantityValue, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../../modules/core/rules.js";
+import { awsTagKeyProblem, awsTagValueProblem, clusterNameProblem, crdNameProblem, helmReleaseNameProblem, iamRoleNameProblem, k8sNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, quantityValue, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, subnetIdProblem } from "../../modules/core/rules.js";
 import { scheduleProblem } from "../../modules/validation/cron.js";
 import { amiAliasProblem, budgetNodesProblem, evictionThresholdProblem, goDurationProblem } from "../../modules/validation/karpenter-rules.js";
 import { labelValueProblems, qualifiedNameProblems, restrictedLabelProblem } from "../../modules/validation/karpenter-runtime.js";
@@ -278,6 +278,7 @@ describe("no regular expression applied to config text can be made to hang", () 
       k8sNameProblem, namespaceProblem, clusterNameProblem, iamRoleNameProblem, regionProblem, subnetIdProblem, securityGroupIdProblem, roleArnProblem, oidcProviderArnProblem,
       kmsKeyArnProblem, managedPolicyArnProblem, queueNameProblem, awsTagKeyProblem, awsTagValueProblem, quantityValue, scheduleProblem, amiAliasProblem, budgetNodesProblem,
       goDurationProblem, evictionThresholdProblem, qualifiedNameProblems, labelValueProblems, restrictedLabelProblem, (t) => oidcProviderRegionProblem(t, "us-west-2"),
+      helmReleaseNameProblem, crdNameProblem,
     ];
     const start = performance.now();
     for (const rule of rules) for (const input of ATTACKS) rule(input);

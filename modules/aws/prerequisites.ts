@@ -16,6 +16,24 @@ export const SPOT_SERVICE_LINKED_ROLE = "AWSServiceRoleForEC2Spot";
 const SPOT_SERVICE = "spot.amazonaws.com";
 
 /**
+ * How an installed agent add-on treats the agent's objects already on the cluster.
+ *
+ * Create, `OVERWRITE`: an agent someone applied themselves (its Helm chart, kubectl) owns its
+ * DaemonSet's fields; with the default `NONE`, EKS reports a ConfigurationConflict and the
+ * add-on ends `CREATE_FAILED`, which hashicorp/aws leaves tainted, to be deleted and created again
+ * on the next apply. `OVERWRITE` makes the add-on take the objects over at once (EKS
+ * `CreateAddon` `resolveConflicts`; `PRESERVE` is not accepted on create). It does not help when
+ * the agent is already an EKS add-on (eksctl's `addons`, the console, a cluster module): EKS
+ * refuses a second add-on of the same name (ResourceInUseException); use `present`, or import
+ * the add-on (`<cluster>:<add-on>`) into this stack's state.
+ *
+ * Update, `OVERWRITE`: the module sets no version or configuration, so an update only comes from
+ * an escape-hatch change; the values Terraform sends then win over edits made to the agent's
+ * objects outside the add-on, as they would for any resource this stack owns.
+ */
+const TAKE_OVER_AGENT = { resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" } as const;
+
+/**
  * What to do about an account or cluster prerequisite.
  * - `install` / `create`: this stack manages it (creates it, and deletes it on destroy).
  * - `present`: someone else manages it; the plan fails if it is missing, naming the fix.
@@ -28,7 +46,9 @@ export interface ClusterPrerequisitesProps {
   readonly clusterName: string;
   /**
    * The `eks-pod-identity-agent` add-on, without which a Pod Identity association gives the
-   * Karpenter pod no credentials and the controller crashes at start-up. Leave undefined with IRSA.
+   * Karpenter pod no credentials and the controller crashes at start-up. `install` manages it
+   * here (an agent applied outside EKS add-ons is taken over); `present` fails the plan when it is
+   * missing. Leave undefined with IRSA.
    * @default - not looked at
    * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html
    */
@@ -80,7 +100,7 @@ export class ClusterPrerequisites extends Construct {
 
     if (props.podIdentityAgent === "install") {
       // No version: EKS picks the default one for the cluster's Kubernetes version.
-      this.podIdentityAgentAddon = new EksAddon(this, "podIdentityAgent", { clusterName: props.clusterName, addonName: POD_IDENTITY_AGENT_ADDON });
+      this.podIdentityAgentAddon = new EksAddon(this, "podIdentityAgent", { clusterName: props.clusterName, addonName: POD_IDENTITY_AGENT_ADDON, ...TAKE_OVER_AGENT });
     } else if (props.podIdentityAgent === "present") {
       // Reading a missing add-on fails the plan with "couldn't find resource" at this address,
       // data.aws_eks_addon.prerequisites_podIdentityAgent...; the README's Troubleshooting names the fix.
@@ -88,13 +108,7 @@ export class ClusterPrerequisites extends Construct {
     }
 
     if (props.nodeMonitoringAgent === "install") {
-      // OVERWRITE: the agent's objects applied by hand or by Helm become the add-on's (an existing EKS add-on still fails the create).
-      this.nodeMonitoringAgentAddon = new EksAddon(this, "nodeMonitoringAgent", {
-        clusterName: props.clusterName,
-        addonName: NODE_MONITORING_AGENT_ADDON,
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-      });
+      this.nodeMonitoringAgentAddon = new EksAddon(this, "nodeMonitoringAgent", { clusterName: props.clusterName, addonName: NODE_MONITORING_AGENT_ADDON, ...TAKE_OVER_AGENT });
     } else if (props.nodeMonitoringAgent === "present") {
       this.nodeMonitoringAgentLookup = new DataAwsEksAddon(this, "nodeMonitoringAgent", { clusterName: props.clusterName, addonName: NODE_MONITORING_AGENT_ADDON });
     } else if (props.nodeMonitoringAgent === "warn") {

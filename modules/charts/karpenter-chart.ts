@@ -1,9 +1,18 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { mergeValues, overriddenValueProblems, sameValue, toValuesYaml, type ResourceRequirements } from "../core/helm-values.js";
-import { clusterNameProblem, namespaceProblem, queueNameProblem, quoted, regionProblem, resourceRequirementsProblems, throwIfProblems, warn } from "../core/rules.js";
-import { KARPENTER_CHART_REPOSITORY, KARPENTER_CHART_VERSION } from "../core/versions.js";
-import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
+import { KARPENTER_RELEASE_NAMES } from "../core/names.js";
+import { clusterNameProblem, crdNameProblem, duplicatesProblem, helmReleaseNameProblem, namespaceProblem, queueNameProblem, quoted, regionProblem, resourceRequirementsProblems, throwIfProblems, warn } from "../core/rules.js";
+import { KARPENTER_CHART_REPOSITORY, KARPENTER_CHART_VERSION, KARPENTER_CRD_NAMES } from "../core/versions.js";
+import { checkedChartVersion, karpenterCrdNameProblem, unknownValueKeys } from "../validation/chart-keys.js";
+import { HelmCrdAdoption } from "./crd-adoption.js";
+
+/** The two Helm releases of Karpenter: `crd` (the karpenter-crd chart) and `controller` (the karpenter chart). */
+export type KarpenterRelease = "crd" | "controller";
+
+/** The annotation that makes `helm uninstall` (and an upgrade that drops the object) leave an object in place. */
+export const HELM_KEEP_ANNOTATION = { "helm.sh/resource-policy": "keep" } as const;
 
 /** The Karpenter chart version this module is built and tested against. */
 
@@ -112,6 +121,51 @@ export interface KarpenterChartProps {
   /** Helm wait timeout, in seconds. @default 300 */
   readonly timeoutSeconds?: number;
   /**
+   * Name of the controller chart's Helm release. Set it to the name of a release already on the
+   * cluster to take that release over (with `importExistingReleases`). Changing it later
+   * replaces the release: Helm uninstalls the old one and installs the new one.
+   * @default "karpenter"
+   */
+  readonly releaseName?: string;
+  /**
+   * Name of the CRD chart's Helm release, in the same namespace. Changing it later replaces the
+   * release, and uninstalling it deletes the CRDs, and with them every NodePool, NodeClaim and
+   * EC2NodeClass of the cluster, unless `keepCrds` is on.
+   * @default "karpenter-crd"
+   */
+  readonly crdReleaseName?: string;
+  /**
+   * Hand existing Karpenter CRDs that no Helm release owns (those a `helm install` of the
+   * karpenter chart created from its `crds/` folder) to the CRD release before it is installed,
+   * with a `HelmCrdAdoption`: `true` for every CRD of the pinned chart (`KARPENTER_CRD_NAMES`), or
+   * the names of the ones the cluster has (an installation older than 1.14 has no
+   * `capacitybuffers.autoscaling.x-k8s.io`, older than 1.7 no `nodeoverlays.karpenter.sh`).
+   * Needs a Kubernetes provider (`kubernetesProvider`, or the stack's default one).
+   * @default false
+   */
+  readonly adoptExistingCrds?: boolean | readonly string[];
+  /**
+   * The releases that already exist on the cluster under `releaseName` / `crdReleaseName` in
+   * `namespace`: each gets an `import` block (id `<namespace>/<name>`), so the first plan
+   * imports it and updates it in place instead of failing to install over it. Terraform skips
+   * an import whose resource is already in its state; after a destroy, the release is gone and
+   * its import fails the plan.
+   * @default []
+   */
+  readonly importExistingReleases?: readonly KarpenterRelease[];
+  /**
+   * Annotate the CRDs `helm.sh/resource-policy: keep` (the karpenter-crd chart's
+   * `additionalAnnotations`), so that uninstalling the CRD release (a destroy, a release name
+   * change) leaves the CRDs, and the NodePools, NodeClaims and EC2NodeClasses in them, in place.
+   * @default - true when `adoptExistingCrds` is set or `importExistingReleases` lists `crd` (the
+   * cluster had Karpenter objects before this module), false otherwise (a destroy removes everything)
+   */
+  readonly keepCrds?: boolean;
+  /** The Helm provider of both releases. @default - the stack's default `helm` provider */
+  readonly provider?: TerraformProvider;
+  /** The Kubernetes provider of the CRD adoption. @default - the stack's default `kubernetes` provider */
+  readonly kubernetesProvider?: TerraformProvider;
+  /**
    * Further chart values, merged over the module's (objects merge, lists replace, except
    * `controller.env`, whose entries are added to the module's by name). Leave `affinity`
    * alone: the chart's default keeps the controller off nodes Karpenter manages.
@@ -124,10 +178,14 @@ export interface KarpenterChartProps {
  * Karpenter from its OCI charts: `karpenter-crd` owns and upgrades the CRDs, `karpenter` is
  * installed with `skip_crds` after it. The chart's default affinity (no scheduling on nodes
  * carrying `karpenter.sh/nodepool`) is kept, so the controller never runs on capacity it manages.
+ * An existing installation can be taken over: release names, CRD adoption, release imports
+ * (docs/adopt.md).
  */
 export class KarpenterChart extends Construct {
   /** The `karpenter-crd` release. Escape hatch. */
   public readonly crdRelease: Release;
+  /** With `adoptExistingCrds`: the ownership metadata written on the existing CRDs before the CRD release. */
+  public readonly crdAdoption?: HelmCrdAdoption;
   /** The `karpenter` release. Escape hatch. */
   public readonly release: Release;
   /** The values given to the karpenter chart. */
@@ -139,6 +197,10 @@ export class KarpenterChart extends Construct {
     this.version = props.version ?? KARPENTER_CHART_VERSION;
     const namespace = props.namespace ?? "kube-system";
     const timeout = props.timeoutSeconds ?? 300;
+    const releaseName = props.releaseName ?? KARPENTER_RELEASE_NAMES.controller;
+    const crdReleaseName = props.crdReleaseName ?? KARPENTER_RELEASE_NAMES.crd;
+    const adoptedCrds = props.adoptExistingCrds === true ? KARPENTER_CRD_NAMES : props.adoptExistingCrds || [];
+    const imports = props.importExistingReleases ?? [];
     const featureGates = Object.fromEntries(FEATURE_GATES.filter((gate) => props[gate] === true).map((gate) => [gate, true]));
     // The values the module derives from its props, before additional values.
     const derived = {
@@ -165,6 +227,12 @@ export class KarpenterChart extends Construct {
       { prop: "region", problem: regionProblem(props.region) },
       { prop: "interruptionQueueName", problem: queueNameProblem(props.interruptionQueueName) },
       { prop: "namespace", problem: namespaceProblem(namespace) },
+      { prop: "releaseName", problem: helmReleaseNameProblem(releaseName) },
+      { prop: "crdReleaseName", problem: helmReleaseNameProblem(crdReleaseName) ?? (crdReleaseName === releaseName ? `is the same as releaseName (${quoted(releaseName)}): the two releases share the namespace, so they need two names` : undefined) },
+      { prop: "importExistingReleases", problem: duplicatesProblem(imports) },
+      { prop: "adoptExistingCrds", problem: duplicatesProblem(adoptedCrds) },
+      // The pinned chart's CRDs are known; another version may ship others.
+      ...adoptedCrds.map((name, i) => ({ prop: `adoptExistingCrds[${i}]`, problem: crdNameProblem(name) ?? (this.version === KARPENTER_CHART_VERSION ? karpenterCrdNameProblem(name) : undefined) })),
       ...resourceRequirementsProblems(props.controllerResources ?? {}).map((p) => ({ prop: `controllerResources.${p.field}`, problem: p.problem })),
       { prop: "additionalValues.affinity", problem: props.additionalValues?.affinity !== undefined ? "would replace the chart's default affinity that keeps the controller off Karpenter-managed nodes; remove it" : undefined },
       // Keys the pinned chart never reads (another version has other keys).
@@ -199,17 +267,33 @@ export class KarpenterChart extends Construct {
       createNamespace: namespace !== "kube-system",
       wait: true,
       timeout,
+      provider: props.provider,
     };
-    this.crdRelease = new Release(this, "crd", { ...common, name: "karpenter-crd", chart: "karpenter-crd" });
+    if (adoptedCrds.length > 0) {
+      this.crdAdoption = new HelmCrdAdoption(this, "crdAdoption", { crdNames: adoptedCrds, releaseName: crdReleaseName, releaseNamespace: namespace, provider: props.kubernetesProvider });
+    }
+    const keepCrds = props.keepCrds ?? (adoptedCrds.length > 0 || imports.includes("crd"));
+    this.crdRelease = new Release(this, "crd", {
+      ...common,
+      name: crdReleaseName,
+      chart: "karpenter-crd",
+      // Written only when on, so a configuration without it synthesizes the release as before.
+      ...(keepCrds ? { values: [toValuesYaml({ additionalAnnotations: HELM_KEEP_ANNOTATION })] } : {}),
+      // Helm checks the ownership metadata when it installs, so it must be there first.
+      ...(this.crdAdoption ? { dependsOn: [...this.crdAdoption.resources] } : {}),
+    });
     this.release = new Release(this, "controller", {
       ...common,
-      name: "karpenter",
+      name: releaseName,
       chart: "karpenter",
       // The CRDs belong to karpenter-crd, which (unlike a chart's crds/ folder) upgrades them.
       skipCrds: true,
       values: [toValuesYaml(this.values)],
       dependsOn: [this.crdRelease],
     });
+    // The helm provider imports a release by `<namespace>/<name>` (terraform-provider-helm v3.1.1, parseImportIdentifier).
+    if (imports.includes("crd")) this.crdRelease.importFrom(`${namespace}/${crdReleaseName}`);
+    if (imports.includes("controller")) this.release.importFrom(`${namespace}/${releaseName}`);
   }
 }
 

@@ -1,9 +1,11 @@
 /** The checks of a configuration that span several keys. */
-import { DISCOVERY_TAG_KEY, stackNames } from "../core/names.js";
-import { arnPlacementProblem, clusterNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
+import { DISCOVERY_TAG_KEY, KARPENTER_RELEASE_NAMES, stackNames } from "../core/names.js";
+import { arnPlacementProblem, clusterNameProblem, crdNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
 import type { EfaPool } from "../karpenter/efa.js";
 import { physicalGpus } from "../karpenter/gpu-sharing.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
+import { KARPENTER_CHART_VERSION } from "../core/versions.js";
+import { karpenterCrdNameProblem } from "../validation/chart-keys.js";
 import { efaClassProblems } from "../validation/efa.js";
 import { instanceTagCountProblem } from "../validation/karpenter-rules.js";
 import { launchProblems } from "../validation/launchability.js";
@@ -95,6 +97,19 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     if (name.length > MAX_WORKSPACE_NAME) {
       issue(["terraformCloud", "workspacePrefix"], `makes a workspace name of ${name.length} characters (${quoted(name)}); HCP Terraform allows at most ${MAX_WORKSPACE_NAME}: shorten the prefix to at most ${Math.max(0, MAX_WORKSPACE_NAME - longest.length)} characters`);
     }
+  }
+  // Karpenter's two Helm releases share the controller's namespace: one name each. The CRDs to
+  // adopt must be the pinned chart's (another chart version may ship others).
+  const karpenter = recordAt(raw, "karpenter");
+  const releaseName = karpenter.releaseName ?? KARPENTER_RELEASE_NAMES.controller;
+  if (karpenter.crdReleaseName !== undefined && karpenter.crdReleaseName === releaseName) {
+    issue(["karpenter", "crdReleaseName"], `is the same as karpenter.releaseName (${quoted(releaseName)}): the CRD chart and the controller chart are two Helm releases in one namespace and need two names`);
+  }
+  if ((karpenter.chartVersion ?? KARPENTER_CHART_VERSION) === KARPENTER_CHART_VERSION) {
+    listAt(karpenter, "adoptExistingCrds").forEach((name, i) => {
+      const problem = typeof name === "string" && crdNameProblem(name) === undefined ? karpenterCrdNameProblem(name) : undefined;
+      if (problem) issue(["karpenter", "adoptExistingCrds", i], problem);
+    });
   }
   const queue = recordAt(raw, "interruptionQueue");
   if (queue.manageKmsKeyPolicy === true && queue.kmsKeyArn === undefined) {

@@ -17,7 +17,7 @@ export function refinementOf(check: (v: string) => string | undefined) {
   };
 }
 
-export const uniqueStrings = (what: string, item: z.ZodType<string>) =>
+export const uniqueStrings = <T extends z.ZodType<string>>(what: string, item: T) =>
   z.array(item, { error: `must be a list of ${what}` }).superRefine((values, ctx) => {
     const seen = new Set<string>();
     values.forEach((v, i) => {

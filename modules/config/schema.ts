@@ -5,8 +5,8 @@
 import { z } from "zod";
 import { DISCOVERY_MODES } from "../core/discovery.js";
 import { iamStatementProblems } from "../core/iam-statements.js";
-import { CONTROLLER_POLICY_GROUPS, INTERRUPTION_RULE_KEYS } from "../core/names.js";
-import { awsProfileProblem, clusterNameProblem, eventRuleNameProblem, iamPolicyNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, regionProblem, roleArnProblem, securityGroupIdProblem, stsExternalIdProblem, stsSessionNameProblem, subnetIdProblem } from "../core/rules.js";
+import { CONTROLLER_POLICY_GROUPS, INTERRUPTION_RULE_KEYS, KARPENTER_RELEASE_NAMES } from "../core/names.js";
+import { awsProfileProblem, clusterNameProblem, crdNameProblem, eventRuleNameProblem, helmReleaseNameProblem, iamPolicyNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, quoted, regionProblem, roleArnProblem, securityGroupIdProblem, stsExternalIdProblem, stsSessionNameProblem, subnetIdProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
 import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
@@ -111,8 +111,20 @@ export const configSchema = z
         controllerResources: resources.optional(),
         zonalShift: z.boolean({ error: "must be true or false" }).default(false),
         additionalValues: additionalValues("karpenter").optional(),
+        /** Helm release names, to take over the releases of an existing installation (docs/adopt.md). */
+        releaseName: rule(helmReleaseNameProblem).default(KARPENTER_RELEASE_NAMES.controller),
+        crdReleaseName: rule(helmReleaseNameProblem).default(KARPENTER_RELEASE_NAMES.crd),
+        /** Existing CRDs no release owns, handed to the CRD release: all of the pinned chart's, or those listed. Membership: cross-key.ts. */
+        adoptExistingCrds: z
+          .union([z.boolean(), uniqueStrings("CRD names", rule(crdNameProblem)).min(1, { error: "must list at least one CRD name, or be false" })], {
+            error: (issue) => `must be true, false, or a list of CRD names such as [nodepools.karpenter.sh, nodeclaims.karpenter.sh] (got ${quoted(issue.input)})`,
+          })
+          .default(false),
+        importExistingReleases: uniqueStrings("releases (crd, controller)", z.enum(["crd", "controller"], { error: "must be crd or controller" })).default([]),
+        /** Leave the CRDs on the cluster when the CRD release is uninstalled. Default in the stack: on when adopting or importing the CRD release. */
+        keepCrds: z.boolean({ error: "must be true or false" }).optional(),
       })
-      .default({ chartVersion: KARPENTER_CHART_VERSION, zonalShift: false }),
+      .default({ chartVersion: KARPENTER_CHART_VERSION, zonalShift: false, releaseName: KARPENTER_RELEASE_NAMES.controller, crdReleaseName: KARPENTER_RELEASE_NAMES.crd, adoptExistingCrds: false, importExistingReleases: [] }),
     gpuOperator: z
       .strictObject({
         chartVersion: z.string({ error: "must be a string" }).regex(SEMVER, { error: "must be a chart version such as \"v26.7.0\"" }).default(GPU_OPERATOR_CHART_VERSION),

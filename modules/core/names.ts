@@ -94,3 +94,9 @@ export function interruptionQueueNameFor(props: NameScope & { readonly queueName
 export function interruptionRuleNameFor(props: NameScope & { readonly ruleNames?: Readonly<Partial<Record<InterruptionEvent, string>>> }, event: InterruptionEvent): string {
   return props.ruleNames?.[event] ?? scopedName(`Karpenter${event[0].toUpperCase()}${event.slice(1)}-`, props, 64);
 }
+
+/**
+ * The Helm release names of Karpenter's two charts, unless configured otherwise: the names
+ * Karpenter's own guides install them under, so an existing installation can be taken over.
+ */
+export const KARPENTER_RELEASE_NAMES = { crd: "karpenter-crd", controller: "karpenter" } as const;

@@ -59,6 +59,25 @@ export function namespaceProblem(name: string): string | undefined {
   return `must be a namespace name: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit, no '.' (got ${quoted(name)})`;
 }
 
+/** CustomResourceDefinition names: `<plural>.<group>`, a DNS-1123 subdomain with at least one dot, at most 253 characters. */
+export function crdNameProblem(name: string): string | undefined {
+  if (name.length <= 253 && name.includes(".") && DNS1123.test(name)) return undefined;
+  return `must be a CustomResourceDefinition name, <plural>.<group> such as "nodepools.karpenter.sh": lower-case letters, digits, '-' and '.', at most 253 characters (got ${quoted(name)})`;
+}
+
+/** Helm's release name rule: a DNS-1123 subdomain of at most 53 characters (helm v3 pkg/chartutil, `ValidateReleaseName`). */
+const HELM_RELEASE_NAME_MAX = 53;
+
+/**
+ * Helm release names (helm v3.18 `pkg/chartutil/validate_name.go`, `ValidateReleaseName`): the
+ * DNS-1123 subdomain pattern, at most 53 characters, so that names the chart derives from it
+ * (`<release>-<suffix>`) still fit Kubernetes' 63.
+ */
+export function helmReleaseNameProblem(name: string): string | undefined {
+  if (Token.isUnresolved(name) || (name.length <= HELM_RELEASE_NAME_MAX && DNS1123.test(name))) return undefined;
+  return `must be a Helm release name: at most ${HELM_RELEASE_NAME_MAX} lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got ${quoted(name)}${name.length > HELM_RELEASE_NAME_MAX && name.length <= MAX_QUOTED ? `, ${name.length} characters` : ""})`;
+}
+
 export function clusterNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name) || CLUSTER_NAME.test(name)) return undefined;
   return `must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit (got ${quoted(name)})`;

@@ -1,5 +1,6 @@
 import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role/index.js";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider/index.js";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { EksClusterConnection } from "../charts/cluster-connection.js";
@@ -36,6 +37,9 @@ export class KarpenterChartsStack extends TerraformStack {
     configuredAwsProvider(this, c);
     this.connection = new EksClusterConnection(this, "cluster", clusterConnectionPropsOf(c));
     new HelmProvider(this, "helm", { kubernetes: this.connection.helmKubernetes() });
+    // Only to write Helm's ownership metadata on CRDs being adopted: otherwise the stack needs no
+    // kubernetes provider (nor its download at init).
+    if (c.karpenter.adoptExistingCrds !== false) new KubernetesProvider(this, "kubernetes", this.connection.kubernetesProvider());
 
     const irsaRoleArn =
       c.controller.identity === "irsa"
@@ -60,6 +64,11 @@ export class KarpenterChartsStack extends TerraformStack {
       nodeRepair: c.nodeRepair.enabled,
       nodeOverlay: c.nodePools.some((p) => p.gpuSharing !== undefined),
       additionalValues: c.karpenter.additionalValues,
+      releaseName: c.karpenter.releaseName,
+      crdReleaseName: c.karpenter.crdReleaseName,
+      adoptExistingCrds: c.karpenter.adoptExistingCrds,
+      importExistingReleases: c.karpenter.importExistingReleases,
+      keepCrds: c.karpenter.keepCrds,
     });
     if (c.karpenter.zonalShift) {
       // Karpenter panics at start-up when the cluster is not registered with zonal shift
