@@ -184,7 +184,7 @@ const everything: KarpenterGpuConfigInput = {
   nodeRepair: { enabled: true, monitoringAgent: "install" },
   spotServiceLinkedRole: "create",
   quotaGuard: "fail",
-  karpenter: { zonalShift: true },
+  karpenter: { zonalShift: true, adoptExistingCrds: true, importExistingReleases: ["crd", "controller"] },
 };
 
 const EXAMPLES = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml")).sort();

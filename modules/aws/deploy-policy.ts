@@ -213,6 +213,8 @@ export const DEPLOY_PERMISSIONS: Readonly<Record<string, BlockPermissions>> = {
   "resource.terraform_data": { stacks: ["aws", "charts", "nodePools"], grants: [], note: "built into Terraform: plan-time checks, no provider" },
   "resource.helm_release": { stacks: ["charts"], grants: [], note: "Kubernetes RBAC, not IAM (see Kubernetes access)" },
   "resource.kubernetes_manifest": { stacks: ["nodePools"], grants: [], note: "Kubernetes RBAC, not IAM (see Kubernetes access)" },
+  "resource.kubernetes_labels": { stacks: ["charts"], when: "karpenter.adoptExistingCrds", grants: [], note: "Kubernetes RBAC, not IAM: patch on the CRDs it adopts (see docs/adopt.md)" },
+  "resource.kubernetes_annotations": { stacks: ["charts"], when: "karpenter.adoptExistingCrds", grants: [], note: "Kubernetes RBAC, not IAM: patch on the CRDs it adopts (see docs/adopt.md)" },
 };
 
 /** The ARNs of a grant's resources in a scope. */
