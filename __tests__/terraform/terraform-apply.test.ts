@@ -35,7 +35,7 @@ mock_provider "aws" {
     defaults = { ids = ["sgr-in", "sgr-out"] }
   }
   mock_data "aws_vpc_security_group_rule" {
-    defaults = { is_egress = false, ip_protocol = "-1", referenced_security_group_id = "sg-0c3d4e5f607182930" }
+    defaults = { security_group_id = "sg-0c3d4e5f607182930", is_egress = false, ip_protocol = "-1", referenced_security_group_id = "sg-0c3d4e5f607182930" }
   }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::${ACCOUNT}:role/mock" }
@@ -190,11 +190,11 @@ run "zonal_shift_missing" {
 describe("terraform test: the EFA security group check (mock aws provider, real schema)", () => {
   it("warns when the nodes' security group lacks the all-traffic self rule in either direction; quiet with both", (t) => {
     const s = awsStack(join(ROOT, "examples", "p5-training-efa-reserved.yaml"));
-    const rules = address(s.data, "aws_vpc_security_group_rule", "efaSecurityGroup_sg-0c3d4e5f607182930-rule", "data");
+    const rules = address(s.data, "aws_vpc_security_group_rule", "efaSecurityGroup_rule", "data");
     apply(t, s, `
 run "egress_missing" {
   command = plan
-  expect_failures = [check.efa_self_traffic_sg_0c3d4e5f607182930]
+  expect_failures = [check.efa_self_traffic]
 }
 `);
     // A check that fails without expect_failures is only a warning in terraform test: read the output.
@@ -206,7 +206,7 @@ run "both_directions" {
   command = plan
   override_data {
     target = ${rules}["sgr-out"]
-    values = { is_egress = true, ip_protocol = "-1", referenced_security_group_id = "sg-0c3d4e5f607182930" }
+    values = { security_group_id = "sg-0c3d4e5f607182930", is_egress = true, ip_protocol = "-1", referenced_security_group_id = "sg-0c3d4e5f607182930" }
   }
 }
 `,

@@ -3,7 +3,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import { iamStatementProblems, type IamStatementInput } from "../core/iam-statements.js";
 import { literal } from "../core/literal.js";
@@ -239,10 +239,11 @@ export class KarpenterControllerIam extends Construct {
   }
 }
 
-/** `arn:aws:iam::1:oidc-provider/oidc.eks.r.amazonaws.com/id/X` → `oidc.eks.r.amazonaws.com/id/X`. */
+/**
+ * `arn:aws:iam::1:oidc-provider/oidc.eks.r.amazonaws.com/id/X` → `oidc.eks.r.amazonaws.com/id/X`;
+ * for a token (an `aws_iam_openid_connect_provider`'s ARN), the same cut made by Terraform.
+ */
 function oidcIssuerFromProviderArn(arn: string): string {
-  if (Token.isUnresolved(arn)) {
-    throw new Error("KarpenterControllerIam: identity.oidcProviderArn must be a literal ARN (the trust condition keys are built from it)");
-  }
+  if (Token.isUnresolved(arn)) return Fn.element(Fn.split("oidc-provider/", arn), 1);
   return arn.slice(arn.indexOf("oidc-provider/") + "oidc-provider/".length);
 }

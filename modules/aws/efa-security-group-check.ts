@@ -1,12 +1,14 @@
 import { DataAwsVpcSecurityGroupRule } from "@cdktf/provider-aws/lib/data-aws-vpc-security-group-rule/index.js";
 import { DataAwsVpcSecurityGroupRules } from "@cdktf/provider-aws/lib/data-aws-vpc-security-group-rules/index.js";
-import { TerraformIterator, TerraformStack } from "cdktf";
+import { Fn, TerraformIterator, TerraformStack, Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { securityGroupIdProblem, throwIfProblems } from "../core/rules.js";
 
 export interface EfaSecurityGroupCheckProps {
-  /** The nodes' security groups (literal IDs: the check names them in its message). */
+  /** The nodes' security groups: literal IDs or tokens (a token list too), known at plan. */
   readonly securityGroupIds: readonly string[];
+  /** The AWS provider of the lookups. @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -14,36 +16,36 @@ export interface EfaSecurityGroupCheckProps {
  * themselves, inbound and outbound: EFA traffic is refused otherwise (EC2 User Guide, "Prepare an
  * EFA-enabled security group": an inbound and an outbound rule allowing all traffic from and to
  * the security group itself). The module never changes a user's security group, so it only looks:
- * `data.aws_vpc_security_group_rules` lists each group's rules, one
- * `data.aws_vpc_security_group_rule` per rule reads it, and a `check` block warns when a group
- * lacks either rule (an all-traffic rule referencing any of the node groups counts).
+ * one `data.aws_vpc_security_group_rules` lists the groups' rules, one
+ * `data.aws_vpc_security_group_rule` per rule reads it, and the `check` block `efa_self_traffic`
+ * warns, naming each group that lacks either rule (an all-traffic rule referencing any of the
+ * node groups counts).
  */
 export class EfaSecurityGroupCheck extends Construct {
-  /** The rule lookups, per security group. */
-  public readonly rules: Readonly<Record<string, DataAwsVpcSecurityGroupRule>>;
+  /** The lookup of every rule of the groups (`for_each` over the rule IDs). Escape hatch. */
+  public readonly rules: DataAwsVpcSecurityGroupRule;
 
   constructor(scope: Construct, id: string, props: EfaSecurityGroupCheckProps) {
     super(scope, id);
-    throwIfProblems(this, "EfaSecurityGroupCheck", props.securityGroupIds.map((sg, i) => ({ prop: `securityGroupIds[${i}]`, problem: securityGroupIdProblem(sg) })));
-    const rules: Record<string, DataAwsVpcSecurityGroupRule> = {};
-    const groups = JSON.stringify(props.securityGroupIds);
-    for (const sg of props.securityGroupIds) {
-      const ids = new DataAwsVpcSecurityGroupRules(this, `${sg}-rules`, { filter: [{ name: "group-id", values: [sg] }] });
-      const each = TerraformIterator.fromList(ids.ids);
-      const rule = new DataAwsVpcSecurityGroupRule(this, `${sg}-rule`, { forEach: each, securityGroupRuleId: each.value });
-      rules[sg] = rule;
-      const all = (egress: boolean) => `anytrue([for r in values(${rule.fqn}) : r.is_egress == ${egress} && r.ip_protocol == "-1" && contains(${groups}, r.referenced_security_group_id)])`;
-      TerraformStack.of(this).addOverride(`check.efa_self_traffic_${sg.replace(/-/g, "_")}`, {
-        assert: [
-          {
-            condition: `\${${all(false)} && ${all(true)}}`,
-            error_message:
-              `Security group ${sg} of the EFA nodes does not allow all traffic from and to the nodes' own security group${props.securityGroupIds.length > 1 ? "s" : ""}, inbound and outbound: EFA traffic between the nodes is refused, so multi-node training hangs or falls back to TCP. ` +
-              `Add an inbound and an outbound rule for all traffic with source and destination ${sg} (EC2 User Guide, "Prepare an EFA-enabled security group"); the module does not change your security groups.`,
-          },
-        ],
-      });
-    }
-    this.rules = rules;
+    const groups = props.securityGroupIds;
+    throwIfProblems(this, "EfaSecurityGroupCheck", Token.isUnresolved(groups) ? [] : groups.map((sg, i) => ({ prop: `securityGroupIds[${i}]`, problem: securityGroupIdProblem(sg) })));
+    const ids = new DataAwsVpcSecurityGroupRules(this, "ruleIds", { filter: [{ name: "group-id", values: groups as string[] }], provider: props.provider });
+    const each = TerraformIterator.fromList(ids.ids);
+    this.rules = new DataAwsVpcSecurityGroupRule(this, "rule", { forEach: each, securityGroupRuleId: each.value, provider: props.provider });
+    // One HCL list for literal IDs, tokens or a token list alike.
+    const list = Token.asString(Fn.tolist(groups as string[]));
+    const selfRule = (egress: boolean) =>
+      `anytrue([for r in values(${this.rules.fqn}) : r.security_group_id == sg && r.is_egress == ${egress} && r.ip_protocol == "-1" && contains(${list}, r.referenced_security_group_id)])`;
+    const open = `${selfRule(false)} && ${selfRule(true)}`;
+    TerraformStack.of(this).addOverride(`check.efa_self_traffic`, {
+      assert: [
+        {
+          condition: `\${alltrue([for sg in ${list} : ${open}])}`,
+          error_message:
+            `Security group(s) \${join(", ", [for sg in ${list} : sg if !(${open})])} of the EFA nodes do not allow all traffic from and to the nodes' own security groups, inbound and outbound: EFA traffic between the nodes is refused, so multi-node training hangs or falls back to TCP. ` +
+            `Add an inbound and an outbound rule for all traffic with the node security group as source and destination (EC2 User Guide, "Prepare an EFA-enabled security group"); the module does not change your security groups.`,
+        },
+      ],
+    });
   }
 }
