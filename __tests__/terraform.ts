@@ -157,6 +157,11 @@ export function forValidation(stackJson: Record<string, any>, awsVersion: string
     }
     if (copy[section] && Object.keys(copy[section]).length === 0) delete copy[section];
   }
+  // Import blocks of dropped resources (the adopted Helm releases) go with them.
+  if (Array.isArray(copy.import)) {
+    copy.import = copy.import.filter((block: { to: string }) => !dropped.some((type) => block.to.startsWith(`${type}.`)));
+    if (copy.import.length === 0) delete copy.import;
+  }
   for (const [name, output] of Object.entries(copy.output ?? {})) {
     if (dropped.some((type) => JSON.stringify(output).includes(`${type}.`))) delete copy.output[name];
   }

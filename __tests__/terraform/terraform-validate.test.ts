@@ -19,6 +19,7 @@ aws:
   profile: gpu-staging-deploy
   assumeRole: {roleArn: "arn:aws:iam::111122223333:role/karpenter-gpu-deploy", sessionName: karpenter-gpu}
 discovery:
+  mode: existing
   subnetIds: [subnet-0a1b2c3d4e5f60718]
   securityGroupIds: [sg-0c3d4e5f607182930, sg-0123456789abcdef0]
   allowMultipleSecurityGroups: true
@@ -28,7 +29,15 @@ controller:
   identity: irsa
   oidcProviderArn: arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF
   permissionsBoundaryArn: arn:aws:iam::111122223333:policy/boundary
+  policyNames: {NodeLifecycle: KarpenterControllerNodeLifecyclePolicy-gpu-staging}
+  additionalPolicyArns: {ssmRead: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"}
+  additionalPolicyStatements:
+    - {actions: [ec2:DescribeCapacityBlockOfferings], resources: ["*"], conditions: [{test: StringEquals, variable: aws:RequestedRegion, values: [us-east-1]}]}
+karpenter:
+  adoptExistingCrds: true
+  importExistingReleases: [controller]
 interruptionQueue:
+  ruleNames: {spotInterrupt: gpu-staging-spot}
   kmsKeyArn: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
   manageKmsKeyPolicy: true
 nodeClasses: [{name: gpu}]
@@ -38,7 +47,7 @@ quotaGuard: fail
 `;
 
 describe("terraform validate (real hashicorp/aws provider)", () => {
-  it("accepts the AWS resources and data sources of every stack, for the default example and an IRSA + KMS + existing-role config (with a profile and a role to assume)", (t) => {
+  it("accepts the AWS resources and data sources of every stack, for the default example and an IRSA + KMS + existing-role + adoption config (with a profile, a role to assume, existing discovery tags, extra controller permissions)", (t) => {
     const tf = TerraformWorkdir.open(t);
     if (!tf) return;
     const variantFile = join(tempDir("variant-"), "variant.yaml");
