@@ -1,5 +1,5 @@
 /** `karpenter.additionalValues` and `gpuOperator.additionalValues`: chart values passed through, except those the module owns. */
-import { z } from "zod";
+import { z } from "./fields.js";
 import { quoted } from "../core/rules.js";
 import { isRecord } from "./raw.js";
 

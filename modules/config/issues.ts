@@ -1,12 +1,13 @@
 /** A schema problem as a line naming its config key, with a did-you-mean for unknown keys. */
-import { z } from "zod";
+import type { core, ZodType } from "zod";
+import { z } from "./fields.js";
 import { quoted } from "../core/rules.js";
 import { closestName } from "../core/suggest.js";
 import { formatPath } from "./problems.js";
 import { configSchema } from "./schema.js";
 
 /** zod's issue as lines `key: message`; an unknown key lists the allowed keys and the likely one. */
-export function describeIssue(issue: z.core.$ZodIssue): string[] {
+export function describeIssue(issue: core.$ZodIssue): string[] {
   const at = (path: readonly PropertyKey[]) => formatPath(path) || "(top level)";
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeysAt(configSchema, issue.path);
@@ -24,18 +25,18 @@ export function describeIssue(issue: z.core.$ZodIssue): string[] {
 }
 
 /** The keys an object accepts at a config path, read from the schema itself so they never drift. */
-function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let node: z.ZodType | undefined = schema;
+function allowedKeysAt(schema: ZodType, path: readonly PropertyKey[]): string[] {
+  let node: ZodType | undefined = schema;
   for (const part of [...path, undefined]) {
     // Unwrap optional/default/pipe/refinement wrappers.
     while (node && !(node instanceof z.ZodObject) && !(node instanceof z.ZodArray) && !(node instanceof z.ZodRecord)) {
-      const def = (node as { def?: { innerType?: z.ZodType; in?: z.ZodType } }).def;
+      const def = (node as { def?: { innerType?: ZodType; in?: ZodType } }).def;
       node = def?.innerType ?? def?.in;
     }
     if (part === undefined || !node) break;
-    if (node instanceof z.ZodObject) node = node.shape[String(part)] as z.ZodType | undefined;
-    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
-    else if (node instanceof z.ZodRecord) node = node.def.valueType as z.ZodType;
+    if (node instanceof z.ZodObject) node = node.shape[String(part)] as ZodType | undefined;
+    else if (node instanceof z.ZodArray) node = node.element as ZodType;
+    else if (node instanceof z.ZodRecord) node = node.def.valueType as ZodType;
   }
   return node instanceof z.ZodObject ? Object.keys(node.shape) : [];
 }

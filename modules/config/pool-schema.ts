@@ -1,10 +1,9 @@
 /** The schema of one node class and one node pool of the configuration. */
-import { z } from "zod";
 import { DEVICE_PLUGIN_CONFIG_LABEL } from "../karpenter/gpu-sharing.js";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
 import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, gpuSharingProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
-import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber } from "./fields.js";
+import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber, z } from "./fields.js";
 
 const taint = z.strictObject({
   key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),

@@ -2,14 +2,14 @@
  * The user-facing configuration file's schema and defaults, and the types of a configuration
  * before and after defaults. Checks that span keys are in cross-key.ts; parse.ts runs them all.
  */
-import { z } from "zod";
+import type { input, output, RefinementCtx } from "zod";
 import { DISCOVERY_MODES } from "../core/discovery.js";
 import { iamStatementProblems } from "../core/iam-statements.js";
 import { CONTROLLER_POLICY_GROUPS, INTERRUPTION_RULE_KEYS, KARPENTER_RELEASE_NAMES } from "../core/names.js";
 import { awsProfileProblem, clusterNameProblem, crdNameProblem, eventRuleNameProblem, helmReleaseNameProblem, iamPolicyNameProblem, iamRoleNameProblem, kmsKeyArnProblem, managedPolicyArnProblem, namespaceProblem, oidcProviderArnProblem, queueNameProblem, quoted, regionProblem, roleArnProblem, securityGroupIdProblem, stsExternalIdProblem, stsSessionNameProblem, subnetIdProblem } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { additionalValues } from "./chart-values.js";
-import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber } from "./fields.js";
+import { awsTags, k8sName, resources, rule, SEMVER, uniqueStrings, wholeNumber, z } from "./fields.js";
 import { nodeClass, nodePool } from "./pool-schema.js";
 
 /** Managed policies to attach, by a name that becomes the attachment's Terraform address. */
@@ -26,7 +26,7 @@ const iamStatement = z.strictObject({
   resources: strings("resource ARNs"),
   conditions: z.array(z.strictObject({ test: z.string({ error: "must be a string" }), variable: z.string({ error: "must be a string" }), values: strings("values") }), { error: "must be a list of conditions" }).optional(),
 });
-function statementRules(statements: z.output<typeof iamStatement>[], ctx: z.RefinementCtx): void {
+function statementRules(statements: output<typeof iamStatement>[], ctx: RefinementCtx): void {
   for (const p of iamStatementProblems(statements)) ctx.addIssue({ code: "custom", path: p.path, message: p.problem });
 }
 
@@ -150,9 +150,9 @@ export const configSchema = z
   });
 
 /** A configuration after defaults are applied: what the stacks are built from. */
-export type KarpenterGpuConfig = z.output<typeof configSchema>;
+export type KarpenterGpuConfig = output<typeof configSchema>;
 /** A configuration as a user writes it (defaults optional). */
-export type KarpenterGpuConfigInput = z.input<typeof configSchema>;
+export type KarpenterGpuConfigInput = input<typeof configSchema>;
 export type NodePoolConfig = KarpenterGpuConfig["nodePools"][number];
 export type NodeClassConfig = KarpenterGpuConfig["nodeClasses"][number];
 
