@@ -4,6 +4,9 @@
  * precondition is evaluated, not only type-checked. Mocked values stand in for what AWS
  * returns; ARN-shaped attributes get real-looking ARNs, or the provider's validators reject the
  * random strings. How terraform and the provider are found: see ./terraform.ts.
+ *
+ * Every scenario is built first and all run in one `terraform test` (one init, one Terraform
+ * process: `TerraformWorkdir.testEach`); each test then reads its scenario's outcome.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -67,24 +70,61 @@ function awsStack(input: KarpenterGpuConfigInput | string): Synth {
   return synthOf(buildStacks(newApp(), config).aws);
 }
 
-function apply(t: TestContext, stack: Synth, tests: string): void {
-  const tf = TerraformWorkdir.open(t);
-  if (!tf) return;
-  const result = tf.test(JSON.stringify(forValidation(stack as unknown as Record<string, unknown>, tf.awsVersion)), { "stack.tftest.hcl": MOCKS + tests });
-  assert.ok(result.passed, `terraform test failed:\n${result.output}`);
-  const summary = /Success! \d+ passed, 0 failed/.exec(result.output);
-  assert.ok(summary, result.output);
-  t.diagnostic(`terraform test against hashicorp/aws ${tf.awsVersion ?? "(pinned)"}: ${summary[0]}`);
+
+
+/** A configuration under test and its `terraform test` runs (mocks prepended). */
+interface Scenario {
+  readonly stack: Synth;
+  readonly tests: string;
 }
 
-describe("terraform test: the AWS stack applies (mock aws provider, real schema)", () => {
-  it("default example: applies with the Pod Identity agent and Spot role found; a missing Spot role fails the plan with the fix", (t) => {
-    const s = awsStack(join(ROOT, "examples", "default.yaml"));
-    const agent = address(s.data, "aws_eks_addon", "karpenter_prerequisites_podIdentityAgent", "data");
-    const roles = address(s.data, "aws_iam_roles", "karpenter_prerequisites_spotServiceLinkedRoleLookup", "data");
-    const present = address(s.resource, "terraform_data", "karpenter_prerequisites_spotServiceLinkedRolePresent");
-    const queue = address(s.resource, "aws_sqs_queue", "karpenter_interruptionQueue_queue");
-    apply(t, s, `
+const A = "subnet-0a1b2c3d4e5f60718";
+const B = "subnet-0b2c3d4e5f6071829";
+const X = "sg-0c3d4e5f607182930";
+const Y = "sg-0123456789abcdef0";
+
+/** The scenarios, built once: each `it` below checks its own stack's JSON, then its outcome. */
+const scenarios = (): Record<string, Scenario> => {
+  const defaultStack = awsStack(join(ROOT, "examples", "default.yaml"));
+  const irsa = awsStack(configInput({
+    clusterName: "gpu-staging",
+    region: "us-east-1",
+    nodeRole: { existingRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform/gpu-nodes` },
+    controller: { identity: "irsa", oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF` },
+    interruptionQueue: { kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, manageKmsKeyPolicy: true },
+    nodePools: [{ name: "training", nodeClass: "gpu-nodeclass", capacityTypes: ["spot"], limits: { cpu: 96 } }],
+    spotServiceLinkedRole: "create",
+  }));
+  const podIdentity = awsStack(configInput({ controller: { podIdentityAgent: "install" }, karpenter: { zonalShift: true } }));
+  // Without the ephemeral EKS token (only the Helm and Kubernetes providers, dropped here, read it): mock providers have no ephemeral resources.
+  const { ephemeral: _token, ...charts } = synthOf(buildStacks(newApp(), parseConfig(configInput({ karpenter: { zonalShift: true } }))).charts) as Synth & { ephemeral?: unknown };
+  const efa = awsStack(join(ROOT, "examples", "p5-training-efa-reserved.yaml"));
+  const discovery = synthStack((stack) => {
+    new DiscoveryTags(stack, "tagged", { clusterName: "blue", subnetIds: [A], securityGroupIds: [X] });
+    new DiscoveryTags(stack, "adopted", { clusterName: "blue", subnetIds: [B], securityGroupIds: [Y], mode: "existing" });
+    const found = new DataAwsSubnets(stack, "private", { filter: [{ name: "tag:tier", values: ["private"] }] });
+    new DiscoveryTags(stack, "tokens", { clusterName: "blue", subnetIds: found.ids, securityGroupIds: [X], mode: "ids" });
+  });
+
+  const agent = address(defaultStack.data, "aws_eks_addon", "karpenter_prerequisites_podIdentityAgent", "data");
+  const defaultQueue = address(defaultStack.resource, "aws_sqs_queue", "karpenter_interruptionQueue_queue");
+  const slr = address(irsa.resource, "aws_iam_service_linked_role", "karpenter_prerequisites_spotServiceLinkedRole");
+  const irsaQueue = address(irsa.resource, "aws_sqs_queue", "karpenter_interruptionQueue_queue");
+  const addon = address(podIdentity.resource, "aws_eks_addon", "karpenter_prerequisites_podIdentityAgent");
+  const zonal = address(podIdentity.resource, "aws_iam_policy", "karpenter_controller_ZonalShiftPolicy");
+  const cluster = address(charts.data, "aws_eks_cluster", "cluster", "data");
+  const taken = address(discovery.data, "aws_subnet", `tagged_lookup_${A}`, "data");
+  const adoptedSubnet = address(discovery.data, "aws_subnet", `adopted_lookup_${B}`, "data");
+  const adoptedGroup = address(discovery.data, "aws_security_group", `adopted_lookup_${Y}`, "data");
+  const tokens = address(discovery.data, "aws_subnet", "tokens_lookup_subnetIds", "data");
+  const list = address(discovery.data, "aws_subnets", "private", "data");
+  const blue = (target: string) => `  override_data {\n    target = ${target}\n    values = { tags = { "karpenter.sh/discovery" = "blue" } }\n  }\n`;
+  const ids = (values: string) => `  override_data {\n    target = ${list}\n    values = { ids = ${values} }\n  }\n`;
+
+  return {
+    default: {
+      stack: defaultStack,
+      tests: `
 run "apply" {
   command = apply
   assert {
@@ -92,7 +132,7 @@ run "apply" {
     error_message = "the Pod Identity agent add-on is not looked up"
   }
   assert {
-    condition     = ${queue}.sqs_managed_sse_enabled == true && ${queue}.message_retention_seconds == 300
+    condition     = ${defaultQueue}.sqs_managed_sse_enabled == true && ${defaultQueue}.message_retention_seconds == 300
     error_message = "the interruption queue is not encrypted with a 300 s retention"
   }
 }
@@ -100,29 +140,16 @@ run "apply" {
 run "spot_role_missing" {
   command = plan
   override_data {
-    target = ${roles}
+    target = ${address(defaultStack.data, "aws_iam_roles", "karpenter_prerequisites_spotServiceLinkedRoleLookup", "data")}
     values = { names = [] }
   }
-  expect_failures = [${present}]
+  expect_failures = [${address(defaultStack.resource, "terraform_data", "karpenter_prerequisites_spotServiceLinkedRolePresent")}]
 }
-`);
-  });
-
-  it("IRSA + KMS + existing role + created Spot role: applies, with no Pod Identity pieces", (t) => {
-    const s = awsStack(configInput({
-      clusterName: "gpu-staging",
-      region: "us-east-1",
-      nodeRole: { existingRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform/gpu-nodes` },
-      controller: { identity: "irsa", oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF` },
-      interruptionQueue: { kmsKeyArn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, manageKmsKeyPolicy: true },
-      nodePools: [{ name: "training", nodeClass: "gpu-nodeclass", capacityTypes: ["spot"], limits: { cpu: 96 } }],
-      spotServiceLinkedRole: "create",
-    }));
-    assert.equal(s.data.aws_eks_addon, undefined);
-    assert.equal(s.resource.aws_eks_pod_identity_association, undefined);
-    const slr = address(s.resource, "aws_iam_service_linked_role", "karpenter_prerequisites_spotServiceLinkedRole");
-    const queue = address(s.resource, "aws_sqs_queue", "karpenter_interruptionQueue_queue");
-    apply(t, s, `
+`,
+    },
+    irsa: {
+      stack: irsa,
+      tests: `
 run "apply" {
   command = apply
   assert {
@@ -130,21 +157,15 @@ run "apply" {
     error_message = "the Spot service-linked role is not created"
   }
   assert {
-    condition     = ${queue}.kms_master_key_id == "arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    condition     = ${irsaQueue}.kms_master_key_id == "arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     error_message = "the queue does not use the customer KMS key"
   }
 }
-`);
-  });
-
-  it("Pod Identity with the agent installed and zonal shift on: applies the add-on and all six controller policies", (t) => {
-    const s = awsStack(configInput({ controller: { podIdentityAgent: "install" }, karpenter: { zonalShift: true } }));
-    assert.equal(s.data.aws_eks_addon, undefined, "install manages the add-on instead of looking it up");
-    assert.equal(s.resource.aws_iam_service_linked_role, undefined, "no spot pool, no Spot role");
-    assert.equal(Object.keys(s.resource.aws_iam_policy).length, 6);
-    const addon = address(s.resource, "aws_eks_addon", "karpenter_prerequisites_podIdentityAgent");
-    const zonal = address(s.resource, "aws_iam_policy", "karpenter_controller_ZonalShiftPolicy");
-    apply(t, s, `
+`,
+    },
+    "pod-identity": {
+      stack: podIdentity,
+      tests: `
 run "apply" {
   command = apply
   assert {
@@ -156,17 +177,11 @@ run "apply" {
     error_message = "the ZonalShift policy is missing"
   }
 }
-`);
-  });
-});
-
-describe("terraform test: the charts stack's plan-time checks (mock aws provider, real schema)", () => {
-  it("zonal shift asked for on a cluster without it fails the plan before Karpenter could panic; with it, the plan passes", (t) => {
-    // Without the ephemeral EKS token (only the Helm and Kubernetes providers, dropped here, read it): mock providers have no ephemeral resources.
-    const { ephemeral: _token, ...s } = synthOf(buildStacks(newApp(), parseConfig(configInput({ karpenter: { zonalShift: true } }))).charts) as Synth & { ephemeral?: unknown };
-    const check = address(s.resource, "terraform_data", "zonalShiftEnabled");
-    const cluster = address(s.data, "aws_eks_cluster", "cluster", "data");
-    apply(t, s, `
+`,
+    },
+    charts: {
+      stack: charts,
+      tests: `
 run "zonal_shift_enabled" {
   command = plan
   override_data {
@@ -181,63 +196,39 @@ run "zonal_shift_missing" {
     target = ${cluster}
     values = { zonal_shift_config = [] }
   }
-  expect_failures = [${check}]
+  expect_failures = [${address(charts.resource, "terraform_data", "zonalShiftEnabled")}]
 }
-`);
-  });
-});
-
-describe("terraform test: the EFA security group check (mock aws provider, real schema)", () => {
-  it("warns when the nodes' security group lacks the all-traffic self rule in either direction; quiet with both", (t) => {
-    const s = awsStack(join(ROOT, "examples", "p5-training-efa-reserved.yaml"));
-    const rules = address(s.data, "aws_vpc_security_group_rule", "efaSecurityGroup_rule", "data");
-    apply(t, s, `
+`,
+    },
+    "efa-egress-missing": {
+      stack: efa,
+      tests: `
 run "egress_missing" {
   command = plan
   expect_failures = [check.efa_self_traffic]
 }
-`);
-    // A check that fails without expect_failures is only a warning in terraform test: read the output.
-    const tf = TerraformWorkdir.open(t);
-    if (!tf) return;
-    const both = tf.test(JSON.stringify(forValidation(s as unknown as Record<string, unknown>, tf.awsVersion)), {
-      "stack.tftest.hcl": `${MOCKS}
+`,
+    },
+    "efa-both": {
+      stack: efa,
+      tests: `
 run "both_directions" {
   command = plan
   override_data {
-    target = ${rules}["sgr-out"]
-    values = { security_group_id = "sg-0c3d4e5f607182930", is_egress = true, ip_protocol = "-1", referenced_security_group_id = "sg-0c3d4e5f607182930" }
+    target = ${address(efa.data, "aws_vpc_security_group_rule", "efaSecurityGroup_rule", "data")}["sgr-out"]
+    values = { security_group_id = "${X}", is_egress = true, ip_protocol = "-1", referenced_security_group_id = "${X}" }
   }
 }
 `,
-    });
-    assert.ok(both.passed, both.output);
-    assert.doesNotMatch(both.output, /does not allow all traffic/, "with both rules the check stays quiet");
-  });
-});
-
-describe("terraform test: discovery never takes a tag away (mock aws provider, real schema)", () => {
-  it("tag mode stops at another cluster's value, existing mode at a missing tag, token lists at a malformed ID; clean inputs apply", (t) => {
-    const [A, B, X, Y] = ["subnet-0a1b2c3d4e5f60718", "subnet-0b2c3d4e5f6071829", "sg-0c3d4e5f607182930", "sg-0123456789abcdef0"];
-    const s = synthStack((stack) => {
-      new DiscoveryTags(stack, "tagged", { clusterName: "blue", subnetIds: [A], securityGroupIds: [X] });
-      new DiscoveryTags(stack, "adopted", { clusterName: "blue", subnetIds: [B], securityGroupIds: [Y], mode: "existing" });
-      const found = new DataAwsSubnets(stack, "private", { filter: [{ name: "tag:tier", values: ["private"] }] });
-      new DiscoveryTags(stack, "tokens", { clusterName: "blue", subnetIds: found.ids, securityGroupIds: [X], mode: "ids" });
-    });
-    const taken = address(s.data, "aws_subnet", `tagged_lookup_${A}`, "data");
-    const adoptedSubnet = address(s.data, "aws_subnet", `adopted_lookup_${B}`, "data");
-    const adoptedGroup = address(s.data, "aws_security_group", `adopted_lookup_${Y}`, "data");
-    const tokens = address(s.data, "aws_subnet", "tokens_lookup_subnetIds", "data");
-    const list = address(s.data, "aws_subnets", "private", "data");
-    const blue = (target: string) => `  override_data {\n    target = ${target}\n    values = { tags = { "karpenter.sh/discovery" = "blue" } }\n  }\n`;
-    const ids = (values: string) => `  override_data {\n    target = ${list}\n    values = { ids = ${values} }\n  }\n`;
-    apply(t, s, `
+    },
+    discovery: {
+      stack: discovery,
+      tests: `
 run "clean" {
   command = apply
 ${blue(adoptedSubnet)}${blue(adoptedGroup)}${ids(`["${A}", "${B}"]`)}
   assert {
-    condition     = length(aws_ec2_tag.${address(s.resource, "aws_ec2_tag", `tagged_${A}`).split(".")[1]}.value) > 0 && length(${tokens}) == 2
+    condition     = length(${address(discovery.resource, "aws_ec2_tag", `tagged_${A}`)}.value) > 0 && length(${tokens}) == 2
     error_message = "the tag mode's subnet is not tagged, or the token list is not looked up item by item"
   }
 }
@@ -263,6 +254,74 @@ run "malformed_token_id" {
 ${blue(adoptedSubnet)}${blue(adoptedGroup)}${ids(`["subnet-XYZ"]`)}
   expect_failures = [${tokens}]
 }
-`);
+`,
+    },
+  };
+};
+
+let built: Record<string, Scenario> | undefined;
+let outcomes: ReturnType<TerraformWorkdir["testEach"]> | undefined;
+
+/** The scenarios' stacks (built on first use). */
+const stacks = (): Record<string, Scenario> => (built ??= scenarios());
+
+/** Runs every scenario in one `terraform test` on first use; undefined when terraform tests are skipped on purpose. */
+function outcome(t: TestContext, name: string): { passed: boolean; runsPassed: number; output: string } | undefined {
+  if (!outcomes) {
+    const tf = TerraformWorkdir.open(t);
+    if (!tf) return undefined;
+    outcomes = tf.testEach(Object.fromEntries(Object.entries(stacks()).map(([n, sc]) => [n, { config: JSON.stringify(forValidation(sc.stack as unknown as Record<string, unknown>, tf.awsVersion)), tests: MOCKS + sc.tests }])));
+    t.diagnostic(`terraform test against hashicorp/aws ${tf.awsVersion ?? "(pinned)"}: ${Object.values(outcomes).reduce((n, o) => n + o.runsPassed, 0)} runs passed in ${Object.keys(outcomes).length} files`);
+  }
+  return outcomes[name];
+}
+
+/** The scenario passed, with `runs` runs passing (expected failures count as passes). */
+function passes(t: TestContext, name: string, runs: number): void {
+  const o = outcome(t, name);
+  if (!o) return;
+  assert.ok(o.passed, `terraform test of scenario ${name} failed:\n${o.output}`);
+  assert.equal(o.runsPassed, runs, o.output);
+}
+
+describe("terraform test: the AWS stack applies (mock aws provider, real schema)", () => {
+  it("default example: applies with the Pod Identity agent and Spot role found; a missing Spot role fails the plan with the fix", (t) => {
+    passes(t, "default", 2);
+  });
+
+  it("IRSA + KMS + existing role + created Spot role: applies, with no Pod Identity pieces", (t) => {
+    const s = stacks().irsa.stack;
+    assert.equal(s.data.aws_eks_addon, undefined);
+    assert.equal(s.resource.aws_eks_pod_identity_association, undefined);
+    passes(t, "irsa", 1);
+  });
+
+  it("Pod Identity with the agent installed and zonal shift on: applies the add-on and all six controller policies", (t) => {
+    const s = stacks()["pod-identity"].stack;
+    assert.equal(s.data.aws_eks_addon, undefined, "install manages the add-on instead of looking it up");
+    assert.equal(s.resource.aws_iam_service_linked_role, undefined, "no spot pool, no Spot role");
+    assert.equal(Object.keys(s.resource.aws_iam_policy).length, 6);
+    passes(t, "pod-identity", 1);
+  });
+});
+
+describe("terraform test: the charts stack's plan-time checks (mock aws provider, real schema)", () => {
+  it("zonal shift asked for on a cluster without it fails the plan before Karpenter could panic; with it, the plan passes", (t) => {
+    passes(t, "charts", 2);
+  });
+});
+
+describe("terraform test: the EFA security group check (mock aws provider, real schema)", () => {
+  it("warns when the nodes' security group lacks the all-traffic self rule in either direction; quiet with both", (t) => {
+    passes(t, "efa-egress-missing", 1);
+    passes(t, "efa-both", 1);
+    const both = outcome(t, "efa-both");
+    if (both) assert.doesNotMatch(both.output, /do not allow all traffic/, "with both rules the check stays quiet");
+  });
+});
+
+describe("terraform test: discovery never takes a tag away (mock aws provider, real schema)", () => {
+  it("tag mode stops at another cluster's value, existing mode at a missing tag, token lists at a malformed ID; clean inputs apply", (t) => {
+    passes(t, "discovery", 4);
   });
 });
