@@ -12,6 +12,7 @@ export * from "./core/iam-statements.js";
 export * from "./core/literal.js";
 export * from "./core/names.js";
 export * from "./core/plan-check.js";
+export * from "./core/provider.js";
 export * from "./core/registries.js";
 export * from "./core/rules.js";
 export * from "./core/suggest.js";

@@ -11,7 +11,7 @@ const input = configInput();
 
 describe("Terraform Cloud backend", () => {
   it("gives every stack its own named workspace <workspacePrefix><stack>", () => {
-    const gpu = new KarpenterGpu(newApp(), { ...input, terraformCloud: { organization: "acme", workspacePrefix: "kgpu-", project: "gpu-platform" } });
+    const gpu = new KarpenterGpu(newApp(), "gpu1", { ...input, terraformCloud: { organization: "acme", workspacePrefix: "kgpu-", project: "gpu-platform" } });
     for (const stack of [gpu.aws, gpu.charts, gpu.nodePools]) {
       const terraform = synthOf(stack).terraform;
       assert.deepEqual(terraform.cloud, { organization: "acme", hostname: "app.terraform.io", workspaces: { name: `kgpu-${stack.node.id}`, project: "gpu-platform" } });
@@ -21,7 +21,7 @@ describe("Terraform Cloud backend", () => {
   });
 
   it("supports Terraform Enterprise hosts", () => {
-    const gpu = new KarpenterGpu(newApp(), { ...input, terraformCloud: { organization: "acme", workspacePrefix: "", hostname: "tfe.example.com" } });
+    const gpu = new KarpenterGpu(newApp(), "gpu2", { ...input, terraformCloud: { organization: "acme", workspacePrefix: "", hostname: "tfe.example.com" } });
     assert.deepEqual(synthOf(gpu.nodePools).terraform.cloud, { organization: "acme", hostname: "tfe.example.com", workspaces: { name: "prod-cluster-nodepools" } });
   });
 
@@ -36,7 +36,7 @@ describe("Terraform Cloud backend", () => {
   });
 
   it("needs no remote-state sharing: no stack reads another stack's state", () => {
-    const gpu = new KarpenterGpu(newApp(), { ...input, controller: { identity: "irsa", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/X" }, terraformCloud: { organization: "acme", workspacePrefix: "kgpu-" } });
+    const gpu = new KarpenterGpu(newApp(), "gpu3", { ...input, controller: { identity: "irsa", oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/X" }, terraformCloud: { organization: "acme", workspacePrefix: "kgpu-" } });
     for (const stack of [gpu.aws, gpu.charts, gpu.nodePools]) {
       assert.equal(synthOf(stack).data?.terraform_remote_state, undefined, `${stack.node.id} reads no remote state`);
     }
@@ -46,10 +46,10 @@ describe("Terraform Cloud backend", () => {
 describe("KarpenterGpu (everything in one call)", () => {
   it("validates the configuration object like a config file and builds the three chained stacks", () => {
     const app = newApp();
-    const gpu = new KarpenterGpu(app, input);
+    const gpu = new KarpenterGpu(app, "gpu4", input);
     assert.deepEqual([gpu.aws, gpu.charts, gpu.nodePools].map((s) => s.node.id), ["prod-cluster-aws", "prod-cluster-charts", "prod-cluster-nodepools"]);
     assert.deepEqual(gpu.nodePools.dependencies.map((d) => d.node.id), ["prod-cluster-charts"]);
     assert.equal(gpu.config.nodePools[0].capacityTypes[0], "on-demand", "defaults applied");
-    assert.throws(() => new KarpenterGpu(newApp(), { ...input, region: "mars" }), (err: unknown) => err instanceof ConfigError && err.problems[0].startsWith("region:"));
+    assert.throws(() => new KarpenterGpu(newApp(), "gpu5", { ...input, region: "mars" }), (err: unknown) => err instanceof ConfigError && err.problems[0].startsWith("region:"));
   });
 });

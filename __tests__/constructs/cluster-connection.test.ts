@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { EksClusterConnection } from "../../modules/charts/cluster-connection.js";
 import { errorOf, ofType, synthStack, type Synth } from "../helpers.js";
@@ -17,6 +18,17 @@ describe("EksClusterConnection", () => {
     assert.equal(provider.token, "${ephemeral.aws_eks_cluster_auth.c_auth_28B83B7E.token}");
     assert.equal(provider.exec, undefined);
     assert.equal((s.terraform as Record<string, unknown>).required_version, ">= 1.10", "ephemeral resources need Terraform 1.10");
+  });
+
+  it("reuses the user's data.aws_eks_cluster instead of reading the cluster again", () => {
+    let conn: EksClusterConnection | undefined;
+    const s = synthStack((stack) => {
+      const mine = new DataAwsEksCluster(stack, "mine", { name: "prod-cluster" });
+      conn = new EksClusterConnection(stack, "c", { clusterName: "prod-cluster", region: "us-west-2", cluster: mine });
+    });
+    assert.deepEqual(Object.keys(ofType(s.data, "aws_eks_cluster")), ["mine"]);
+    assert.match(String(conn?.helmKubernetes().host), /TfToken/);
+    assert.equal(conn?.cluster.node.id, "mine");
   });
 
   it("with exec runs `aws eks get-token` for the cluster and region, and reads no token", () => {

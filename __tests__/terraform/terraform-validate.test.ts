@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runApp, tempDir } from "../helpers.js";
+import { runApp, synthOf, tempDir } from "../helpers.js";
+import { twoClusterStack } from "../two-clusters.js";
 import { errorsOf, forValidation, TerraformWorkdir } from "../terraform.js";
 
 const VARIANT = `
@@ -77,6 +78,8 @@ describe("terraform validate (real hashicorp/aws provider)", () => {
     const broken = forValidation(stacks[0].json, tf.awsVersion);
     const queue = Object.values(broken.resource.aws_sqs_queue as Record<string, Record<string, unknown>>)[0];
     queue.not_an_sqs_argument = "x";
+    // Two clusters in one stack through aliased providers (`provider` props): valid too.
+    stacks.push({ name: "two-clusters", json: synthOf(twoClusterStack()) });
     const results = tf.validateEach({
       ...Object.fromEntries(stacks.map((st) => [st.name, JSON.stringify(forValidation(st.json, tf.awsVersion))])),
       broken: JSON.stringify(broken),

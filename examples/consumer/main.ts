@@ -59,13 +59,13 @@ const nodeClass = new GpuNodeClass(pools, "inference-class", {
   roleName: nodeRoleNameFor({ clusterName, region }),
   rootVolume: { sizeGiB: 300 },
 });
+// The class itself: the pool takes its name and waits for it to be Ready.
 new GpuNodePool(pools, "inference-pool", {
   name: "inference",
-  nodeClassName: nodeClass.name,
+  nodeClass,
   instanceCategories: ["g"],
   cpuLimit: 256,
   gpuLimit: 16,
-  dependsOn: [nodeClass.manifest],
 });
 iam.addDependency(network);
 pools.addDependency(iam);

@@ -1,6 +1,6 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity/index.js";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition/index.js";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 
 /**
@@ -8,11 +8,15 @@ import { Construct, type IConstruct } from "constructs";
  * `data.aws_caller_identity`, so ARNs are right in aws, aws-cn and aws-us-gov alike.
  */
 export class AwsContext extends Construct {
-  /** Finds the stack's AwsContext, creating it on first use. */
-  public static of(scope: IConstruct): AwsContext {
+  /**
+   * Finds the stack's AwsContext for `provider` (the default AWS provider when undefined),
+   * creating it on first use: one per provider, as two providers may be two accounts or partitions.
+   */
+  public static of(scope: IConstruct, provider?: TerraformProvider): AwsContext {
     const stack = TerraformStack.of(scope);
-    const existing = stack.node.tryFindChild(AwsContext.ID);
-    return existing instanceof AwsContext ? existing : new AwsContext(stack, AwsContext.ID);
+    const id = provider ? `${AwsContext.ID}-${provider.node.id}` : AwsContext.ID;
+    const existing = stack.node.tryFindChild(id);
+    return existing instanceof AwsContext ? existing : new AwsContext(stack, id, provider);
   }
 
   private static readonly ID = "awsContext";
@@ -24,10 +28,10 @@ export class AwsContext extends Construct {
   /** The 12-digit account ID of the credentials Terraform runs with. */
   public readonly accountId: string;
 
-  private constructor(scope: Construct, id: string) {
+  private constructor(scope: Construct, id: string, provider?: TerraformProvider) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, "partition");
-    const caller = new DataAwsCallerIdentity(this, "caller");
+    const partition = new DataAwsPartition(this, "partition", { provider });
+    const caller = new DataAwsCallerIdentity(this, "caller", { provider });
     this.partition = partition.partition;
     this.dnsSuffix = partition.dnsSuffix;
     this.accountId = caller.accountId;

@@ -3,8 +3,9 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
-import { Fn, Token } from "cdktf";
+import { Fn, Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { iamStatementProblems, type IamStatementInput } from "../core/iam-statements.js";
 import { literal } from "../core/literal.js";
 import { controllerPolicyNameFor, controllerRoleNameFor } from "../core/names.js";
@@ -83,6 +84,8 @@ export interface KarpenterControllerIamProps {
   readonly permissionsBoundaryArn?: string;
   /** Tags for the role and its policies. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The AWS provider of everything this creates (an aliased one for a second region or account in the stack). @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -153,7 +156,7 @@ export class KarpenterControllerIam extends Construct {
       },
     ]);
 
-    const ctx = AwsContext.of(this);
+    const ctx = AwsContext.of(this, props.provider);
     const trust = policyDocument(this, "assumeRolePolicy", [this.trustStatement()]);
     const tags = props.tags ? { ...props.tags } : undefined;
     this.role = new IamRole(this, "role", {
@@ -215,6 +218,7 @@ export class KarpenterControllerIam extends Construct {
         tags,
       });
     }
+    assignProvider(this, props.provider);
   }
 
   private trustStatement(): PolicyStatement {

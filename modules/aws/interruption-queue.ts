@@ -3,7 +3,9 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy/index.js";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy/index.js";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { interruptionQueueNameFor, interruptionRuleNameFor, INTERRUPTION_RULE_KEYS, type InterruptionEvent } from "../core/names.js";
 import { clusterNameProblem, eventRuleNameProblem, kmsKeyArnProblem, queueNameProblem, regionProblem, throwIfProblems, warn } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
@@ -63,6 +65,8 @@ export interface InterruptionQueueProps {
   readonly manageKmsKeyPolicy?: boolean;
   /** Tags for the queue and rules. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The AWS provider of everything this creates (an aliased one for a second region or account in the stack). @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -135,7 +139,7 @@ export class InterruptionQueue extends Construct {
       const eventBridgeUse = policyDocument(this, "eventBridgeKeyPolicy", [eventBridgeKeyStatement()]);
       this.eventBridgeKeyPolicyJson = eventBridgeUse.json;
       if (manageKeyPolicy) {
-        this.manageKeyPolicy(props.kmsKeyArn);
+        this.manageKeyPolicy(props.kmsKeyArn, props.provider);
       } else {
         warn(
           this,
@@ -161,10 +165,11 @@ export class InterruptionQueue extends Construct {
       rules[key] = rule;
     }
     this.rules = rules as Record<InterruptionEvent, CloudwatchEventRule>;
+    assignProvider(this, props.provider);
   }
 
-  private manageKeyPolicy(kmsKeyArn: string): void {
-    const ctx = AwsContext.of(this);
+  private manageKeyPolicy(kmsKeyArn: string, provider: TerraformProvider | undefined): void {
+    const ctx = AwsContext.of(this, provider);
     // Keep the key administrable through IAM (the default key policy's root statement), then
     // add EventBridge's use.
     const keyPolicy = policyDocument(this, "kmsKeyPolicyDocument", [

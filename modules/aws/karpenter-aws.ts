@@ -1,4 +1,6 @@
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { KarpenterControllerIam, type KarpenterControllerIamProps } from "./controller-iam.js";
 import { DiscoveryTags, type DiscoveryTagsProps } from "./discovery-tags.js";
 import { InterruptionQueue, type InterruptionQueueProps } from "./interruption-queue.js";
@@ -24,6 +26,8 @@ export interface KarpenterAwsProps {
    * @default - none looked at
    */
   readonly prerequisites?: Omit<ClusterPrerequisitesProps, "clusterName">;
+  /** The AWS provider of everything this creates (an aliased one for a second region or account in the stack). @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -40,21 +44,24 @@ export class KarpenterAws extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterAwsProps) {
     super(scope, id);
-    this.prerequisites = new ClusterPrerequisites(this, "prerequisites", { clusterName: props.clusterName, ...props.prerequisites });
-    this.discovery = new DiscoveryTags(this, "discovery", { clusterName: props.clusterName, ...props.discovery });
-    this.nodeRole = new KarpenterNodeRole(this, "nodeRole", { clusterName: props.clusterName, region: props.region, ...props.nodeRole });
+    this.prerequisites = new ClusterPrerequisites(this, "prerequisites", { clusterName: props.clusterName, provider: props.provider, ...props.prerequisites });
+    this.discovery = new DiscoveryTags(this, "discovery", { clusterName: props.clusterName, provider: props.provider, ...props.discovery });
+    this.nodeRole = new KarpenterNodeRole(this, "nodeRole", { clusterName: props.clusterName, region: props.region, provider: props.provider, ...props.nodeRole });
     this.interruptionQueue = new InterruptionQueue(this, "interruptionQueue", {
       clusterName: props.clusterName,
       region: props.region,
+      provider: props.provider,
       ...props.interruptionQueue,
     });
     this.controller = new KarpenterControllerIam(this, "controller", {
       clusterName: props.clusterName,
       region: props.region,
+      provider: props.provider,
       ...props.controller,
       nodeRoleArn: this.nodeRole.roleArn,
       interruptionQueueArn: this.interruptionQueue.queueArn,
       interruptionQueueKmsKeyArn: this.interruptionQueue.kmsKeyArn,
     });
+    assignProvider(this, props.provider);
   }
 }

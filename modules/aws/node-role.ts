@@ -1,7 +1,9 @@
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry/index.js";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { nodeRoleNameFor } from "../core/names.js";
 import { clusterNameProblem, iamRoleNameProblem, managedPolicyArnProblem, regionProblem, roleArnProblem, throwIfProblems, type PropProblem } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
@@ -56,6 +58,8 @@ export interface KarpenterNodeRoleProps {
   readonly permissionsBoundaryArn?: string;
   /** Tags for the created role. @default {} */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The AWS provider of everything this creates (an aliased one for a second region or account in the stack). @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -109,7 +113,7 @@ export class KarpenterNodeRole extends Construct {
       this.roleArn = props.existingRoleArn;
       this.roleName = roleName;
     } else {
-      const ctx = AwsContext.of(this);
+      const ctx = AwsContext.of(this, props.provider);
       const trust = policyDocument(this, "assumeRolePolicy", [
         {
           actions: ["sts:AssumeRole"],
@@ -145,5 +149,6 @@ export class KarpenterNodeRole extends Construct {
         tags: props.tags ? { ...props.tags } : undefined,
       });
     }
+    assignProvider(this, props.provider);
   }
 }

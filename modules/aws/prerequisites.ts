@@ -2,8 +2,9 @@ import { DataAwsEksAddon } from "@cdktf/provider-aws/lib/data-aws-eks-addon/inde
 import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles/index.js";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon/index.js";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role/index.js";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { PlanCheck } from "../core/plan-check.js";
 import { clusterNameProblem, throwIfProblems } from "../core/rules.js";
 
@@ -73,6 +74,8 @@ export interface ClusterPrerequisitesProps {
    * @see https://docs.aws.amazon.com/eks/latest/userguide/node-health.html
    */
   readonly nodeMonitoringAgent?: AddonMode | "warn";
+  /** The AWS provider of everything this creates (an aliased one for a second region or account in the stack). @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -153,5 +156,6 @@ export class ClusterPrerequisites extends Construct {
         },
       });
     }
+    assignProvider(this, props.provider);
   }
 }

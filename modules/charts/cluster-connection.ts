@@ -1,8 +1,9 @@
 import { DataAwsEksCluster } from "@cdktf/provider-aws/lib/data-aws-eks-cluster/index.js";
 import type { HelmProviderKubernetes } from "@cdktf/provider-helm/lib/provider/index.js";
 import type { KubernetesProviderConfig } from "@cdktf/provider-kubernetes/lib/provider/index.js";
-import { Fn } from "cdktf";
+import { Fn, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { clusterNameProblem, regionProblem, throwIfProblems } from "../core/rules.js";
 import { EphemeralEksClusterAuth } from "./ephemeral.js";
 
@@ -31,11 +32,19 @@ export interface EksClusterConnectionProps {
    */
   readonly awsProfile?: string;
   readonly assumeRoleArn?: string;
+  /**
+   * Your existing `data.aws_eks_cluster` of this cluster: its endpoint and CA are used instead of
+   * reading the cluster again.
+   * @default - a `data.aws_eks_cluster` of `clusterName` is created
+   */
+  readonly cluster?: DataAwsEksCluster;
+  /** The AWS provider of everything this creates (an aliased one for a second region or account in the stack). @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /** Reads an EKS cluster's endpoint and CA and produces connection settings for the Helm and Kubernetes providers. */
 export class EksClusterConnection extends Construct {
-  /** The `data.aws_eks_cluster`. */
+  /** The `data.aws_eks_cluster`: the one given as `cluster`, or the one created. */
   public readonly cluster: DataAwsEksCluster;
   /** API server URL. */
   public readonly endpoint: string;
@@ -55,11 +64,12 @@ export class EksClusterConnection extends Construct {
     // data source: a data source's token is frozen into the saved plan and expires 15 minutes
     // later, so a reviewed plan fails with Unauthorized (hashicorp/terraform-provider-kubernetes#1131).
     this.auth = props.auth ?? "token";
-    this.cluster = new DataAwsEksCluster(this, "cluster", { name: props.clusterName });
+    // The user's own lookup when given: no second read of the cluster.
+    this.cluster = props.cluster ?? new DataAwsEksCluster(this, "cluster", { name: props.clusterName });
     this.endpoint = this.cluster.endpoint;
     this.clusterCaCertificate = Fn.base64decode(this.cluster.certificateAuthority.get(0).data);
     if (this.auth === "token") {
-      this.token = new EphemeralEksClusterAuth(this, "auth", { name: props.clusterName }).token;
+      this.token = new EphemeralEksClusterAuth(this, "auth", { name: props.clusterName, provider: props.provider }).token;
     } else {
       this.exec = {
         apiVersion: "client.authentication.k8s.io/v1beta1",
@@ -71,6 +81,7 @@ export class EksClusterConnection extends Construct {
         ],
       };
     }
+    assignProvider(this, props.provider);
   }
 
   /** The `kubernetes` attribute of the Helm provider (an object in helm provider 3.x). */

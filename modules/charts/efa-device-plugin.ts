@@ -1,5 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, type Toleration } from "../core/helm-values.js";
 import { eksAddonRegistryFor } from "../core/registries.js";
 import { namespaceProblem, throwIfProblems, warn } from "../core/rules.js";
@@ -51,6 +53,8 @@ export interface EfaDevicePluginProps {
   readonly timeoutSeconds?: number;
   /** Further chart values, merged over the module's (objects merge, lists replace). @default {} */
   readonly additionalValues?: Readonly<Record<string, unknown>>;
+  /** The Helm provider of the releases (an aliased one for a second cluster in the stack). @default - the stack's default Helm provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -99,5 +103,6 @@ export class EfaDevicePlugin extends Construct {
       wait: true,
       timeout: props.timeoutSeconds ?? 300,
     });
+    assignProvider(this, props.provider);
   }
 }

@@ -1,4 +1,4 @@
-import { ref, TerraformElement, TerraformStack, Token } from "cdktf";
+import { ref, TerraformElement, TerraformStack, Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 /** The oldest Terraform that runs the stacks: 1.10 introduced ephemeral resources. */
@@ -12,6 +12,8 @@ export function requireTerraform(stack: TerraformStack): void {
 export interface EphemeralEksClusterAuthProps {
   /** Name of the EKS cluster. */
   readonly name: string;
+  /** The AWS provider that opens it. @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -29,15 +31,18 @@ export class EphemeralEksClusterAuth extends TerraformElement {
   /** The token, as a Terraform reference. Usable only where ephemeral values are (provider configuration). */
   public readonly token: string;
   private readonly clusterName: string;
+  private readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: EphemeralEksClusterAuthProps) {
     super(scope, id, "ephemeral.aws_eks_cluster_auth");
     this.clusterName = props.name;
+    this.provider = props.provider;
     requireTerraform(this.cdktfStack);
     this.token = Token.asString(ref(`ephemeral.aws_eks_cluster_auth.${this.friendlyUniqueId}.token`, this.cdktfStack));
   }
 
   public override toTerraform(): Record<string, unknown> {
-    return { ephemeral: { aws_eks_cluster_auth: { [this.friendlyUniqueId]: { name: this.clusterName, ...this.rawOverrides } } } };
+    const provider = this.provider ? { provider: this.provider.fqn } : {};
+    return { ephemeral: { aws_eks_cluster_auth: { [this.friendlyUniqueId]: { name: this.clusterName, ...provider, ...this.rawOverrides } } } };
   }
 }

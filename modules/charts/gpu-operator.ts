@@ -1,5 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release/index.js";
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, type Toleration } from "../core/helm-values.js";
 import { namespaceProblem, throwIfProblems } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
@@ -49,6 +51,8 @@ export interface GpuOperatorProps {
   readonly gpuSharing?: readonly GpuSharing[];
   /** Further chart values, merged over the module's (objects merge, lists replace). @default {} */
   readonly additionalValues?: Readonly<Record<string, unknown>>;
+  /** The Helm provider of the releases (an aliased one for a second cluster in the stack). @default - the stack's default Helm provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -108,5 +112,6 @@ export class GpuOperator extends Construct {
       wait: true,
       timeout: props.timeoutSeconds ?? 600,
     });
+    assignProvider(this, props.provider);
   }
 }

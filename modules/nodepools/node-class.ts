@@ -2,13 +2,19 @@ import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js"
 import { Construct } from "constructs";
 import type { EC2NodeClass } from "../../.gen/karpenter/ec2nodeclass.js";
 import { DISCOVERY_TAG_KEY } from "../core/names.js";
-import { Fn, Token, type Precondition } from "cdktf";
+import { Fn, Token, type Precondition, type TerraformProvider } from "cdktf";
 import { hasTokens } from "../core/discovery.js";
 import { clusterNameProblem, duplicatesProblem, iamRoleNameProblem, k8sNameProblem, quoted, SECURITY_GROUP_ID, securityGroupIdProblem, SUBNET_ID, subnetIdProblem, throwIfProblems, warn, type PropProblem } from "../core/rules.js";
 import { buildGpuNodeClass, nodeClassPropOf, type GpuNodeClassProps } from "../karpenter/node-class-spec.js";
 import { efaLayoutProblem } from "../validation/efa.js";
 import { amiAliasProblem, evictionThresholdProblem, instanceTagCountProblem, placementGroupProblems, rootVolumeProblems } from "../validation/karpenter-rules.js";
 import { manifestOf } from "./manifest.js";
+
+/** GpuNodeClass's props: the EC2NodeClass's, and the provider of its manifest. */
+export interface GpuNodeClassConstructProps extends GpuNodeClassProps {
+  /** The Kubernetes provider of the manifest (an aliased one for a second cluster in the stack). @default - the stack's default Kubernetes provider */
+  readonly provider?: TerraformProvider;
+}
 
 /** An EC2NodeClass applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
 export class GpuNodeClass extends Construct {
@@ -18,7 +24,7 @@ export class GpuNodeClass extends Construct {
   public readonly manifest: Manifest;
   public readonly name: string;
 
-  constructor(scope: Construct, id: string, props: GpuNodeClassProps) {
+  constructor(scope: Construct, id: string, props: GpuNodeClassConstructProps) {
     super(scope, id);
     this.name = props.name;
     const alias = props.amiAlias ?? "al2023@latest";
@@ -71,6 +77,7 @@ export class GpuNodeClass extends Construct {
         wait: { condition: [{ type: "Ready", status: "True" }] },
         timeouts: { create: "10m", update: "10m", delete: "30m" },
         lifecycle: precondition.length ? { precondition } : undefined,
+        provider: props.provider,
       },
       checked,
     );

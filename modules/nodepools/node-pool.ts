@@ -1,5 +1,5 @@
 import type { Manifest } from "@cdktf/provider-kubernetes/lib/manifest/index.js";
-import { Lazy } from "cdktf";
+import { Lazy, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
 import { k8sNameProblem, throwIfProblems, warn } from "../core/rules.js";
@@ -13,6 +13,7 @@ import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem
 import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
 import { launchProblems, requirementTypoWarnings, type PoolFieldNames } from "../validation/launchability.js";
 import { manifestOf } from "./manifest.js";
+import { GpuNodeClass } from "./node-class.js";
 
 /** GpuNodePool's prop names, for launchability messages. */
 const PROP_NAMES: PoolFieldNames = {
@@ -48,6 +49,20 @@ function staticPoolProblems(props: GpuNodePoolProps): { prop: string; problem: s
   ];
 }
 
+/** GpuNodePool's props: the NodePool's, with the node class given by name or as the construct. */
+export interface GpuNodePoolConstructProps extends Omit<GpuNodePoolProps, "nodeClassName"> {
+  /**
+   * The GpuNodeClass the pool launches with: its name goes into `nodeClassRef`, and the pool
+   * depends on it, so the class is Ready before the pool is applied.
+   * @default - `nodeClassName`
+   */
+  readonly nodeClass?: GpuNodeClass;
+  /** The EC2NodeClass's name, for a class made elsewhere (add the dependency yourself with `dependsOn`). Give this or `nodeClass`. */
+  readonly nodeClassName?: string;
+  /** The Kubernetes provider of the manifests (an aliased one for a second cluster in the stack). @default - the stack's default Kubernetes provider */
+  readonly provider?: TerraformProvider;
+}
+
 /** A NodePool applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
 export class GpuNodePool extends Construct {
   public readonly model: NodePool;
@@ -59,15 +74,30 @@ export class GpuNodePool extends Construct {
   /** With `gpuSharing`: the overlays as data. */
   public readonly overlayModels: readonly NodeOverlay[];
 
-  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+  constructor(scope: Construct, id: string, constructProps: GpuNodePoolConstructProps) {
     super(scope, id);
+    const { nodeClass, provider, ...rest } = constructProps;
+    // The class construct gives the name and the dependency: it must be Ready before the pool.
+    const props: GpuNodePoolProps = {
+      ...rest,
+      nodeClassName: nodeClass?.name ?? rest.nodeClassName ?? "",
+      dependsOn: nodeClass ? [...(rest.dependsOn ?? []), nodeClass.manifest] : rest.dependsOn,
+    };
     this.name = props.name;
     const isStatic = props.replicas !== undefined;
     // A static pool has no CPU or GPU cap: any type it admits fits.
     const cpuLimit = isStatic ? Infinity : props.cpuLimit;
     throwIfProblems(this, "GpuNodePool", [
       { prop: "name", problem: k8sNameProblem(props.name) },
-      { prop: "nodeClassName", problem: k8sNameProblem(props.nodeClassName) },
+      {
+        prop: "nodeClassName",
+        problem:
+          nodeClass && rest.nodeClassName !== undefined && rest.nodeClassName !== nodeClass.name
+            ? `is ${JSON.stringify(rest.nodeClassName)}, but nodeClass is ${JSON.stringify(nodeClass.name)}: give one of the two`
+            : !nodeClass && rest.nodeClassName === undefined
+              ? "is required unless nodeClass is given (the GpuNodeClass construct)"
+              : k8sNameProblem(props.nodeClassName),
+      },
       ...staticPoolProblems(props),
       { prop: "cpuLimit", problem: isStatic || props.cpuLimit === undefined ? undefined : cpuLimitProblem(props.cpuLimit) },
       { prop: "gpuLimit", problem: isStatic || props.gpuLimit === undefined || props.cpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit, props.gpuSharing) },
@@ -127,6 +157,7 @@ export class GpuNodePool extends Construct {
       // `kubectl scale nodepool` (the CRD has a scale subresource) makes kubectl a manager of
       // spec.replicas; without forcing, the next server-side apply would fail on that conflict.
       ...(props.replicas !== undefined ? { fieldManager: { name: "Terraform", forceConflicts: true } } : {}),
+      provider,
     });
     // What the sharing pool's nodes will advertise, for Karpenter's scheduling simulation (alpha: the nodeOverlay gate).
     this.overlayModels = props.gpuSharing ? buildGpuSharingOverlays(props.name, props.gpuSharing, admittedInstanceTypes(props)) : [];
@@ -135,6 +166,7 @@ export class GpuNodePool extends Construct {
         // Ready once Karpenter (with the nodeOverlay gate on) has validated it.
         wait: { condition: [{ type: "Ready", status: "True" }] },
         timeouts: { create: "5m", update: "5m", delete: "5m" },
+        provider,
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { DataAwsServicequotasServiceQuota } from "@cdktf/provider-aws/lib/data-aws-servicequotas-service-quota/index.js";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { assignProvider } from "../core/provider.js";
 import { PlanCheck } from "../core/plan-check.js";
 import type { BucketTotal } from "../karpenter/quota.js";
 
@@ -20,6 +21,8 @@ export interface QuotaGuardProps {
   readonly mode?: QuotaGuardMode;
   /** Region named in the message. */
   readonly region: string;
+  /** The AWS provider of everything this creates (an aliased one for a second region or account in the stack). @default - the stack's default AWS provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -62,5 +65,6 @@ export class QuotaGuard extends Construct {
       }
     }
     this.quotas = quotas;
+    assignProvider(this, props.provider);
   }
 }

@@ -1,4 +1,5 @@
 import { AnnotationMetadataEntryType, type App } from "cdktf";
+import { Construct } from "constructs";
 import { requireTerraform } from "../charts/ephemeral.js";
 import { parseConfig } from "../config/parse.js";
 import { type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "../config/schema.js";
@@ -22,7 +23,7 @@ export interface KarpenterGpuStacks {
  * Karpenter CRDs exist when the manifests are planned) and `cdktf destroy '*'` goes the other
  * way (node pools, with their nodes, first; the IAM and queue Karpenter needs to drain, last).
  */
-export function buildStacks(app: App, validated: KarpenterGpuConfig): KarpenterGpuStacks {
+export function buildStacks(app: Construct, validated: KarpenterGpuConfig): KarpenterGpuStacks {
   // Every string of the file is text, never a Terraform expression: a value like
   // `${file("/etc/hostname")}` in a chart value must reach the plan as written, not be run.
   // Backend settings are the exception: Terraform does not evaluate them (and the config checks them).
@@ -42,25 +43,29 @@ export function buildStacks(app: App, validated: KarpenterGpuConfig): KarpenterG
 }
 
 /**
- * Everything in one call: validates a configuration object (the same shape as the config file,
- * defaults optional) and builds the three chained stacks into `app`. Throws `ConfigError`
- * naming every bad field. Use the constructs directly to compose your own stacks instead.
+ * Everything in one construct: validates a configuration object (the same shape as the config
+ * file, defaults optional) and builds the three chained stacks under it. The stacks keep their
+ * names (`<clusterName>-aws`, ...), so two `KarpenterGpu` of two clusters sit side by side in one
+ * app. Throws `ConfigError` naming every bad field. Use the constructs directly to compose your
+ * own stacks instead.
  *
  * @example
  * const app = new App();
- * new KarpenterGpu(app, { clusterName: "prod", region: "us-west-2", discovery: {...}, nodeClasses: [...], nodePools: [...] });
+ * new KarpenterGpu(app, "prod", { clusterName: "prod", region: "us-west-2", discovery: {...}, nodeClasses: [...], nodePools: [...] });
  * app.synth();
  */
-export class KarpenterGpu implements KarpenterGpuStacks {
+export class KarpenterGpu extends Construct implements KarpenterGpuStacks {
   /** The validated configuration, defaults applied. */
   public readonly config: KarpenterGpuConfig;
   public readonly aws: KarpenterAwsStack;
   public readonly charts: KarpenterChartsStack;
   public readonly nodePools: GpuNodePoolsStack;
 
-  constructor(app: App, config: KarpenterGpuConfigInput) {
-    this.config = parseConfig(config, "KarpenterGpu config");
-    ({ aws: this.aws, charts: this.charts, nodePools: this.nodePools } = buildStacks(app, this.config));
+  /** `scope` is usually the App: the stacks must not be inside another stack. */
+  constructor(scope: Construct, id: string, props: KarpenterGpuConfigInput) {
+    super(scope, id);
+    this.config = parseConfig(props, `KarpenterGpu ${id}`);
+    ({ aws: this.aws, charts: this.charts, nodePools: this.nodePools } = buildStacks(this, this.config));
   }
 }
 

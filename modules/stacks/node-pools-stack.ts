@@ -39,7 +39,8 @@ export class GpuNodePoolsStack extends TerraformStack {
     }
     const pools: Record<string, GpuNodePool> = {};
     for (const p of c.nodePools) {
-      pools[p.name] = new GpuNodePool(this, `nodePool-${p.name}`, { ...nodePoolPropsOf(p), dependsOn: [classes[p.nodeClass].manifest] });
+      // The class construct: its name and the dependency on it (the class is Ready first).
+      pools[p.name] = new GpuNodePool(this, `nodePool-${p.name}`, { ...nodePoolPropsOf(p), nodeClassName: undefined, nodeClass: classes[p.nodeClass] });
     }
     this.nodeClasses = classes;
     this.nodePools = pools;

@@ -1,7 +1,10 @@
 /**
- * Every construct prop that takes an AWS identifier or name accepts Terraform tokens: a
- * `TerraformVariable`, a data source's attribute, another resource's ARN. What cannot be known
- * at synth is passed through to the plan, where Terraform resolves it.
+ * Constructs composed the way CDKTF users compose them: every prop that takes an AWS identifier
+ * or name accepts Terraform tokens (a `TerraformVariable`, a data source's attribute, another
+ * resource's ARN), passed through to the plan where Terraform resolves them; and every construct
+ * takes an optional `provider`, put on every block it creates of that provider's type, so two
+ * clusters in two regions fit in one stack without a block on the default provider or on the
+ * other cluster's.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -12,7 +15,8 @@ import { InterruptionQueue } from "../../modules/aws/interruption-queue.js";
 import { KarpenterNodeRole } from "../../modules/aws/node-role.js";
 import { ClusterPrerequisites } from "../../modules/aws/prerequisites.js";
 import { GpuNodeClass } from "../../modules/nodepools/node-class.js";
-import { at, synthStack } from "../helpers.js";
+import { at, synthOf, synthStack } from "../helpers.js";
+import { CLUSTERS, twoClusterStack } from "../two-clusters.js";
 
 const text = (stack: TerraformStack, name: string) => new TerraformVariable(stack, name, { type: "string" }).stringValue;
 const list = (stack: TerraformStack, name: string) => new TerraformVariable(stack, name, { type: "list(string)" }).listValue;
@@ -70,5 +74,39 @@ describe("constructs take tokens for AWS identifiers and names", () => {
     assert.equal(m.manifest.spec.subnetSelectorTerms, '${jsondecode(format("[%s]", join(",", formatlist("{\\"id\\":\\"%s\\"}", var.subnets))))}');
     assert.deepEqual(m.manifest.spec.securityGroupSelectorTerms, [{ id: "${var.sg}" }]);
     assert.deepEqual(m.lifecycle.precondition.map((p: any) => p.error_message.split(":")[0]), ["GpuNodeClass subnetIds", "GpuNodeClass securityGroupIds"]);
+  });
+});
+
+type Block = { provider?: string; "//"?: { metadata?: { path?: string } } };
+
+describe("provider: two clusters in one stack through aliased providers", () => {
+  const s = synthOf(twoClusterStack()) as unknown as Record<string, Record<string, Record<string, Block>>>;
+  /** Every block of the three providers' types, with the provider it names and its construct path. */
+  const blocks = ["resource", "data", "ephemeral"].flatMap((section) =>
+    Object.entries(s[section] ?? {}).flatMap(([type, byId]) =>
+      /^(aws|helm|kubernetes)_/.test(type) ? Object.entries(byId).map(([id, b]) => ({ section, type, id, provider: b.provider })) : [],
+    ),
+  );
+
+  it("names an aliased provider of the block's own type on every AWS, Helm and Kubernetes block", () => {
+    assert.ok(blocks.length > 60, `found ${blocks.length} blocks`);
+    const wrong = blocks.filter((b) => !b.provider || !["west", "east"].some((alias) => b.provider === `${b.type.split("_")[0]}.${alias}`));
+    assert.deepEqual(wrong.map((b) => `${b.section}.${b.type}.${b.id} -> ${b.provider ?? "(default)"}`), []);
+  });
+
+  it("keeps each cluster on its own providers, the account and partition lookups included", () => {
+    for (const alias of Object.keys(CLUSTERS)) {
+      const own = blocks.filter((b) => b.id.startsWith(`${alias}-`) || b.id.startsWith(`awsContext-aws-${alias}`));
+      assert.ok(own.length > 30, `${alias}: ${own.length} blocks`);
+      assert.deepEqual(own.filter((b) => !b.provider?.endsWith(`.${alias}`)).map((b) => `${b.type}.${b.id} -> ${b.provider}`), []);
+    }
+    // One account/partition lookup per provider: the two may be two accounts.
+    assert.deepEqual(Object.values(s.data.aws_partition).map((p) => p.provider).sort(), ["aws.east", "aws.west"]);
+  });
+
+  it("the pool given its GpuNodeClass depends on it and names it", () => {
+    const pool = Object.entries(s.resource.kubernetes_manifest).find(([id]) => id.startsWith("west-pool_manifest"))![1] as Block & { depends_on: string[]; manifest: { spec: { template: { spec: { nodeClassRef: { name: string } } } } } };
+    assert.match(pool.depends_on[0], /^kubernetes_manifest\.west-class_manifest_\w+$/);
+    assert.equal(pool.manifest.spec.template.spec.nodeClassRef.name, "gpu");
   });
 });
