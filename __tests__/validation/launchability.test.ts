@@ -34,14 +34,15 @@ describe("pools that can never launch a node are config errors", () => {
     ]);
   });
 
-  it("a family that does not exist, with the known ones listed", () => {
-    const [problem] = problemsOf(pool({ requirements: [family("g9x")] }));
-    assert.match(problem, /^nodePools\[0\]\.requirements\[0\]: karpenter\.k8s\.aws\/instance-family In \[g9x\] leaves pool gpu-workloads no instance type to launch: no GPU instance type has karpenter\.k8s\.aws\/instance-family "g9x"; known values: g4ad, g4dn, g5, /);
+  it("a family that does not exist, at its value, with the nearest known ones (and not again as an empty pool)", () => {
+    const problems = problemsOf(pool({ requirements: [family("zz")] }));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^nodePools\[0\]\.requirements\[0\]\.values\[0\]: "zz": no GPU instance type in the module's table \(Karpenter 1\.14's instance-types reference\) has karpenter\.k8s\.aws\/instance-family "zz"; nearest known values: ([a-z0-9-]+, ){4}[a-z0-9-]+$/);
   });
 
   it("a GPU name in the wrong case, with the right spelling", () => {
     const [problem] = problemsOf(pool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: ["H100"] }] }));
-    assert.match(problem, /no GPU instance type has karpenter\.k8s\.aws\/instance-gpu-name "H100" \(the label's values are lower case: "h100"\)/);
+    assert.match(problem, /^nodePools\[0\]\.requirements\[0\]\.values\[0\]: "H100": .* has karpenter\.k8s\.aws\/instance-gpu-name "H100"; the label's values are lower case: "h100"$/);
   });
 
   it("caps smaller than every type the pool admits", () => {
@@ -61,7 +62,7 @@ describe("pools that can never launch a node are config errors", () => {
   it("accepts pools that can launch, including requirements on labels the table does not know", () => {
     assert.deepEqual(problemsOf(pool({})), []);
     assert.deepEqual(problemsOf(pool({ instanceCategories: ["g"], architectures: ["arm64"] })), []);
-    assert.deepEqual(problemsOf(pool({ requirements: [family("g5", "g9x"), { key: "topology.kubernetes.io/zone", operator: "In", values: ["us-west-2a"] }] })), []);
+    assert.deepEqual(problemsOf(pool({ requirements: [family("g5", "g6"), { key: "topology.kubernetes.io/zone", operator: "In", values: ["us-west-2a"] }] })), []);
     assert.deepEqual(problemsOf(pool({ instanceCategories: ["p"], limits: { cpu: 8 } })), [], "p3.2xlarge fits 8 vCPUs and 2 GPUs");
   });
 });
@@ -78,30 +79,37 @@ describe("GpuNodePool refuses a pool that cannot launch (library use)", () => {
 describe("karpenter-gpu capacity", () => {
   it("exits non-zero and names the pool when a pool admits no instance type", () => {
     const file = join(tempDir("launch-"), "config.json");
-    writeFileSync(file, JSON.stringify(configInput({ nodePools: [pool({ requirements: [{ key: "karpenter.k8s.aws/instance-gpu-name", operator: "In", values: ["H100"] }] })] })));
+    writeFileSync(file, JSON.stringify(configInput({ nodePools: [pool({ instanceCategories: ["g"], requirements: [family("p5")] })] })));
     const run = spawnSync(process.execPath, [bundled("cli/main.ts"), "capacity", "--config", file], { cwd: ROOT, encoding: "utf8" });
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /nodePools\[0\]\.requirements\[0\]: karpenter\.k8s\.aws\/instance-gpu-name In \[H100\] leaves pool gpu-workloads no instance type to launch/);
+    assert.match(run.stderr, /nodePools\[0\]\.requirements\[0\]: karpenter\.k8s\.aws\/instance-family In \[p5\] leaves pool gpu-workloads no instance type to launch/);
     assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
   });
 });
 
-describe("typos that still launch are warned about (Karpenter reads types from EC2, so a newer type is possible)", () => {
-  const warningsOf = (requirements: { key: string; operator: "In" | "NotIn"; values: string[] }[]) => {
-    let pool: GpuNodePool | undefined;
-    synthStack((s) => (pool = new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", cpuLimit: 96, expireAfter: "Never", requirements })));
-    return pool!.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
-  };
+describe("typos in requirements are errors at their field, in props and config", () => {
+  const problemsOf = (requirements: { key: string; operator: "In" | "NotIn"; values: string[] }[]) =>
+    errorOf(() => synthStack((s) => new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", cpuLimit: 96, expireAfter: "Never", requirements })));
+  const configProblemsOf = (requirements: unknown[]) => configProblems(() => parseConfig(configInput({ nodePools: [{ name: "p", nodeClass: "gpu-nodeclass", limits: { cpu: 96 }, requirements } as never] })));
 
-  it("a value no GPU type has beside values some have, with a did-you-mean", () => {
-    assert.deepEqual(warningsOf([{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6", "g6ee"] }]), [
-      `NodePool p: requirements[0]: karpenter.k8s.aws/instance-family In lists "g6ee" (did you mean "g6e"?), which no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has; the pool uses only the other values`,
+  it("an In or NotIn value no GPU type of the table has, even beside good values, with a did-you-mean or the nearest values", () => {
+    const message = problemsOf([
+      { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6", "g6ee"] },
+      { key: "karpenter.k8s.aws/instance-gpu-name", operator: "NotIn", values: ["t4", "zz9"] },
     ]);
-    assert.deepEqual(warningsOf([{ key: "karpenter.k8s.aws/instance-family", operator: "NotIn", values: ["g6ee"] }]), [], "NotIn a value nothing has changes nothing");
+    assert.match(message, /- requirements\[0\]\.values\[1\]: "g6ee": no GPU instance type in the module's table \(Karpenter 1\.14's instance-types reference\) has karpenter\.k8s\.aws\/instance-family "g6ee"; did you mean "g6e"\?/);
+    assert.match(message, /- requirements\[1\]\.values\[1\]: "zz9": .* has karpenter\.k8s\.aws\/instance-gpu-name "zz9"; (known|nearest known) values: /);
+    assert.doesNotMatch(message, /values\[0\]/, "the known values are fine");
+    assert.doesNotMatch(message, /leaves pool p no instance type/, "not reported twice as an empty pool");
+    assert.deepEqual(configProblemsOf([{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6", "g6ee"] }]), [
+      `nodePools[0].requirements[0].values[1]: "g6ee": no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has karpenter.k8s.aws/instance-family "g6ee"; did you mean "g6e"?`,
+    ]);
   });
 
-  it("a key a few edits from a well-known label; custom keys far from any are quiet", () => {
-    assert.match(warningsOf([{ key: "node.kubernetes.io/instance-typ", operator: "In", values: ["g6.xlarge"] }])[0], /key "node\.kubernetes\.io\/instance-typ" is not a label Karpenter knows; did you mean "node\.kubernetes\.io\/instance-type"\?/);
-    assert.deepEqual(warningsOf([{ key: "team", operator: "In", values: ["ml"] }]), []);
+  it("a key a few edits from a well-known label; custom keys far from any stay allowed", () => {
+    assert.match(problemsOf([{ key: "node.kubernetes.io/instance-typ", operator: "In", values: ["g6.xlarge"] }]), /- requirements\[0\]\.key: "node\.kubernetes\.io\/instance-typ" is not a label Karpenter knows; did you mean "node\.kubernetes\.io\/instance-type"\?/);
+    assert.deepEqual(configProblemsOf([{ key: "node.kubernetes.io/instance-typ", operator: "In", values: ["g6.xlarge"] }]).map((p) => p.split(":")[0]), ["nodePools[0].requirements[0].key"]);
+    synthStack((s) => new GpuNodePool(s, "p", { name: "p", nodeClassName: "c", cpuLimit: 96, expireAfter: "Never", requirements: [{ key: "team", operator: "In", values: ["ml"] }] }));
+    assert.deepEqual(configProblemsOf([{ key: "example.com/team", operator: "In", values: ["ml"] }]), []);
   });
 });

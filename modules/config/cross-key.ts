@@ -8,7 +8,8 @@ import { KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { karpenterCrdNameProblem } from "../validation/chart-keys.js";
 import { efaClassProblems } from "../validation/efa.js";
 import { instanceTagCountProblem } from "../validation/karpenter-rules.js";
-import { launchProblems } from "../validation/launchability.js";
+import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
+import { launchProblems, requirementTypoProblems } from "../validation/launchability.js";
 import { chartValueProblems } from "./chart-derived.js";
 import { nodePoolCrdProblems } from "./crd.js";
 import { nodePool } from "./pool-schema.js";
@@ -207,7 +208,10 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       keys.set(formatPath(full), full);
       return formatPath(full);
     };
-    const launch = launchProblems(
+    // A typo is named where it is; the pool's launchability is asked only without one.
+    const typos = pool.requirements.flatMap((r, j) => requirementTypoProblems(r, WELL_KNOWN_LABELS).map((t) => ({ path: ["nodePools", i, "requirements", j, ...(t.field === "key" ? ["key"] : ["values", Number(t.field.slice(7, -1))])], problem: t.problem })));
+    for (const t of typos) issue(t.path, t.problem);
+    const launch = typos.length ? [] : launchProblems(
       { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, labels: pool.labels, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : physicalGpus(pool.limits.gpus ?? defaultGpuLimit(cpuLimit, pool.gpuSharing), pool.gpuSharing) },
       { pool: key(), instanceCategories: key("instanceCategories"), architectures: key("architectures"), requirement: (j) => key("requirements", j), label: (k) => key("labels", k), cpuLimit: key("limits", "cpu"), gpuLimit: key("limits", "gpus") },
     );

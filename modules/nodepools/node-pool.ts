@@ -11,7 +11,7 @@ import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf,
 import { scheduleProblem } from "../validation/cron.js";
 import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, gpuSharingProblems, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
-import { launchProblems, requirementTypoWarnings, type PoolFieldNames } from "../validation/launchability.js";
+import { launchProblems, requirementTypoProblems, type PoolFieldNames } from "../validation/launchability.js";
 import { manifestOf } from "./manifest.js";
 import { GpuNodeClass } from "./node-class.js";
 
@@ -87,6 +87,7 @@ export class GpuNodePool extends Construct {
     const isStatic = props.replicas !== undefined;
     // A static pool has no CPU or GPU cap: any type it admits fits.
     const cpuLimit = isStatic ? Infinity : props.cpuLimit;
+    const typos = (props.requirements ?? []).flatMap((r, i) => requirementTypoProblems(r, WELL_KNOWN_LABELS).map((t) => ({ prop: `requirements[${i}].${t.field}`, problem: t.problem })));
     throwIfProblems(this, "GpuNodePool", [
       { prop: "name", problem: k8sNameProblem(props.name) },
       {
@@ -123,7 +124,9 @@ export class GpuNodePool extends Construct {
         { prop: `budgets[${i}].duration`, problem: budget.duration === undefined ? undefined : goDurationProblem(budget.duration) },
       ]),
       ...(["expireAfter", "consolidateAfter", "terminationGracePeriod"] as const).map((prop) => ({ prop, problem: props[prop] === undefined ? undefined : goDurationProblem(props[prop]) })),
-      ...(cpuLimit === undefined
+      ...typos,
+      // A typo is named where it is; the pool's launchability is asked only without one.
+      ...(cpuLimit === undefined || typos.length
         ? []
         : launchProblems(
             { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], labels: props.labels, cpuLimit, gpuLimit: isStatic ? Infinity : physicalGpus(props.gpuLimit ?? defaultGpuLimit(cpuLimit, props.gpuSharing), props.gpuSharing) },
@@ -131,9 +134,6 @@ export class GpuNodePool extends Construct {
           ).map((p) => ({ prop: p.field, problem: p.problem }))),
     ]);
     this.model = buildGpuNodePool(props);
-    (props.requirements ?? []).forEach((r, i) => {
-      for (const w of requirementTypoWarnings(r, WELL_KNOWN_LABELS)) warn(this, `NodePool ${props.name}: requirements[${i}]: ${w}`);
-    });
     const expireAfter = this.model.spec.template.spec.expireAfter;
     if (expireAfter !== "Never" && props.terminationGracePeriod === undefined) {
       warn(

@@ -6,7 +6,7 @@
  */
 import { quoted } from "../core/rules.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
-import { closestName } from "../core/suggest.js";
+import { closestName, editDistance } from "../core/suggest.js";
 import { isEvaluated, labelRequirements, labelValue, normalizedLabelKey, satisfies, type LabelRequirement } from "../karpenter/labels.js";
 
 type Requirement = LabelRequirement;
@@ -125,29 +125,37 @@ export function launchProblems(pool: PoolShape, names: PoolFieldNames): LaunchPr
 }
 
 /**
- * Likely typos in a requirement that still let the pool launch, so nothing else reports them: a
- * key a few edits from one of Karpenter's well-known labels (as written it is a custom label the
- * pool's nodes get, and narrows nothing), and `In` values no GPU type of the table has beside
- * values some type has (Karpenter quietly uses the others). Karpenter reads instance types from
- * EC2, so a type newer than the table is possible: these are warnings, not errors.
+ * Typos in a requirement, as errors at the field they are in (`key`, `values[k]`):
+ * - a key a few edits from one of Karpenter's well-known labels: as written it would be a custom
+ *   label the pool's nodes get, and it would narrow nothing;
+ * - an `In` or `NotIn` value on a key the GPU instance table knows (family, type, GPU name,
+ *   category, size, generation, ...) that no GPU type of the table has, with the nearest known
+ *   values. Karpenter would quietly use the other values (`In`) or exclude nothing (`NotIn`).
+ * The table is Karpenter 1.14's instance-types reference: a type newer than it is refused like a
+ * typo, as a pool naming only such a type already was (it admits no type of the table).
  */
-export function requirementTypoWarnings(r: Requirement, wellKnown: ReadonlySet<string>): string[] {
-  const out: string[] = [];
+export function requirementTypoProblems(r: Requirement, wellKnown: ReadonlySet<string>): { field: "key" | `values[${number}]`; problem: string }[] {
   const key = normalizedLabelKey(r.key);
   if (!wellKnown.has(key)) {
     const meant = closestName(r.key, [...wellKnown]);
-    if (meant) out.push(`key ${quoted(r.key)} is not a label Karpenter knows; did you mean ${quoted(meant)}? As written it is a custom label the pool's nodes get, and it narrows nothing`);
-    return out;
+    return meant ? [{ field: "key", problem: `${quoted(r.key)} is not a label Karpenter knows; did you mean ${quoted(meant)}? As written it would be a custom label the pool's nodes get, and it would narrow nothing` }] : [];
   }
-  if (r.operator !== "In" || !isEvaluated(key)) return out;
-  const known = [...new Set(GPU_INSTANCE_TYPES.map((t) => labelValue(t, key)!))];
-  const unknown = (r.values ?? []).filter((v) => !known.includes(v));
-  if (unknown.length > 0 && unknown.length < (r.values ?? []).length) {
-    const hints = unknown.map((v) => {
-      const meant = closestName(v, known);
-      return `${quoted(v)}${meant ? ` (did you mean ${quoted(meant)}?)` : ""}`;
-    });
-    out.push(`${key} In lists ${hints.join(", ")}, which no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has; the pool uses only the other values`);
-  }
-  return out;
+  if ((r.operator !== "In" && r.operator !== "NotIn") || !isEvaluated(key)) return [];
+  const known = [...new Set(GPU_INSTANCE_TYPES.map((t) => labelValue(t, key)!))].sort();
+  return (r.values ?? []).flatMap((v, k) => {
+    if (known.includes(v)) return [];
+    return [{ field: `values[${k}]` as const, problem: `${quoted(v)}: no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has ${key} ${quoted(v)}; ${nearest(v, known)}` }];
+  });
+}
+
+/** "did you mean" the closest known value, or the known values (nearest first when many). */
+function nearest(value: string, known: readonly string[]): string {
+  const lower = known.find((k) => k === value.toLowerCase());
+  if (lower) return `the label's values are lower case: ${quoted(lower)}`;
+  // Values are short: a did-you-mean needs at most one edit per three characters ("g6ee" → "g6e"), else "zz" would mean "g5".
+  const meant = closestName(value, known);
+  if (meant && editDistance(value.toLowerCase(), meant.toLowerCase()) <= Math.max(1, Math.floor(value.length / 3))) return `did you mean ${quoted(meant)}?`;
+  if (known.length <= 12) return `known values: ${known.join(", ")}`;
+  const byDistance = [...known].sort((a, b) => editDistance(value.toLowerCase(), a.toLowerCase()) - editDistance(value.toLowerCase(), b.toLowerCase()));
+  return `nearest known values: ${byDistance.slice(0, 5).join(", ")}`;
 }
