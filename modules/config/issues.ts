@@ -20,8 +20,43 @@ export function describeIssue(issue: core.$ZodIssue): string[] {
     return [`${at(issue.path)}: is required`];
   }
   const got = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` (got ${typeof issue.input === "number" ? String(issue.input) : quoted(issue.input)})` : "";
-  const message = issue.code === "custom" || issue.message.includes("(got ") ? issue.message : `${issue.message}${got}`;
+  const message = issue.code === "custom" || issue.message.includes("(got ") ? issue.message : `${ownWords(issue) ?? issue.message}${got}`;
   return [`${at(issue.path)}: ${message}`];
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  array: "a list",
+  object: "a map of keys and values",
+  record: "a map of keys and values",
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
+
+/**
+ * zod's default messages ("Invalid input: expected array, received number", "Too big: expected
+ * number to be <=100") in the module's words, with the allowed range. Undefined for the issues
+ * the schema words itself.
+ */
+function ownWords(issue: core.$ZodIssue): string | undefined {
+  // Only zod's own words: a schema's `{ error }` message is kept as written.
+  if (!/^(Invalid input|Too big|Too small)\b/.test(issue.message)) return undefined;
+  switch (issue.code) {
+    case "invalid_type":
+      return TYPE_WORDS[issue.expected] ? `must be ${TYPE_WORDS[issue.expected]}` : undefined;
+    case "too_big":
+    case "too_small": {
+      const bound = String(issue.code === "too_big" ? issue.maximum : issue.minimum);
+      const most = issue.code === "too_big";
+      if (issue.origin === "array") return `must list ${most ? "at most" : "at least"} ${bound} item${bound === "1" ? "" : "s"}`;
+      if (issue.origin === "string") return `must be ${most ? "at most" : "at least"} ${bound} character${bound === "1" ? "" : "s"} long`;
+      const strict = issue.inclusive === false;
+      return `must be ${most ? (strict ? "less than" : "at most") : strict ? "more than" : "at least"} ${bound}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** The keys an object accepts at a config path, read from the schema itself so they never drift. */
