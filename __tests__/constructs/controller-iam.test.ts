@@ -171,12 +171,12 @@ describe("KarpenterControllerIam", () => {
     assert.equal(at(named.resource, "aws_iam_policy", "controller/InterruptionPolicy").name, "KarpenterControllerInterruptionPolicy-prod-cluster-us-west-2");
   });
 
-  it("attaches additional managed policies under their keys and adds statements as one inline policy, policy variables kept as text", () => {
+  it("attaches additional managed policies under their keys and adds statements as one inline policy", () => {
     const extra = synthController({
       additionalPolicyArns: { ssmRead: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess" },
       additionalPolicyStatements: [
         { actions: ["ec2:DescribeCapacityBlockOfferings"], resources: ["*"] },
-        { effect: "Deny", actions: ["ec2:RunInstances"], resources: ["arn:aws:ec2:*:*:instance/*"], conditions: [{ test: "StringNotEquals", variable: "aws:PrincipalTag/team", values: ["${aws:username}"] }] },
+        { effect: "Deny", actions: ["ec2:RunInstances"], resources: ["arn:aws:ec2:*:*:instance/*"], conditions: [{ test: "StringNotEquals", variable: "aws:PrincipalTag/team", values: ["$${aws:username}"] }] },
       ],
     });
     assert.equal(at(extra.resource, "aws_iam_role_policy_attachment", "controller/additional-ssmRead").policy_arn, "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess");

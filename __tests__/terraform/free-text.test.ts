@@ -183,6 +183,18 @@ describe("free text in every YAML form reaches Terraform as text", () => {
     for (const [name, value] of Object.entries(decoded)) assert.deepEqual(out[name].value, value, name);
   });
 
+  it("an IAM policy variable in the controller's extra statements reaches the policy document as text, escaped once", () => {
+    const file = join(dir, "policy-variable.yaml");
+    writeFileSync(file, configIn(FORMS[0]).yaml + 'controller:\n  additionalPolicyStatements:\n    - {actions: ["s3:GetObject"], resources: ["arn:aws:s3:::home/${aws:username}/*"], conditions: [{test: StringLike, variable: "s3:prefix", values: ["${aws:username}/"]}]}\n');
+    const docs = ofType(synthOf(buildStacks(newApp(), loadConfigFile(file)).aws).data, "aws_iam_policy_document");
+    const doc = Object.entries(docs).find(([id]) => id.includes("additionalDocument"))![1] as { statement: { resources: string[]; condition: { values: string[] }[] }[] };
+    const live: string[] = [];
+    const decodedDoc = decodeDeep(doc.statement, (s) => live.push(s)) as typeof doc.statement;
+    assert.deepEqual(live, []);
+    assert.deepEqual(decodedDoc[0].resources, ["arn:aws:s3:::home/${aws:username}/*"]);
+    assert.deepEqual(decodedDoc[0].condition[0].values, ["${aws:username}/"]);
+  });
+
   it("refuses the YAML forms that are not plain text, at their key", () => {
     const refused = (name: string, annotations: string) => {
       const file = join(dir, `${name}.yaml`);

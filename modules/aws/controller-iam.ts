@@ -7,7 +7,6 @@ import { Fn, Token, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { assignProvider } from "../core/provider.js";
 import { iamStatementProblems, type IamStatementInput } from "../core/iam-statements.js";
-import { literal } from "../core/literal.js";
 import { controllerPolicyNameFor, controllerRoleNameFor } from "../core/names.js";
 import { arnPlacementProblem, clusterNameProblem, iamPolicyNameProblem, iamRoleNameProblem, managedPolicyArnProblem, k8sNameProblem, kmsKeyArnProblem, namespaceProblem, oidcProviderArnProblem, oidcProviderRegionProblem, regionProblem, throwIfProblems } from "../core/rules.js";
 import { AwsContext } from "./aws-context.js";
@@ -195,16 +194,12 @@ export class KarpenterControllerIam extends Construct {
       new IamRolePolicyAttachment(this, `additional-${key}`, { role: this.role.name, policyArn: arn });
     }
     if (additionalStatements.length) {
-      // Config text is data: an IAM policy variable such as ${aws:PrincipalTag/team} reaches IAM as written.
+      // Strings are Terraform templates here, as in any CDKTF prop: the app escapes config text
+      // (buildStacks), so a policy variable such as ${aws:username} in a config file reaches IAM as written.
       const doc = policyDocument(
         this,
         "additionalDocument",
-        additionalStatements.map((st) => ({
-          effect: st.effect,
-          actions: st.actions.map(literal),
-          resources: st.resources.map(literal),
-          conditions: st.conditions?.map((c) => ({ test: c.test, variable: literal(c.variable), values: c.values.map(literal) })),
-        })),
+        additionalStatements.map((st) => ({ effect: st.effect, actions: st.actions, resources: st.resources, conditions: st.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) })),
       );
       this.additionalPolicy = new IamRolePolicy(this, "additionalPolicy", { name: "additional", role: this.role.id, policy: doc.json });
     }

@@ -1,0 +1,85 @@
+/**
+ * The escape hatches: `spec` props (and config keys) deep-merged into the EC2NodeClass and
+ * NodePool the module builds, for what it has no typed key for (a hardened AMI's selector terms,
+ * extra block devices, `associatePublicIPAddress`, `detailedMonitoring`, NodePool annotations).
+ * The merged object is checked by the same CRD schema, CEL rules and runtime checks as the rest.
+ * Fields the module writes from a typed key are refused here, naming that key: a hatch that
+ * could overwrite the role, the discovery selectors or the GPU requirements would make the typed
+ * checks meaningless.
+ */
+import { isPlainObject } from "../core/helm-values.js";
+import { quoted } from "../core/rules.js";
+
+/** A hatch problem: the field under `spec` (dotted, `[i]` for list items) and why. */
+export interface HatchProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** EC2NodeClass spec fields written from a typed prop / config key, by field: that key. */
+const NODE_CLASS_TYPED: Readonly<Record<string, string>> = {
+  role: "the node role (nodeRole.* in config, roleName as a prop)",
+  instanceProfile: "the node role (nodeRole.* in config, roleName as a prop): Karpenter takes role or instanceProfile, not both",
+  subnetSelectorTerms: "discovery (discovery.mode and discovery.subnetIds; subnetIds as a prop)",
+  securityGroupSelectorTerms: "discovery (discovery.mode and discovery.securityGroupIds; securityGroupIds as a prop)",
+  tags: "tags",
+  kubelet: "kubelet",
+  userData: "userData",
+  instanceStorePolicy: "instanceStorePolicy",
+  placementGroupSelector: "placementGroup",
+  capacityReservationSelectorTerms: "capacityReservations",
+};
+
+/** The security defaults a hatch may not weaken: IMDSv2 only, one hop. */
+const METADATA_FIXED: Readonly<Record<string, unknown>> = { httpTokens: "required", httpPutResponseHopLimit: 1 };
+
+/** What the EC2NodeClass hatch may not set, given what the typed props already set. */
+export function nodeClassSpecProblems(spec: Readonly<Record<string, unknown>>, typed: { readonly amiAlias?: string; readonly efa: boolean }): HatchProblem[] {
+  const out: HatchProblem[] = [];
+  for (const [key, value] of Object.entries(spec)) {
+    if (NODE_CLASS_TYPED[key]) out.push({ field: key, problem: `is written by the module; use ${NODE_CLASS_TYPED[key]}` });
+    else if (key === "networkInterfaces" && typed.efa) out.push({ field: key, problem: "is written by the module for an EFA node class; use efa" });
+    else if (key === "amiSelectorTerms" && typed.amiAlias !== undefined) out.push({ field: key, problem: "replaces the terms of amiAlias: set amiAlias or spec.amiSelectorTerms, not both" });
+    else if (key === "metadataOptions" && isPlainObject(value)) {
+      for (const [option, fixed] of Object.entries(METADATA_FIXED)) {
+        if (option in value && value[option] !== fixed) {
+          out.push({ field: `metadataOptions.${option}`, problem: `must stay ${quoted(fixed)} (got ${quoted(value[option])}): IMDSv2 with one hop keeps pods on the pod network from reading the node's credentials` });
+        }
+      }
+    } else if (key === "blockDeviceMappings" && Array.isArray(value)) {
+      value.forEach((d, i) => {
+        if (isPlainObject(d) && d.deviceName === "/dev/xvda") out.push({ field: `blockDeviceMappings[${i}].deviceName`, problem: "is the root volume, which the module writes: use rootVolume (the other mappings are added to it)" });
+      });
+    }
+  }
+  return out;
+}
+
+/** NodePool spec fields written from typed props / config keys. The hatch keeps the rest (annotations). */
+const NODE_POOL_TYPED: Readonly<Record<string, string>> = {
+  replicas: "replicas",
+  weight: "weight",
+  limits: "limits (cpuLimit, gpuLimit, memoryLimitGiB, nodeLimit as props)",
+  disruption: "disruption (consolidationPolicy, consolidateAfter, budgets as props)",
+  "template.spec.requirements": "instanceCategories, capacityTypes, architectures and requirements",
+  "template.spec.taints": "taints",
+  "template.spec.startupTaints": "startupTaints",
+  "template.spec.nodeClassRef": "nodeClass (nodeClass or nodeClassName as a prop)",
+  "template.spec.expireAfter": "expireAfter",
+  "template.spec.terminationGracePeriod": "terminationGracePeriod",
+  "template.metadata.labels": "labels",
+};
+
+/** What the NodePool hatch may not set. */
+export function nodePoolSpecProblems(spec: Readonly<Record<string, unknown>>): HatchProblem[] {
+  const out: HatchProblem[] = [];
+  const walk = (node: Readonly<Record<string, unknown>>, prefix: string) => {
+    for (const [key, value] of Object.entries(node)) {
+      const field = prefix ? `${prefix}.${key}` : key;
+      if (NODE_POOL_TYPED[field]) out.push({ field, problem: `is written by the module; use ${NODE_POOL_TYPED[field]}` });
+      else if (isPlainObject(value) && Object.keys(NODE_POOL_TYPED).some((typed) => typed.startsWith(`${field}.`))) walk(value, field);
+    }
+  };
+  walk(spec, "");
+  return out;
+}
