@@ -112,4 +112,57 @@ describe("GpuNodeClass", () => {
       ].join("\n"),
     );
   });
+
+  it("escape hatches: userData and spec fields reach the manifest, extra devices after the root volume, a hardened AMI's terms instead of the alias", () => {
+    const m = (props: Partial<ConstructorParameters<typeof GpuNodeClass>[2]>) =>
+      (ofType(synthStack((stack) => new GpuNodeClass(stack, "nc", { ...seedProps, ...props })).resource, "kubernetes_manifest").nc_manifest as any).manifest.spec;
+    const spec = m({
+      userData: "#!/bin/bash\nmount-datasets",
+      spec: {
+        associatePublicIPAddress: false,
+        detailedMonitoring: true,
+        blockDeviceMappings: [{ deviceName: "/dev/xvdb", ebs: { volumeSize: "500Gi", volumeType: "gp3", encrypted: true } }],
+        metadataOptions: { httpProtocolIPv6: "enabled" },
+      },
+    });
+    assert.equal(spec.userData, "#!/bin/bash\nmount-datasets");
+    assert.equal(spec.associatePublicIPAddress, false);
+    assert.equal(spec.detailedMonitoring, true);
+    assert.deepEqual(spec.blockDeviceMappings.map((d: { deviceName: string }) => d.deviceName), ["/dev/xvda", "/dev/xvdb"]);
+    assert.deepEqual(spec.metadataOptions, { httpEndpoint: "enabled", httpProtocolIPv6: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
+    const hardened = m({ spec: { amiFamily: "AL2023", amiSelectorTerms: [{ id: "ami-0123456789abcdef0" }] } });
+    assert.deepEqual(hardened.amiSelectorTerms, [{ id: "ami-0123456789abcdef0" }]);
+  });
+
+  it("escape hatches: owned fields are refused naming the typed prop, IMDSv2 cannot be weakened, and CRD errors name spec.<field>", () => {
+    const message = errorOf(() =>
+      synthStack((stack) => new GpuNodeClass(stack, "nc", {
+        ...seedProps,
+        amiAlias: "al2023@v20251120",
+        userData: "",
+        spec: {
+          role: "other",
+          subnetSelectorTerms: [{ id: "subnet-0123456789abcdef0" }],
+          amiSelectorTerms: [{ id: "ami-0123456789abcdef0" }],
+          metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 },
+          blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "10Gi" } }],
+        },
+      })),
+    );
+    for (const line of [
+      /- spec\.role: is written by the module; use the node role/,
+      /- spec\.subnetSelectorTerms: is written by the module; use discovery/,
+      /- spec\.amiSelectorTerms: replaces the terms of amiAlias: set amiAlias or spec\.amiSelectorTerms, not both/,
+      /- spec\.metadataOptions\.httpTokens: must stay "required" \(got "optional"\): IMDSv2/,
+      /- spec\.metadataOptions\.httpPutResponseHopLimit: must stay 1 \(got 2\)/,
+      /- spec\.blockDeviceMappings\[0\]\.deviceName: is the root volume, which the module writes: use rootVolume/,
+      /- userData: is empty/,
+    ]) {
+      assert.match(message, line);
+    }
+    const crd = errorOf(() => synthStack((stack) => new GpuNodeClass(stack, "nc", { ...seedProps, spec: { detailedMonitoring: "yes", blockDeviceMappings: [{ deviceName: "/dev/xvdb", ebs: { volumeSize: "lots" } }] } })));
+    assert.match(crd, /spec\.detailedMonitoring \(spec\.detailedMonitoring\): must be boolean/);
+    assert.match(crd, /spec\.blockDeviceMappings\[1\]\.ebs\.volumeSize \(spec\.blockDeviceMappings\[0\]\.ebs\.volumeSize\): /);
+    assert.match(errorOf(() => synthStack((stack) => new GpuNodeClass(stack, "nc", { ...seedProps, userData: "x".repeat(16 * 1024 + 1) }))), /- userData: is 16385 bytes; EC2 takes at most 16384 bytes/);
+  });
 });

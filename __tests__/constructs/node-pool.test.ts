@@ -164,4 +164,17 @@ describe("GpuNodePool", () => {
       { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Lte", values: ["4"] },
     ]);
   });
+
+  it("startupTaints and the spec escape hatch (annotations) reach the manifest; owned fields are refused naming the prop", () => {
+    const s = synthStack((stack) => new GpuNodePool(stack, "p", { ...seedProps, startupTaints: [{ key: "example.com/gpu-check", effect: "NoExecute" }], spec: { template: { metadata: { annotations: { team: "ml" } } } } }));
+    const spec = (ofType(s.resource, "kubernetes_manifest").p_manifest as any).manifest.spec;
+    assert.deepEqual(spec.template.spec.startupTaints, [{ key: "example.com/gpu-check", effect: "NoExecute" }]);
+    assert.deepEqual(spec.template.metadata.annotations, { team: "ml" });
+    const message = errorOf(() => synthStack((stack) => new GpuNodePool(stack, "p", { ...seedProps, spec: { weight: 5, template: { spec: { requirements: [] }, metadata: { labels: { a: "b" } } } } })));
+    assert.match(message, /- spec\.weight: is written by the module; use weight/);
+    assert.match(message, /- spec\.template\.spec\.requirements: is written by the module; use instanceCategories, capacityTypes, architectures and requirements/);
+    assert.match(message, /- spec\.template\.metadata\.labels: is written by the module; use labels/);
+    const crd = errorOf(() => synthStack((stack) => new GpuNodePool(stack, "p", { ...seedProps, spec: { template: { metadata: { annotations: { team: 5 } } } } })));
+    assert.match(crd, /spec\.template\.metadata\.annotations\.team \(spec\.template\.metadata\.annotations\.team\): must be string/);
+  });
 });

@@ -7,6 +7,7 @@
 import type { EC2NodeClass } from "../../.gen/karpenter/ec2nodeclass.js";
 import type { FieldPath } from "../core/field-path.js";
 import { idTerms, tagTerms } from "../core/discovery.js";
+import { mergeValues } from "../core/helm-values.js";
 import { DISCOVERY_TAG_KEY } from "../core/names.js";
 import { efaNetworkInterfaces, type EfaLayout } from "./efa.js";
 
@@ -121,6 +122,24 @@ export interface GpuNodeClassProps {
    * @see https://karpenter.sh/docs/tasks/odcrs/
    */
   readonly capacityReservations?: readonly CapacityReservationSelector[];
+  /**
+   * User data for the nodes (`spec.userData`): with AL2023 a MIME multi-part document whose parts
+   * may include a NodeConfig (nodeadm) and shell scripts; Karpenter merges its own NodeConfig
+   * into it. For a node bootstrap step, such as mounting a dataset or tuning the kernel.
+   * @default - none (Karpenter's own bootstrap only)
+   * @see https://karpenter.sh/docs/concepts/nodeclasses/#specuserdata
+   */
+  readonly userData?: string;
+  /**
+   * Further EC2NodeClass spec fields, deep-merged over the module's (objects merge, lists
+   * replace; `blockDeviceMappings` are added after the root volume): `amiSelectorTerms` of a
+   * hardened AMI (with `amiFamily`, instead of `amiAlias`), extra block devices,
+   * `associatePublicIPAddress`, `detailedMonitoring`, `metadataOptions.httpEndpoint`, ... The
+   * result is checked against the CRD like the rest. Fields the module writes from a typed prop
+   * (role, selector terms, tags, kubelet, userData, ...) and the IMDSv2 settings are refused.
+   * @default {}
+   */
+  readonly spec?: Readonly<Record<string, unknown>>;
 }
 
 /** An EC2 placement group, by name or by ID: exactly one of the two. */
@@ -144,7 +163,7 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
   const throughput = v.throughputMiBps ?? (type === "gp3" ? GP3_DEFAULTS.throughputMiBps : undefined);
   const discovery = { [DISCOVERY_TAG_KEY]: props.clusterName };
   const termsOf = (ids: readonly string[] | undefined) => (ids === undefined ? tagTerms(props.clusterName) : idTerms(ids));
-  return {
+  const built: EC2NodeClass = {
     apiVersion: "karpenter.k8s.aws/v1",
     kind: "EC2NodeClass",
     metadata: { name: props.name },
@@ -185,8 +204,19 @@ export function buildGpuNodeClass(props: GpuNodeClassProps): EC2NodeClass {
           }
         : {}),
       tags: { ...props.tags, ...discovery },
+      ...(props.userData !== undefined ? { userData: props.userData } : {}),
     },
   };
+  return withNodeClassSpec(built, props.spec);
+}
+
+/** The built EC2NodeClass with the `spec` escape hatch merged in (see `GpuNodeClassProps.spec`). */
+export function withNodeClassSpec(built: EC2NodeClass, extra: Readonly<Record<string, unknown>> | undefined): EC2NodeClass {
+  if (!extra) return built;
+  const { blockDeviceMappings: devices, ...rest } = extra;
+  const spec = mergeValues(built.spec as unknown as Record<string, unknown>, rest);
+  if (Array.isArray(devices)) spec.blockDeviceMappings = [...(built.spec.blockDeviceMappings ?? []), ...devices];
+  return { ...built, spec: spec as unknown as EC2NodeClass["spec"] };
 }
 
 /** The root volume props behind the fields of the EBS block, e.g. `throughput` → `rootVolume.throughputMiBps`. */
@@ -200,15 +230,22 @@ const EBS_PROPS: Readonly<Record<string, string>> = {
 
 /**
  * Which prop a field of the built EC2NodeClass comes from, e.g. `spec.tags["team"]` → `tags["team"]`,
- * `spec.blockDeviceMappings[0].ebs.iops` → `rootVolume.iops`; undefined for fields the module sets itself.
+ * `spec.blockDeviceMappings[0].ebs.iops` → `rootVolume.iops`, a field the `spec` escape hatch
+ * (`hatch`) set → `spec.<field>`; undefined for fields the module sets itself.
  */
-export function nodeClassPropOf(field: FieldPath): FieldPath | undefined {
+export function nodeClassPropOf(field: FieldPath, hatch?: Readonly<Record<string, unknown>>): FieldPath | undefined {
   const [a, b, c, d, e] = field;
+  if (a === "spec" && hatch && typeof b === "string" && b in hatch) {
+    // The hatch's block devices come after the root volume.
+    return b === "blockDeviceMappings" && typeof c === "number" ? (c === 0 ? ["rootVolume"] : ["spec", b, c - 1, ...field.slice(3)]) : field;
+  }
   if (a === "metadata" && b === "name") return ["name"];
   if (a !== "spec") return undefined;
   switch (b) {
     case "role":
       return ["roleName"];
+    case "userData":
+      return ["userData"];
     case "amiSelectorTerms":
       return ["amiAlias"];
     case "subnetSelectorTerms":

@@ -7,6 +7,7 @@ import type { ITerraformDependable } from "cdktf";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
 import { DEVICE_PLUGIN_CONFIG_LABEL, sharingConfigName, type GpuSharing } from "./gpu-sharing.js";
 import type { FieldPath } from "../core/field-path.js";
+import { mergeValues } from "../core/helm-values.js";
 
 /** A Kubernetes taint. */
 export interface Taint {
@@ -50,6 +51,21 @@ export interface GpuNodePoolProps {
   readonly requirements?: readonly Requirement[];
   /** Taints keeping non-GPU pods off the nodes. @default [{ key: "sku", value: "gpu", effect: "NoSchedule" }] */
   readonly taints?: readonly Taint[];
+  /**
+   * Taints a new node starts with and an agent removes when the node is ready for it (a GPU
+   * health check, a driver or image pre-pull DaemonSet); Karpenter does not count them when it
+   * decides whether a pod fits. Pods need no toleration for them.
+   * @default []
+   * @see https://karpenter.sh/docs/concepts/nodepools/#spectemplatespecstarttaints
+   */
+  readonly startupTaints?: readonly Taint[];
+  /**
+   * Further NodePool spec fields, deep-merged over the module's (objects merge, lists replace),
+   * such as `template.metadata.annotations`. Checked against the CRD like the rest; fields the
+   * module writes from a typed prop are refused, naming the prop.
+   * @default {}
+   */
+  readonly spec?: Readonly<Record<string, unknown>>;
   /**
    * Cap on the pool's total vCPUs. Size it to your EC2 vCPU quota. Required unless `replicas`
    * is set; refused with it (a static NodePool allows only a node limit).
@@ -216,7 +232,7 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
     ? [{ key: "karpenter.k8s.aws/capacity-reservation-type", operator: fallback ? "NotIn" : "In", values: [fallback ? otherKind : props.capacityReservationType] }]
     : [];
   const budgets = props.budgets?.map(({ reasons, ...b }) => ({ ...b, ...(reasons ? { reasons: [...reasons] } : {}) }));
-  return {
+  const built: NodePool = {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
     metadata: { name: props.name },
@@ -243,10 +259,12 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
             ...(values ? { values: [...values] } : {}),
           })),
           taints: [...(props.taints ?? [{ key: "sku", value: "gpu", effect: "NoSchedule" as const }])].map((t) => ({ ...t })),
+          ...(props.startupTaints?.length ? { startupTaints: props.startupTaints.map((t) => ({ ...t })) } : {}),
         },
       },
     },
   };
+  return props.spec ? { ...built, spec: mergeValues(built.spec as unknown as Record<string, unknown>, props.spec) as unknown as NodePool["spec"] } : built;
 }
 
 /** The requirement props behind the managed requirements, by position; undefined: set by the module. */
@@ -256,10 +274,11 @@ const MANAGED_REQUIREMENT_PROPS = ["instanceCategories", "capacityTypes", "archi
  * Which prop a field of the built NodePool comes from, e.g. `spec.template.spec.taints[0].key`
  * → `taints[0].key`, `spec.limits.cpu` → `cpuLimit`; undefined for fields the module sets itself.
  */
-export function nodePoolPropOf(field: FieldPath): FieldPath | undefined {
+export function nodePoolPropOf(field: FieldPath, hatch?: Readonly<Record<string, unknown>>): FieldPath | undefined {
   const [a, b, c, d, e, ...rest] = field;
   if (a === "metadata" && b === "name") return ["name"];
   if (a !== "spec") return undefined;
+  if (b === "template" && c === "metadata" && d === "annotations" && hatch) return field;
   if (b === "weight") return ["weight"];
   if (b === "replicas") return ["replicas"];
   if (b === "limits") return c === "cpu" ? ["cpuLimit"] : c === "nvidia.com/gpu" ? ["gpuLimit"] : c === "memory" ? ["memoryLimitGiB"] : c === "nodes" ? ["nodeLimit"] : undefined;
@@ -273,7 +292,7 @@ export function nodePoolPropOf(field: FieldPath): FieldPath | undefined {
   if (d === "expireAfter") return ["expireAfter"];
   if (d === "terminationGracePeriod") return ["terminationGracePeriod"];
   if (d === "nodeClassRef") return e === "name" ? ["nodeClassName"] : undefined;
-  if (d === "taints") return field.slice(3);
+  if (d === "taints" || d === "startupTaints") return field.slice(3);
   if (d === "requirements") {
     if (typeof e !== "number") return ["requirements"];
     const managed = MANAGED_REQUIREMENT_PROPS.length;

@@ -7,6 +7,7 @@ import { hasTokens } from "../core/discovery.js";
 import { clusterNameProblem, duplicatesProblem, iamRoleNameProblem, k8sNameProblem, quoted, SECURITY_GROUP_ID, securityGroupIdProblem, SUBNET_ID, subnetIdProblem, throwIfProblems, warn, type PropProblem } from "../core/rules.js";
 import { buildGpuNodeClass, nodeClassPropOf, type GpuNodeClassProps } from "../karpenter/node-class-spec.js";
 import { efaLayoutProblem } from "../validation/efa.js";
+import { nodeClassSpecProblems, userDataProblem } from "../validation/escape-hatch.js";
 import { amiAliasProblem, evictionThresholdProblem, instanceTagCountProblem, placementGroupProblems, rootVolumeProblems } from "../validation/karpenter-rules.js";
 import { manifestOf } from "./manifest.js";
 
@@ -27,12 +28,16 @@ export class GpuNodeClass extends Construct {
   constructor(scope: Construct, id: string, props: GpuNodeClassConstructProps) {
     super(scope, id);
     this.name = props.name;
-    const alias = props.amiAlias ?? "al2023@latest";
+    // A hardened AMI's own selector terms (the `spec` hatch) replace the alias.
+    const customAmi = props.spec !== undefined && "amiSelectorTerms" in props.spec;
+    const alias = customAmi ? undefined : (props.amiAlias ?? "al2023@latest");
     throwIfProblems(this, "GpuNodeClass", [
+      ...nodeClassSpecProblems(props.spec ?? {}, { amiAlias: props.amiAlias, efa: props.efa !== undefined }).map((p) => ({ prop: `spec.${p.field}`, problem: p.problem })),
+      { prop: "userData", problem: userDataProblem(props.userData) },
       { prop: "name", problem: k8sNameProblem(props.name) },
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
       { prop: "roleName", problem: props.roleName.startsWith("arn:") ? `must be the role's name, not its ARN (got ${quoted(props.roleName)})` : iamRoleNameProblem(props.roleName) },
-      { prop: "amiAlias", problem: amiAliasProblem(alias) },
+      { prop: "amiAlias", problem: alias === undefined ? undefined : amiAliasProblem(alias) },
       { prop: "tags", problem: clusterNameProblem(props.clusterName) ? undefined : instanceTagCountProblem([...Object.keys(props.tags ?? {}), DISCOVERY_TAG_KEY], props.clusterName) },
       ...rootVolumeProblems(props.rootVolume ?? {}).map((p) => ({ prop: `rootVolume.${p.field}`, problem: p.problem })),
       ...(["evictionHard", "evictionSoft"] as const).flatMap((field) =>
@@ -53,7 +58,7 @@ export class GpuNodeClass extends Construct {
               : undefined,
       })),
     ]);
-    if (alias.endsWith("@latest")) {
+    if (alias?.endsWith("@latest")) {
       // Legal, and the seed's choice, but every AMI release then drifts every node of the class.
       warn(
         this,
@@ -70,7 +75,7 @@ export class GpuNodeClass extends Construct {
       "manifest",
       this.model,
       `EC2NodeClass ${props.name}`,
-      nodeClassPropOf,
+      (field) => nodeClassPropOf(field, props.spec),
       {
         // Ready means AMIs, subnets, security groups and the instance profile all resolved: a
         // missing discovery tag fails the deploy here instead of leaving pods Pending.

@@ -12,6 +12,7 @@ import { scheduleProblem } from "../validation/cron.js";
 import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, gpuSharingProblems, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
 import { launchProblems, requirementTypoProblems, type PoolFieldNames } from "../validation/launchability.js";
+import { nodePoolSpecProblems } from "../validation/escape-hatch.js";
 import { manifestOf } from "./manifest.js";
 import { GpuNodeClass } from "./node-class.js";
 
@@ -116,6 +117,8 @@ export class GpuNodePool extends Construct {
       },
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
+      ...taintProblems(props.startupTaints ?? []).map((p) => ({ prop: `startupTaints[${p.field}]`, problem: p.problem })),
+      ...nodePoolSpecProblems(props.spec ?? {}).map((p) => ({ prop: `spec.${p.field}`, problem: p.problem })),
       ...templateLabelProblems(props.labels ?? {}).map((p) => ({ prop: `labels[${JSON.stringify(p.field)}]`, problem: p.problem })),
       // Before the CRD check, whose schedule pattern backtracks on long text (validation/cron.ts).
       ...(props.budgets ?? []).flatMap((budget, i) => [
@@ -146,7 +149,7 @@ export class GpuNodePool extends Construct {
     }
     // The CRD refuses switching between static and dynamic as an update: a change of kind replaces the NodePool.
     const kind = new ReplaceTrigger(this, "kind", isStatic ? "static" : "dynamic");
-    this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, nodePoolPropOf, {
+    this.manifest = manifestOf(this, "manifest", this.model, `NodePool ${props.name}`, (field) => nodePoolPropOf(field, props.spec), {
       dependsOn: props.dependsOn,
       // The trigger's output, not the resource: adding the trigger to an existing pool replaces
       // nothing. A plain address: Terraform takes no `${...}` in replace_triggered_by.

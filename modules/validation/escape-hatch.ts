@@ -7,6 +7,7 @@
  * could overwrite the role, the discovery selectors or the GPU requirements would make the typed
  * checks meaningless.
  */
+import { Token } from "cdktf";
 import { isPlainObject } from "../core/helm-values.js";
 import { quoted } from "../core/rules.js";
 
@@ -82,4 +83,18 @@ export function nodePoolSpecProblems(spec: Readonly<Record<string, unknown>>): H
   };
   walk(spec, "");
   return out;
+}
+
+/**
+ * EC2 takes at most 16 KB of user data, before base64; Karpenter adds its own NodeConfig part,
+ * so the user's part must leave room for it.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
+ */
+export const MAX_USER_DATA_BYTES = 16 * 1024;
+
+export function userDataProblem(userData: string | undefined): string | undefined {
+  if (userData === undefined || Token.isUnresolved(userData)) return undefined;
+  const bytes = Buffer.byteLength(userData, "utf8");
+  if (bytes === 0) return "is empty: leave it out for Karpenter's own bootstrap only";
+  return bytes > MAX_USER_DATA_BYTES ? `is ${bytes} bytes; EC2 takes at most ${MAX_USER_DATA_BYTES} bytes of user data, and Karpenter adds its own NodeConfig to it` : undefined;
 }
