@@ -191,8 +191,14 @@ export async function generate(outDir: string): Promise<string[]> {
   const code = standalone.default(ajv, exportsMap)
     // Node's ES module resolution needs the file extension of ajv's runtime helpers.
     .replace(/^"use strict";\n/, "")
-    // ajv writes its runtime helpers as require() even in ES module output.
-    .replace(/^const (\w+) = require\("(ajv\/dist\/runtime\/\w+)"\)\.default;$/gm, 'import $1_module from "$2.js";\nconst $1 = $1_module.default;');
+    // ajv writes its runtime helpers as require() even in ES module output. Each helper is a
+    // CommonJS module marked `__esModule` with the helper as `exports.default`: Node's import gives
+    // `module.exports` (the helper is its `.default`), while tsx running a CommonJS app turns this
+    // file into CommonJS with esbuild's interop, whose default import is the helper itself.
+    .replace(
+      /^const (\w+) = require\("(ajv\/dist\/runtime\/\w+)"\)\.default;$/gm,
+      'import $1_module from "$2.js";\nconst $1 = $1_module.default ?? $1_module;',
+    );
   if (/require\(/.test(code)) throw new Error("the standalone validators still use require(); adjust scripts/gen.ts");
   write(
     "validators.ts",

@@ -14,7 +14,7 @@ const pattern14 = new RegExp("^([0-9]+(s|m|h))+$", "u");
 const pattern15 = new RegExp("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$", "u");
 const pattern16 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$", "u");
 import func2_module from "ajv/dist/runtime/ucs2length.js";
-const func2 = func2_module.default;
+const func2 = func2_module.default ?? func2_module;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;

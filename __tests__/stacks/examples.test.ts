@@ -1,7 +1,7 @@
 /** The examples a user copies: the two-pool config, and a consumer app that installs the packed package. */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { ROOT, runApp, tempDir, withoutConfigVariable } from "../helpers.js";
@@ -37,7 +37,7 @@ describe("examples/spot-training-on-demand-inference.yaml", () => {
 });
 
 describe("examples/consumer, from a fresh copy, with the commands of its README", () => {
-  it("packs karpenter-gpu, installs the tarball (not a symlink), type-checks against its .d.ts files, synthesizes with token subnets, and validates", (t) => {
+  it("packs karpenter-gpu, installs the tarball (not a symlink), type-checks against its .d.ts files, synthesizes with token subnets, and validates", async (t) => {
     // A copy of the repository as a clone has it (tracked and new files, nothing git ignores), in a
     // folder of its own, so nothing is built or installed in this checkout. The README's
     // precondition, `npm ci` in the root, is the installed node_modules, linked.
@@ -98,5 +98,17 @@ describe("examples/consumer, from a fresh copy, with the commands of its README"
       "EC2NodeClass/inference/KarpenterNodeRole-ml-cluster-eu-west-1",
       "NodePool/inference/16",
     ]);
+
+    await t.test("a CommonJS app (cdktf init's layout) requires the same installed package and synthesizes the same stacks, run by node or by tsx", () => {
+      const cjs = join(app, "cjs");
+      assert.match(readFileSync(join(cjs, "dist", "main.js"), "utf8"), /require\("karpenter-gpu"\)/, "tsc compiled the app to CommonJS");
+      assert.doesNotMatch(run.stderr, /loading ES Module .* using require\(\)/, "no ExperimentalWarning for require() of an ES module");
+      const viaTsx = spawnSync("npx", ["--no-install", "tsx", "main.ts"], { cwd: cjs, encoding: "utf8", env: { ...withoutConfigVariable(), CDKTF_OUTDIR: "cdktf.tsx.out" } });
+      assert.equal(viaTsx.status, 0, viaTsx.stderr);
+      const stackFiles = (dir: string) => Object.fromEntries(readdirSync(join(dir, "stacks")).map((stack) => [stack, readFileSync(join(dir, "stacks", stack, "cdk.tf.json"), "utf8")]));
+      const esm = stackFiles(outdir);
+      assert.deepEqual(stackFiles(join(cjs, "cdktf.out")), esm, "cjs/main.ts compiled by tsc writes what ../main.ts writes");
+      assert.deepEqual(stackFiles(join(cjs, "cdktf.tsx.out")), esm, "cjs/main.ts run by tsx writes what ../main.ts writes");
+    });
   });
 });
