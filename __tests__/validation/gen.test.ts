@@ -107,6 +107,16 @@ describe("the configuration's JSON Schema (schema/) and reference (docs/configur
     assert.deepEqual(keys.filter((k) => !doc.includes(`\n| \`${k.path}\` |`)).map((k) => k.path), []);
   });
 
+  it("accepts every example config, each of which names it on its first line for the YAML language server", () => {
+    const examples = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml"));
+    assert.ok(examples.length >= 5, examples.join(", "));
+    for (const file of examples) {
+      const text = readFileSync(join(ROOT, "examples", file), "utf8");
+      assert.equal(text.split("\n")[0], `# yaml-language-server: $schema=../${CONFIG_SCHEMA_FILE}`, file);
+      assert.ok(validate(parse(text)), `${file}: ${errorsOf().join("; ")}`);
+    }
+  });
+
   it("refuses a misspelt key, at the top level and in a pool, as the zod schema does", () => {
     const example = parse(readFileSync(join(ROOT, "examples", "default.yaml"), "utf8"));
     const typo = { ...example, regoin: example.region, nodePools: [{ ...example.nodePools[0], instanceCategory: ["g"] }] };
