@@ -68,6 +68,7 @@ describe("examples/consumer, from a fresh copy, with the commands of its README"
     assert.ok(packed.includes("dist/modules/index.js") && packed.includes("dist/modules/index.d.ts"), "the package ships JS and type declarations");
     assert.ok(packed.includes("LICENSE") && packed.includes("README.md"));
     assert.ok(packed.includes("dist/.gen/karpenter/validators.js") && packed.includes("dist/.gen/karpenter/nodepool.d.ts"), "the package ships the code generated from the CRDs");
+    assert.ok(packed.includes("schema/karpenter-gpu.schema.json") && packed.includes("docs/configuration.md"), "the package ships the configuration's JSON Schema and reference");
     assert.deepEqual(packed.filter((f) => f.startsWith("__tests__") || f.startsWith("modules/") || f === "main.ts"), [], "no sources or tests in the package");
 
     // The package's `karpenter-gpu` command runs from the installed copy.

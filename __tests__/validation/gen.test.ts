@@ -1,17 +1,24 @@
 /**
  * .gen/karpenter/ and .gen/charts/ are what `npm run gen` makes of the kept CRDs and chart values,
- * byte for byte: an input replaced without regenerating, or a generated file edited by hand, fails here.
+ * and schema/ and docs/configuration.md what it makes of the configuration's zod schema, byte for
+ * byte: an input replaced without regenerating, or a generated file edited by hand, fails here.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { after, describe, it } from "node:test";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { parse } from "yaml";
 import { CRD_VERSION as GENERATED_VERSION } from "../../.gen/karpenter/cel-rules.js";
+import { parseConfig } from "../../modules/config/parse.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../../modules/core/versions.js";
 import { CHART_SOURCES, generateChartKeys } from "../../scripts/gen-chart-keys.js";
+import { CONFIG_DOC_FILE, CONFIG_SCHEMA_FILE, configKeys, DEFAULT_NOTE, generateConfigSchema } from "../../scripts/gen-config-schema.js";
 import { CRD_VERSION, generate } from "../../scripts/gen.js";
+import { configInput } from "../helpers.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const GEN = join(ROOT, ".gen", "karpenter");
@@ -76,5 +83,57 @@ describe("generated chart value keys (.gen/charts/)", () => {
       const blob = blobOf(readFileSync(join(ROOT, chart.dir, "values.yaml")));
       assert.match(provenance, new RegExp(`\\| \`${folder.replace(/\./g, "\\.")}/\` \\|.*\\| \`${blob}\` \\|`), chart.dir);
     }
+  });
+});
+
+describe("the configuration's JSON Schema (schema/) and reference (docs/configuration.md)", () => {
+  const out = mkdtempSync(join(tmpdir(), "kgpu-gen-config-"));
+  after(() => rmSync(out, { recursive: true, force: true }));
+  const schema = JSON.parse(readFileSync(join(ROOT, CONFIG_SCHEMA_FILE), "utf8"));
+  const validate = new Ajv2020({ strict: true, allErrors: true, keywords: [DEFAULT_NOTE] }).compile(schema);
+  const errorsOf = () => (validate.errors ?? []).map((e) => `${e.instancePath || "/"}: ${e.keyword} ${JSON.stringify(e.params)}`);
+
+  it("are exactly what `npm run gen` generates from the zod schema (run it after changing the schema)", () => {
+    const written = generateConfigSchema(out);
+    assert.deepEqual(written, [CONFIG_SCHEMA_FILE, CONFIG_DOC_FILE]);
+    for (const file of written) assert.ok(readFileSync(join(out, file), "utf8") === readFileSync(join(ROOT, file), "utf8"), `${file} differs from what npm run gen generates`);
+  });
+
+  it("describe every key, and the reference has a row for each", () => {
+    const keys = configKeys(schema);
+    assert.ok(keys.length > 100, `${keys.length} keys`);
+    assert.deepEqual(keys.filter((k) => typeof k.schema.description !== "string" || k.schema.description.length < 10).map((k) => k.path), []);
+    const doc = readFileSync(join(ROOT, CONFIG_DOC_FILE), "utf8");
+    assert.deepEqual(keys.filter((k) => !doc.includes(`\n| \`${k.path}\` |`)).map((k) => k.path), []);
+  });
+
+  it("accepts every example config, each of which names it on its first line for the YAML language server", () => {
+    const examples = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".yaml"));
+    assert.ok(examples.length >= 5, examples.join(", "));
+    for (const file of examples) {
+      const text = readFileSync(join(ROOT, "examples", file), "utf8");
+      assert.equal(text.split("\n")[0], `# yaml-language-server: $schema=../${CONFIG_SCHEMA_FILE}`, file);
+      assert.ok(validate(parse(text)), `${file}: ${errorsOf().join("; ")}`);
+    }
+  });
+
+  it("refuses a misspelt key, at the top level and in a pool, as the zod schema does", () => {
+    const example = parse(readFileSync(join(ROOT, "examples", "default.yaml"), "utf8"));
+    const typo = { ...example, regoin: example.region, nodePools: [{ ...example.nodePools[0], instanceCategory: ["g"] }] };
+    assert.equal(validate(typo), false);
+    assert.deepEqual(errorsOf(), ['/: additionalProperties {"additionalProperty":"regoin"}', '/nodePools/0: additionalProperties {"additionalProperty":"instanceCategory"}']);
+    assert.throws(() => parseConfig(typo), (e: Error) => /\bregoin: unknown key \(did you mean "region"\?\)/.test(e.message) && /nodePools\[0\]\.instanceCategory: unknown key \(did you mean "instanceCategories"\?\)/.test(e.message));
+  });
+
+  it("gives the defaults zod applies to a key left out", () => {
+    const input = configInput();
+    const parsed = parseConfig(input);
+    // A path's value, the first item of a list (`[]`).
+    const at = (value: unknown, path: string) =>
+      path.split(".").reduce<any>((v, part) => (part.endsWith("[]") ? v?.[part.slice(0, -2)]?.[0] : v?.[part]), value);
+    const checked = configKeys(schema).filter((k) => "default" in k.schema && at(input, k.path) === undefined && at(parsed, k.path) !== undefined);
+    assert.deepEqual(checked.filter((k) => !isDeepStrictEqual(k.schema.default, at(parsed, k.path))).map((k) => k.path), []);
+    const paths = checked.map((k) => k.path);
+    for (const path of ["discovery.mode", "controller", "interruptionQueue.messageRetentionSeconds", "nodeClasses[].rootVolume", "nodePools[].taints", "nodePools[].disruption", "karpenter.chartVersion", "tags"]) assert.ok(paths.includes(path), path);
   });
 });

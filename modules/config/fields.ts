@@ -65,8 +65,8 @@ export const percent = wholeNumber(0, 100, "must be a whole percentage from 0 to
 export const quantity = z.string({ error: "must be a Kubernetes quantity string such as \"1\", \"500m\" or \"1Gi\"" }).regex(QUANTITY, {
   error: "must be a Kubernetes quantity such as \"1\", \"500m\" or \"1Gi\"",
 });
-const cpuMemory = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
-export const resources = z.strictObject({ requests: cpuMemory.optional(), limits: cpuMemory.optional() }).superRefine((r, ctx) => {
+const cpuMemory = z.strictObject({ cpu: quantity.optional().describe("CPU, such as `1` or `500m`."), memory: quantity.optional().describe("Memory, such as `1Gi`.") });
+export const resources = z.strictObject({ requests: cpuMemory.optional().describe("What the container is scheduled with."), limits: cpuMemory.optional().describe("The most the container may use; no request above its limit.") }).superRefine((r, ctx) => {
   for (const p of resourceRequirementsProblems(r)) ctx.addIssue({ code: "custom", path: p.field.split("."), message: p.problem });
 });
 
