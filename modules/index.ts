@@ -33,6 +33,7 @@ export * from "./validation/chart-keys.js";
 export * from "./validation/crd.js";
 export * from "./validation/cron.js";
 export * from "./validation/efa.js";
+export * from "./validation/escape-hatch.js";
 export * from "./validation/karpenter-rules.js";
 export * from "./validation/karpenter-runtime.js";
 export * from "./validation/launchability.js";

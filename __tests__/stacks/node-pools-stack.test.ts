@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { parseConfig } from "../../modules/config/parse.js";
 import { type KarpenterGpuConfigInput } from "../../modules/config/schema.js";
 import { stackNames } from "../../modules/core/names.js";
+import { buildStacks } from "../../modules/stacks/app.js";
 import { GpuNodePoolsStack } from "../../modules/stacks/node-pools-stack.js";
 import { configInput, newApp, ofType, synthOf } from "../helpers.js";
 
@@ -43,6 +44,24 @@ describe("GpuNodePoolsStack", () => {
     assert.deepEqual(roles({}), ["KarpenterNodeRole-prod-cluster-us-west-2", "KarpenterNodeRole-prod-cluster-us-west-2"]);
     assert.deepEqual(roles({ nodeRole: { name: "gpu-nodes" } }), ["gpu-nodes", "gpu-nodes"]);
     assert.deepEqual(roles({ nodeRole: { existingRoleArn: "arn:aws:iam::111122223333:role/platform/existing" } }), ["existing", "existing"]);
+  });
+
+  it("maps the escape hatches from config: userData (escaped, never evaluated), spec, the root volume's KMS key, startupTaints, pool annotations", () => {
+    const key = "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    // Through buildStacks, which makes config text literal, as the app and KarpenterGpu do.
+    const out = synthOf(buildStacks(newApp(), parseConfig({ ...input,
+      nodeClasses: [{ name: "gpu", rootVolume: { kmsKeyId: key }, userData: "#!/bin/bash\necho ${HOME}", spec: { associatePublicIPAddress: false, amiFamily: "AL2023", amiSelectorTerms: [{ id: "ami-0123456789abcdef0" }] } }],
+      nodePools: [{ name: "training", nodeClass: "gpu", limits: { cpu: 96 }, startupTaints: [{ key: "example.com/ready", effect: "NoSchedule" }], spec: { template: { metadata: { annotations: { team: "ml" } } } } }],
+    })).nodePools);
+    const m = Object.values(ofType(out.resource, "kubernetes_manifest")).map((r: any) => r.manifest);
+    const nc = m.find((x) => x.kind === "EC2NodeClass").spec;
+    assert.equal(nc.userData, "#!/bin/bash\necho $${HOME}", "config text reaches Terraform escaped");
+    assert.equal(nc.associatePublicIPAddress, false);
+    assert.deepEqual(nc.amiSelectorTerms, [{ id: "ami-0123456789abcdef0" }], "the hardened AMI's terms replace the default alias");
+    assert.equal(nc.blockDeviceMappings[0].ebs.kmsKeyID, key);
+    const np = m.find((x) => x.kind === "NodePool").spec;
+    assert.deepEqual(np.template.spec.startupTaints, [{ key: "example.com/ready", effect: "NoSchedule" }]);
+    assert.deepEqual(np.template.metadata.annotations, { team: "ml" });
   });
 
   it("maps pool settings: capacity, limits, node class reference", () => {

@@ -38,7 +38,7 @@ const report = (at: FieldPath, label: string, field: string, message: string): C
  */
 export function nodePoolCrdProblems(pool: NodePoolConfig, i: number): ConfigCrdProblem[] {
   const poolProblems = modelProblems(buildGpuNodePool(nodePoolPropsOf(pool))).map((p) => {
-    const prop = nodePoolPropOf(p.path);
+    const prop = nodePoolPropOf(p.path, pool.spec);
     const key = prop ? [...(POOL_KEYS[String(prop[0])] ?? [prop[0]]), ...prop.slice(1)] : [];
     return report(["nodePools", i, ...key], `NodePool ${pool.name}`, p.field, p.message);
   });
@@ -56,7 +56,7 @@ export function nodePoolCrdProblems(pool: NodePoolConfig, i: number): ConfigCrdP
 export function nodeClassCrdProblems(c: KarpenterGpuConfig, i: number): ConfigCrdProblem[] {
   const nc = c.nodeClasses[i];
   return modelProblems(buildGpuNodeClass(nodeClassPropsOf(c, nc))).map((p) =>
-    report(nodeClassKey(c, i, nodeClassPropOf(p.path)), `EC2NodeClass ${nc.name}`, p.field, p.message),
+    report(nodeClassKey(c, i, nodeClassPropOf(p.path, nc.spec)), `EC2NodeClass ${nc.name}`, p.field, p.message),
   );
 }
 

@@ -121,6 +121,12 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   // Where each node class is, and whether it selects a capacity reservation (for reserved pools).
   const classIndex = new Map<string, number>();
   listAt(raw, "nodeClasses").forEach((nc, i) => {
+    // A hardened AMI's terms replace the alias: the two together would leave one of them unused.
+    if (isRecord(nc) && nc.amiAlias !== undefined && "amiSelectorTerms" in recordAt(nc, "spec")) {
+      issue(["nodeClasses", i, "spec", "amiSelectorTerms"], "replaces the terms of amiAlias: set amiAlias or spec.amiSelectorTerms, not both");
+    }
+    // The EFA interfaces are written for the class's layout: the hatch may not replace them.
+    if (isRecord(nc) && nc.efa === true && "networkInterfaces" in recordAt(nc, "spec")) issue(["nodeClasses", i, "spec", "networkInterfaces"], "is written by the module for an EFA node class; use efa");
     const name = stringAt(nc, "name");
     if (name === undefined) return;
     if (classNames.has(name)) issue(["nodeClasses", i, "name"], `${quoted(name)} is used by another node class; names must be unique`);

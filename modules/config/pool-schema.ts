@@ -4,7 +4,10 @@ import { GP3_DEFAULTS } from "../karpenter/node-class-spec.js";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_EXPIRE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
 import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, gpuSharingProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
-import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, rule, wholeNumber, z } from "./fields.js";
+import type { RefinementCtx } from "zod";
+import { kmsKeyArnProblem } from "../core/rules.js";
+import { nodeClassSpecProblems, nodePoolSpecProblems, userDataProblem } from "../validation/escape-hatch.js";
+import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, refinementOf, rule, wholeNumber, z } from "./fields.js";
 
 const taint = z.strictObject({
   key: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).describe("Taint key, such as `sku` or `nvidia.com/gpu`."),
@@ -84,6 +87,11 @@ const capacityReservationTerm = z
     if (t.id === undefined && t.tags === undefined) ctx.addIssue({ code: "custom", message: "must set id or tags: a selector is either { id } or { tags, ownerId? }" });
   });
 
+/** The EC2NodeClass hatch's rules at its key (whether amiAlias is also set is checked in crossKeyProblems). */
+function specProblems(spec: Record<string, unknown>, ctx: RefinementCtx): void {
+  for (const p of nodeClassSpecProblems(spec, { efa: false })) ctx.addIssue({ code: "custom", path: p.field.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message: p.problem });
+}
+
 export const nodeClass = z.strictObject({
   name: k8sName.describe("EC2NodeClass name: a DNS-1123 name (at most 63 lower-case letters, digits, `-` and `.`), unique among node classes."),
   amiAlias: rule(amiAliasProblem)
@@ -101,6 +109,9 @@ export const nodeClass = z.strictObject({
         .number({ error: "must be a whole number of MiB/s" })
         .optional()
         .meta({ description: "Throughput in MiB/s, gp3 only: a whole number from 125 to 2000, at most `iops` / 4.", "x-default": `\`${GP3_DEFAULTS.throughputMiBps}\` on gp3` }),
+      kmsKeyId: rule(kmsKeyArnProblem)
+        .optional()
+        .meta({ description: "ARN of the customer-managed KMS key that encrypts the volume (`kmsKeyID`); the node role (or the key policy) must let EC2 use it.", "x-default": "none (the account's default EBS key)" }),
     })
     .superRefine((v, ctx) => {
       for (const p of rootVolumeProblems(v)) ctx.addIssue({ code: "custom", path: [p.field], message: p.problem });
@@ -148,6 +159,16 @@ export const nodeClass = z.strictObject({
     })
     .optional()
     .describe("An existing EC2 placement group every instance of the class is launched into (`spec.placementGroupSelector`), by `name` or by `id`, not both. The module does not create it; for EFA training use the `cluster` strategy, whose instances share one Availability Zone."),
+  userData: z
+    .string({ error: "must be a string" })
+    .superRefine(refinementOf(userDataProblem))
+    .optional()
+    .meta({ description: "User data for the nodes (`spec.userData`): with AL2023 a MIME multi-part document of NodeConfig and shell parts, which Karpenter merges with its own; at most 16384 bytes. Config text: written as given, never evaluated by Terraform.", "x-default": "none (Karpenter's bootstrap only)" }),
+  spec: z
+    .record(z.string(), z.unknown())
+    .superRefine(specProblems)
+    .optional()
+    .meta({ description: "Escape hatch: further EC2NodeClass spec fields, deep-merged over the module's (objects merge, lists replace; `blockDeviceMappings` are added after the root volume), e.g. a hardened AMI's `amiSelectorTerms` with `amiFamily`, `associatePublicIPAddress`, `detailedMonitoring`. Checked against the CRD; fields written from a typed key (role, selector terms, tags, kubelet, userData, ...) and the IMDSv2 settings are refused, naming the key to use.", "x-default": "none" }),
   capacityReservations: z
     .array(capacityReservationTerm, { error: "must be a list of capacity reservation selectors ({ id } or { tags, ownerId? })" })
     .min(1, { error: "must list at least one capacity reservation selector, or be left out" })
@@ -179,6 +200,20 @@ export const nodePool = z.strictObject({
     .max(95, { error: "must list at most 95 requirements (Karpenter allows 100 and the module sets 5)" })
     .default([])
     .describe("Extra scheduling requirements, after the 5 the pool sets itself (the NodePool CRD allows 100 in all). A pool they leave without an instance type is refused."),
+  startupTaints: z
+    .array(taint)
+    .superRefine((taints, ctx) => {
+      for (const p of taintProblems(taints)) ctx.addIssue({ code: "custom", path: [Number(p.field)], message: p.problem });
+    })
+    .optional()
+    .meta({ description: "Taints a new node starts with, removed by an agent when the node is ready (a GPU health check, an image pre-pull); Karpenter ignores them when it decides whether a pod fits, and pods need no toleration.", "x-default": "none" }),
+  spec: z
+    .record(z.string(), z.unknown())
+    .superRefine((spec, ctx) => {
+      for (const p of nodePoolSpecProblems(spec)) ctx.addIssue({ code: "custom", path: p.field.split("."), message: p.problem });
+    })
+    .optional()
+    .meta({ description: "Escape hatch: further NodePool spec fields, deep-merged over the module's, such as `template.metadata.annotations`. Checked against the CRD; fields written from a typed key (limits, disruption, requirements, taints, labels, ...) are refused, naming the key to use.", "x-default": "none" }),
   taints: z
     .array(taint)
     .default([{ key: "sku", value: "gpu", effect: "NoSchedule" }])

@@ -17,7 +17,10 @@ export function nodeClassPropsOf(c: KarpenterGpuConfig, nc: NodeClassConfig): Gp
     roleName: nodeRoleNameFor({ clusterName: c.clusterName, region: c.region, roleName: c.nodeRole.name, existingRoleArn: c.nodeRole.existingRoleArn }),
     // Mode `ids`: no tag anywhere, the classes name the subnets and security groups.
     ...(c.discovery?.mode === "ids" ? { subnetIds: c.discovery.subnetIds, securityGroupIds: c.discovery.securityGroupIds } : {}),
-    amiAlias: nc.amiAlias,
+    // A hardened AMI's own terms (the spec hatch) replace the alias (crossKeyProblems refuses both given).
+    amiAlias: nc.spec !== undefined && "amiSelectorTerms" in nc.spec ? undefined : nc.amiAlias,
+    userData: nc.userData,
+    spec: nc.spec,
     rootVolume: nc.rootVolume,
     instanceStorePolicy: nc.instanceStorePolicy,
     kubelet: nc.kubelet,
@@ -53,6 +56,8 @@ export function nodePoolPropsOf(p: NodePoolConfig): GpuNodePoolProps {
     budgets: p.disruption.budgets,
     terminationGracePeriod: p.terminationGracePeriod,
     labels: p.labels,
+    startupTaints: p.startupTaints,
+    spec: p.spec,
     gpuSharing: p.gpuSharing,
   };
 }

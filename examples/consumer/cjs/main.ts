@@ -66,11 +66,10 @@ class PoolsStack extends TerraformStack {
     const nodeClass = new GpuNodeClass(this, "inference-class", { name: "inference", clusterName, roleName, rootVolume: { sizeGiB: 300 } });
     new GpuNodePool(this, "inference-pool", {
       name: "inference",
-      nodeClassName: nodeClass.name,
+      nodeClass,
       instanceCategories: ["g"],
       cpuLimit: 256,
       gpuLimit: 16,
-      dependsOn: [nodeClass.manifest],
     });
     this.addDependency(iam);
   }
