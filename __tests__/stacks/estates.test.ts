@@ -128,3 +128,13 @@ describe("estates: other clusters, other regions, existing IAM", () => {
     assert.equal(attachment?.policy_arn, "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess");
   });
 });
+
+describe("the README's escape-hatch example", () => {
+  it("synthesizes, with the hatch's fields in the manifests", () => {
+    const s = build({ ...readmeConfig("hatch") });
+    const [spec] = nodeClassSpecs(s.nodePools);
+    assert.deepEqual(spec.amiSelectorTerms, [{ tags: { team: "ml", hardened: "true" } }]);
+    assert.deepEqual(spec.blockDeviceMappings.map((d: { deviceName: string }) => d.deviceName), ["/dev/xvda", "/dev/xvdb"]);
+    assert.match(spec.userData, /mount-datasets/);
+  });
+});
