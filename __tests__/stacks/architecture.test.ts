@@ -1,7 +1,7 @@
 /**
  * The project's structure, read from its own source: no import cycle (type-only imports count),
  * each layer of modules/ imports only the layers below it, no file over 500 lines and no folder
- * over 15 source files (generated code aside). README, "Project layout", draws the layers.
+ * over 15 source files (generated code aside). docs/development.md, "Project layout", draws the layers.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -5,7 +5,7 @@
  * `<!-- config: NAME -->`), so the advice is what is tested.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
@@ -15,12 +15,13 @@ import { CONTROLLER_POLICY_GROUPS } from "../../modules/core/names.js";
 import { buildStacks } from "../../modules/stacks/app.js";
 import { configInput, newApp, ofType, ROOT, synthOf, type Synth } from "../helpers.js";
 
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
+/** The README and the pages of docs/: the advice users read. */
+const DOCS = [join(ROOT, "README.md"), ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => join(ROOT, "docs", f))].map((f) => readFileSync(f, "utf8")).join("\n");
 
-/** The YAML block after `<!-- config: name -->` in the README (indented blocks included). */
+/** The YAML block after `<!-- config: name -->` in the README or a page of docs/ (indented blocks included). */
 function readmeConfig(name: string): Partial<KarpenterGpuConfigInput> {
-  const match = new RegExp(`<!-- config: ${name} -->\\n( *)\`\`\`yaml\\n([\\s\\S]*?)\\n\\1\`\`\``).exec(README);
-  assert.ok(match, `README has no block <!-- config: ${name} -->`);
+  const match = new RegExp(`<!-- config: ${name} -->\\n( *)\`\`\`yaml\\n([\\s\\S]*?)\\n\\1\`\`\``).exec(DOCS);
+  assert.ok(match, `neither the README nor docs/ has a block <!-- config: ${name} -->`);
   const indent = match[1].length;
   return parse(match[2].split("\n").map((line) => line.slice(indent)).join("\n"));
 }

@@ -1,7 +1,7 @@
 /**
- * Is `cdktf synth --hcl` output valid Terraform for this project? Measured, so the README's
+ * Is `cdktf synth --hcl` output valid Terraform for this project? Measured, so the docs'
  * answer stays true: if a cdktf/cdktn release fixes the rendering, these assertions fail and the
- * README's "Life after CDKTF" section must be updated.
+ * "Life after CDKTF" section of docs/operations.md must be updated.
  *
  * The HCL is rendered the way `cdktf synth --hcl` renders it: the CLI runs the app with
  * SYNTH_HCL_OUTPUT=true (the app writes the HCL) and then only re-indents it. Running the app

@@ -106,7 +106,7 @@ export class ClusterPrerequisites extends Construct {
       this.podIdentityAgentAddon = new EksAddon(this, "podIdentityAgent", { clusterName: props.clusterName, addonName: POD_IDENTITY_AGENT_ADDON, ...TAKE_OVER_AGENT });
     } else if (props.podIdentityAgent === "present") {
       // Reading a missing add-on fails the plan with "couldn't find resource" at this address,
-      // data.aws_eks_addon.prerequisites_podIdentityAgent...; the README's Troubleshooting names the fix.
+      // data.aws_eks_addon.prerequisites_podIdentityAgent...; docs/operations.md (Troubleshooting) names the fix.
       this.podIdentityAgentLookup = new DataAwsEksAddon(this, "podIdentityAgent", { clusterName: props.clusterName, addonName: POD_IDENTITY_AGENT_ADDON });
     }
 

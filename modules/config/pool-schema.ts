@@ -96,7 +96,7 @@ export const nodeClass = z.strictObject({
   name: k8sName.describe("EC2NodeClass name: a DNS-1123 name (at most 63 lower-case letters, digits, `-` and `.`), unique among node classes."),
   amiAlias: rule(amiAliasProblem)
     .default("al2023@latest")
-    .describe("AL2023 AMI alias, `al2023@latest` or a release such as `al2023@v20251120`: the node class is built for AL2023, whose NVIDIA variant ships the driver. With `@latest` (the seed's) synth warns: each new AMI release drifts every node of the class. Pin a release: see README \"Busy GPU nodes: disruption, AMI and taints\"."),
+    .describe("AL2023 AMI alias, `al2023@latest` or a release such as `al2023@v20251120`: the node class is built for AL2023, whose NVIDIA variant ships the driver. With `@latest` (the seed's) synth warns: each new AMI release drifts every node of the class. Pin a release: see docs/gpu-gotchas.md \"Busy GPU nodes: disruption, AMI and taints\"."),
   rootVolume: z
     .strictObject({
       sizeGiB: z.number({ error: "must be a whole number of GiB" }).default(200).describe("Size in GiB: a whole number from 20 to 16384."),
@@ -143,7 +143,7 @@ export const nodeClass = z.strictObject({
     .boolean({ error: "must be true or false" })
     .optional()
     .meta({
-      description: "Attach an ENA primary interface and an `efa-only` interface per EFA network card, for the one network-card layout the class's pools admit (refused when they admit types without EFA, or several layouts; requirements on labels the instance table lacks, such as network bandwidth, count as admitting every type, so narrow the pool with `node.kubernetes.io/instance-type In [...]`). Installs the EFA device plugin chart. See README \"Multi-node training: EFA and placement groups\".",
+      description: "Attach an ENA primary interface and an `efa-only` interface per EFA network card, for the one network-card layout the class's pools admit (refused when they admit types without EFA, or several layouts; requirements on labels the instance table lacks, such as network bandwidth, count as admitting every type, so narrow the pool with `node.kubernetes.io/instance-type In [...]`). Installs the EFA device plugin chart. See docs/efa.md \"Multi-node training: EFA and placement groups\".",
       "x-default": "`false`",
     }),
   placementGroup: z
@@ -174,7 +174,7 @@ export const nodeClass = z.strictObject({
     .min(1, { error: "must list at least one capacity reservation selector, or be left out" })
     .max(MAX_CAPACITY_RESERVATION_TERMS, { error: `must list at most ${MAX_CAPACITY_RESERVATION_TERMS} selectors (the EC2NodeClass CRD's limit)` })
     .optional()
-    .describe("On-Demand Capacity Reservations and Capacity Blocks the class may launch into (`capacityReservationSelectorTerms`; any selector matches): each selector `{id}`, or `{tags, ownerId?}`. Needed by every pool of the class that lists `reserved`. See README \"Reserved capacity and Capacity Blocks\"."),
+    .describe("On-Demand Capacity Reservations and Capacity Blocks the class may launch into (`capacityReservationSelectorTerms`; any selector matches): each selector `{id}`, or `{tags, ownerId?}`. Needed by every pool of the class that lists `reserved`. See docs/gpu-gotchas.md \"Reserved capacity and Capacity Blocks\"."),
 });
 
 export const nodePool = z.strictObject({
@@ -217,14 +217,14 @@ export const nodePool = z.strictObject({
   taints: z
     .array(taint)
     .default([{ key: "sku", value: "gpu", effect: "NoSchedule" }])
-    .describe("Taints that keep other pods off the pool's nodes. The default is the seed's: every GPU pod must then tolerate `sku=gpu`; `{key: nvidia.com/gpu, effect: NoSchedule}` is tolerated by EKS for any pod that requests `nvidia.com/gpu` (see README \"Busy GPU nodes: disruption, AMI and taints\"). The GPU Operator's daemon sets tolerate every pool's taints."),
+    .describe("Taints that keep other pods off the pool's nodes. The default is the seed's: every GPU pod must then tolerate `sku=gpu`; `{key: nvidia.com/gpu, effect: NoSchedule}` is tolerated by EKS for any pod that requests `nvidia.com/gpu` (see docs/gpu-gotchas.md \"Busy GPU nodes: disruption, AMI and taints\"). The GPU Operator's daemon sets tolerate every pool's taints."),
   capacityReservationType: z
     .enum(["default", "capacity-block"], { error: "must be one of default, capacity-block" })
     .optional()
     .meta({ description: "Only this kind of reservation (`karpenter.k8s.aws/capacity-reservation-type`): `default` for On-Demand Capacity Reservations, `capacity-block` for Capacity Blocks for ML. Needs `reserved` in `capacityTypes`.", "x-default": "none (either)" }),
   replicas: wholeNumber(0, MAX_STATIC_NODES, `must be a whole number of nodes from 0 to ${MAX_STATIC_NODES}`)
     .optional()
-    .describe("A static pool: Karpenter keeps this many nodes up whatever the pods (NodePool `replicas`, alpha in Karpenter 1.14: the module turns on the `staticCapacity` gate). With it: only `limits.nodes`, no `weight`, no `disruption.consolidationPolicy` or `consolidateAfter`, and `expireAfter` defaults to `Never`. Adding it to or removing it from an existing pool replaces the NodePool (its nodes drain). See README \"Warm static pools\"."),
+    .describe("A static pool: Karpenter keeps this many nodes up whatever the pods (NodePool `replicas`, alpha in Karpenter 1.14: the module turns on the `staticCapacity` gate). With it: only `limits.nodes`, no `weight`, no `disruption.consolidationPolicy` or `consolidateAfter`, and `expireAfter` defaults to `Never`. Adding it to or removing it from an existing pool replaces the NodePool (its nodes drain). See docs/startup-latency.md \"Warm static pools\"."),
   // Required for a pool that scales with pods, refused on a static pool: checked in crossKeyProblems.
   limits: z
     .strictObject({
@@ -275,7 +275,7 @@ export const nodePool = z.strictObject({
       { error: "must be {timeSlicing: {replicas: <slices per GPU>}}" },
     )
     .optional()
-    .meta({ description: "Share each GPU of the pool's nodes between pods: the device plugin config, the node label and the NodeOverlays are written for it, the `nodeOverlay` gate is turned on, and `limits.gpus` counts slices. See README \"GPU sharing: time-slicing\".", "x-default": "none (no sharing)" }),
+    .meta({ description: "Share each GPU of the pool's nodes between pods: the device plugin config, the node label and the NodeOverlays are written for it, the `nodeOverlay` gate is turned on, and `limits.gpus` counts slices. See docs/gpu-sharing.md \"GPU sharing: time-slicing\".", "x-default": "none (no sharing)" }),
   disruption: z
     .strictObject({
       consolidationPolicy: z

@@ -171,7 +171,7 @@ export const configSchema = z
       .describe("Plan-time check of each pool's CPU cap against the EC2 GPU vCPU quotas it draws on: a warning, a failed plan, or no check (`off`: for runners without `servicequotas:GetServiceQuota` and `GetAWSDefaultServiceQuota`)."),
     nodeRepair: z
       .strictObject({
-        enabled: z.boolean({ error: "must be true or false" }).default(true).describe("Turn on Karpenter's `nodeRepair` feature gate (alpha): nodes reported unhealthy are replaced. See README \"Node repair\"."),
+        enabled: z.boolean({ error: "must be true or false" }).default(true).describe("Turn on Karpenter's `nodeRepair` feature gate (alpha): nodes reported unhealthy are replaced. See docs/gpu-gotchas.md \"Node repair\"."),
         monitoringAgent: z
           .enum(["install", "present", "warn", "unchecked"], { error: "must be one of install, present, warn, unchecked" })
           .default("warn")
