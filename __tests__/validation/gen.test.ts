@@ -1,22 +1,27 @@
 /**
  * .gen/karpenter/ and .gen/charts/ are what `npm run gen` makes of the kept CRDs and chart values,
- * and schema/ and docs/configuration.md what it makes of the configuration's zod schema, byte for
- * byte: an input replaced without regenerating, or a generated file edited by hand, fails here.
+ * schema/ and docs/configuration.md what it makes of the configuration's zod schema, and
+ * docs/constructs.md what it makes of the constructs' TSDoc, byte for byte: an input replaced
+ * without regenerating, or a generated file edited by hand, fails here.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { after, describe, it } from "node:test";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { Construct } from "constructs";
 import { parse } from "yaml";
 import { CRD_VERSION as GENERATED_VERSION } from "../../.gen/karpenter/cel-rules.js";
 import { parseConfig } from "../../modules/config/parse.js";
+import * as publicApi from "../../modules/index.js";
 import { GPU_OPERATOR_CHART_VERSION, KARPENTER_CHART_VERSION } from "../../modules/core/versions.js";
 import { CHART_SOURCES, generateChartKeys } from "../../scripts/gen-chart-keys.js";
 import { CONFIG_DOC_FILE, CONFIG_SCHEMA_FILE, configKeys, DEFAULT_NOTE, generateConfigSchema } from "../../scripts/gen-config-schema.js";
+import { API_DOC_FILE, apiReference, readApi } from "../../scripts/gen-api-doc.js";
 import { CRD_VERSION, generate } from "../../scripts/gen.js";
 import { configInput } from "../helpers.js";
 
@@ -135,5 +140,139 @@ describe("the configuration's JSON Schema (schema/) and reference (docs/configur
     assert.deepEqual(checked.filter((k) => !isDeepStrictEqual(k.schema.default, at(parsed, k.path))).map((k) => k.path), []);
     const paths = checked.map((k) => k.path);
     for (const path of ["discovery.mode", "controller", "interruptionQueue.messageRetentionSeconds", "nodeClasses[].rootVolume", "nodePools[].taints", "nodePools[].disruption", "karpenter.chartVersion", "tags"]) assert.ok(paths.includes(path), path);
+  });
+});
+
+/** The `### \`Name\`` sections of docs/constructs.md, by name. */
+const sectionsOf = (doc: string) => new Map(doc.split(/\n(?=### `)/).slice(1).map((text) => [/^### `(\w+)`/.exec(text)![1], text]));
+
+/** The cells of the rows of the table under the line that starts with `title` in a section. */
+function rowsUnder(section: string, title: string): string[][] {
+  const lines = section.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(title));
+  const rows: string[][] = [];
+  // The title, a blank line, the header and the separator, then the rows.
+  for (let i = start + 4; start >= 0 && lines[start + 2].startsWith("| ") && lines[i]?.startsWith("| "); i++) rows.push(lines[i].slice(2, -2).split(" | "));
+  return rows;
+}
+const unquote = (cell: string) => cell.replace(/^`|`$/g, "");
+const union = (names: readonly string[]) => (names.length ? names.map((n) => JSON.stringify(n)).join(" | ") : "never");
+
+describe("the construct reference (docs/constructs.md)", () => {
+  const api = readApi();
+  const doc = readFileSync(join(ROOT, API_DOC_FILE), "utf8");
+  const sections = sectionsOf(doc);
+  const constructClasses = Object.entries(publicApi)
+    .filter(([, value]) => typeof value === "function" && value.prototype instanceof Construct)
+    .map(([name]) => name)
+    .sort();
+
+  it("is exactly what `npm run gen` writes from the TSDoc (run it after changing a construct, its props or their docs)", () => {
+    assert.ok(apiReference(api) === doc, `${API_DOC_FILE} differs from what npm run gen generates`);
+  });
+
+  it("has the TSDoc of every prop, field, method and type it lists, and the @default of every optional prop", () => {
+    assert.deepEqual(api.problems, []);
+  });
+
+  it("has a section for every construct class modules/index.ts exports", () => {
+    assert.ok(constructClasses.length >= 20 && constructClasses.includes("KarpenterAws") && constructClasses.includes("GpuNodePool"), constructClasses.join(", "));
+    assert.deepEqual(constructClasses.filter((name) => !sections.has(name)), []);
+    assert.deepEqual(api.constructs.map((c) => c.cls.name).sort(), constructClasses);
+  });
+
+  it("names a prop without TSDoc or an optional one without @default, following extends, Omit and & to where it is declared", () => {
+    const root = mkdtempSync(join(tmpdir(), "kgpu-api-doc-"));
+    try {
+      mkdirSync(join(root, "modules", "aws"), { recursive: true });
+      writeFileSync(join(root, "modules", "index.ts"), '// aws/: Fixture.\nexport * from "./aws/thing.js";\n');
+      writeFileSync(
+        join(root, "modules", "aws", "thing.ts"),
+        [
+          'import { Construct } from "constructs";',
+          "/** Base props. */",
+          "export interface BaseProps {",
+          "  /** Documented. */",
+          "  readonly a: string;",
+          "  readonly b?: number;",
+          "  /** Left out by the Omit. */",
+          "  readonly c: string;",
+          "}",
+          "/** Extra props. */",
+          "export type Extra = { /** Optional, no default. */ readonly d?: boolean };",
+          '/** Props. */\nexport interface ThingProps extends Omit<BaseProps, "c"> {',
+          "  /** Own. @default 3 */",
+          "  readonly e?: number;",
+          "}",
+          "/** A thing. */",
+          "export class Thing extends Construct {",
+          "  /** Documented. */",
+          "  public readonly f: string;",
+          "  public readonly g = 1;",
+          "  private readonly h: number;",
+          "  constructor(scope: Construct, id: string, props: ThingProps & Extra) {",
+          "    super(scope, id);",
+          '    this.f = `${props.a}-{${props.e ?? 3}}`;',
+          "    this.h = 2;",
+          "  }",
+          "}",
+        ].join("\n"),
+      );
+      const fixture = readApi(root);
+      const [thing] = fixture.constructs;
+      assert.deepEqual(thing.params[0].props?.map((p) => `${p.from}.${p.name}${p.optional ? "?" : ""}`), ["BaseProps.a", "BaseProps.b?", "ThingProps.e?", "Extra.d?"]);
+      assert.deepEqual(thing.fields.map((f) => f.name), ["f", "g"]);
+      assert.deepEqual(fixture.problems, [
+        "BaseProps.b (modules/aws/thing.ts:6): no TSDoc",
+        "Extra.d (modules/aws/thing.ts:11): optional, without @default",
+        "Thing.g (modules/aws/thing.ts:21): no TSDoc",
+        "Thing.g (modules/aws/thing.ts:21): no type written",
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("lists the props, which of them are required, and the fields and methods TypeScript sees on each construct", () => {
+    // TypeScript checks the page: for each construct, its rows against the constructor's props
+    // and the instance's members (those of the construct base class aside).
+    const checks: { label: string; line: string }[] = [];
+    for (const name of constructClasses) {
+      const section = sections.get(name)!;
+      const base = /^Extends `(\w+)`\./m.exec(section)![1];
+      const signature = /^new \w+\((.*)\)$/m.exec(section)?.[1] ?? "";
+      const params = signature.split(/, (?=\w+\??: )/).map((p) => p.split(/\??: /)[0]);
+      for (const [index, param] of params.entries()) {
+        const rows = rowsUnder(section, `**\`${param}\`** (`);
+        if (!rows.length) continue;
+        const props = `ConstructorParameters<typeof api.${name}>[${index}]`;
+        checks.push({ label: `${name} ${param}: the props`, line: `Same<keyof ${props}, ${union(rows.map((r) => unquote(r[0])))}>` });
+        checks.push({ label: `${name} ${param}: the optional props`, line: `Same<OptionalKeys<${props}>, ${union(rows.filter((r) => r[2] !== "required").map((r) => unquote(r[0])))}>` });
+      }
+      const members = [...rowsUnder(section, "**Exposes**"), ...rowsUnder(section, "**Methods**")].map((r) => unquote(r[0])).filter((m) => !/^static |^\w+\./.test(m)).map((m) => /^\w+/.exec(m)![0]);
+      checks.push({ label: `${name}: the fields and methods`, line: `Same<Exclude<keyof api.${name}, keyof Bases["${base}"]>, ${union(members)}>` });
+    }
+    const dir = mkdtempSync(join(tmpdir(), "kgpu-api-types-"));
+    try {
+      const head = [
+        `import type * as api from ${JSON.stringify(join(ROOT, "modules", "index.js"))};`,
+        `import type { Construct } from ${JSON.stringify(join(ROOT, "node_modules", "constructs", "lib", "index.js"))};`,
+        `import type { TerraformElement, TerraformResource, TerraformStack } from ${JSON.stringify(join(ROOT, "node_modules", "cdktf", "lib", "index.js"))};`,
+        "type Bases = { Construct: Construct; TerraformStack: TerraformStack; TerraformElement: TerraformElement; TerraformResource: TerraformResource };",
+        "type OptionalKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? K : never }[keyof T];",
+        "type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;",
+      ];
+      const file = join(dir, "constructs-doc.mts");
+      writeFileSync(file, [...head, ...checks.map((c, i) => `export const check${i}: ${c.line} = true;`), ""].join("\n"));
+      const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+      const flags = ["--ignoreConfig", "--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", "--typeRoots", join(ROOT, "node_modules", "@types")];
+      const run = spawnSync(process.execPath, [tsc, ...flags, file], { encoding: "utf8" });
+      const failed = [...run.stdout.matchAll(/\((\d+),\d+\): error/g)].map((m) => checks[Number(m[1]) - head.length - 1]?.label ?? `line ${m[1]}`);
+      assert.ok(checks.length > 40, `${checks.length} checks`);
+      assert.deepEqual(failed, [], run.stdout);
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

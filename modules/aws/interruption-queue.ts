@@ -79,7 +79,9 @@ export class InterruptionQueue extends Construct {
   public readonly queue: SqsQueue;
   /** The queue's name (the chart's `settings.interruptionQueue`). */
   public readonly queueName: string;
+  /** The queue's ARN (the controller role reads this queue: `KarpenterControllerIam` prop `interruptionQueueArn`). */
   public readonly queueArn: string;
+  /** The queue's URL. */
   public readonly queueUrl: string;
   /** The KMS key encrypting the queue, when SSE-KMS is used. */
   public readonly kmsKeyArn?: string;

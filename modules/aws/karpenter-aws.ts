@@ -21,8 +21,8 @@ export interface KarpenterAwsProps {
   /** Interruption queue settings. @default - queue `Karpenter-<clusterName>-<region>` with SSE-SQS */
   readonly interruptionQueue?: Omit<InterruptionQueueProps, "clusterName" | "region">;
   /**
-   * Account and cluster prerequisites to manage or check at plan time (Pod Identity agent,
-   * Spot service-linked role).
+   * Account and cluster prerequisites to manage or check at plan time (Pod Identity agent, node
+   * monitoring agent, Spot service-linked role).
    * @default - none looked at
    */
   readonly prerequisites?: Omit<ClusterPrerequisitesProps, "clusterName">;
@@ -32,14 +32,19 @@ export interface KarpenterAwsProps {
 
 /**
  * Everything Karpenter needs on the AWS side of an existing EKS cluster, wired together:
- * discovery tags, node role + access entry, interruption queue + rules, and the controller
- * role scoped to that node role and queue.
+ * discovery tags, node role + access entry, interruption queue + rules, the controller role
+ * scoped to that node role and queue, and the cluster prerequisites it is asked to manage or check.
  */
 export class KarpenterAws extends Construct {
+  /** The discovery tags or lookups of the subnets and security groups, and the node classes' selector terms. */
   public readonly discovery: DiscoveryTags;
+  /** The node role: its `roleName` is each EC2NodeClass's `spec.role`. */
   public readonly nodeRole: KarpenterNodeRole;
+  /** The interruption queue: its `queueName` is the chart's `settings.interruptionQueue`. */
   public readonly interruptionQueue: InterruptionQueue;
+  /** The controller role, scoped to the node role and the interruption queue. */
   public readonly controller: KarpenterControllerIam;
+  /** The add-ons and the Spot service-linked role, managed here or checked at plan. */
   public readonly prerequisites: ClusterPrerequisites;
 
   constructor(scope: Construct, id: string, props: KarpenterAwsProps) {

@@ -40,6 +40,7 @@ const TAKE_OVER_AGENT = { resolveConflictsOnCreate: "OVERWRITE", resolveConflict
  * - `present`: someone else manages it; the plan fails if it is missing, naming the fix.
  */
 export type AddonMode = "install" | "present";
+/** What to do about a service-linked role: `create` it in this stack, or check that it is `present` (as `AddonMode`). */
 export type ServiceLinkedRoleMode = "create" | "present";
 
 export interface ClusterPrerequisitesProps {

@@ -23,14 +23,20 @@ export interface EksClusterConnectionProps {
   readonly clusterName: string;
   /** The cluster's region (passed to `aws eks get-token` with `exec`). */
   readonly region: string;
-  /** @default "token" */
+  /** How Terraform authenticates to the Kubernetes API: an ephemeral token, or `aws eks get-token`. @default "token" */
   readonly auth?: KubernetesAuth;
   /**
-   * With `exec`: the AWS profile and the role `aws eks get-token` uses, so the token is the AWS
-   * provider's identity (the AWS provider's `profile` and `assume_role`). The token data source
-   * needs neither: the AWS provider builds it with its own credentials.
+   * With `exec`: the AWS profile `aws eks get-token` runs with (`--profile`), so the token is the
+   * AWS provider's identity (give the AWS provider's `profile`). With `token` it is not used: the
+   * AWS provider makes the token with its own credentials.
+   * @default - the aws CLI's default credentials
    */
   readonly awsProfile?: string;
+  /**
+   * With `exec`: the role `aws eks get-token` assumes (`--role-arn`), as the AWS provider's
+   * `assume_role` does. With `token` it is not used.
+   * @default - no role: the token is for the aws CLI's own credentials
+   */
   readonly assumeRoleArn?: string;
   /**
    * Your existing `data.aws_eks_cluster` of this cluster: its endpoint and CA are used instead of
@@ -50,6 +56,7 @@ export class EksClusterConnection extends Construct {
   public readonly endpoint: string;
   /** PEM CA bundle (decoded). */
   public readonly clusterCaCertificate: string;
+  /** The authentication used (default applied). */
   public readonly auth: KubernetesAuth;
   private readonly token?: string;
   private readonly exec?: { apiVersion: string; command: string; args: string[] };

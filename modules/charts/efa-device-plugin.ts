@@ -53,7 +53,7 @@ export interface EfaDevicePluginProps {
   readonly timeoutSeconds?: number;
   /** Further chart values, merged over the module's (objects merge, lists replace). @default {} */
   readonly additionalValues?: Readonly<Record<string, unknown>>;
-  /** The Helm provider of the releases (an aliased one for a second cluster in the stack). @default - the stack's default Helm provider */
+  /** The Helm provider of the release (an aliased one for a second cluster in the stack). @default - the stack's default Helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -72,7 +72,9 @@ export interface EfaDevicePluginProps {
 export class EfaDevicePlugin extends Construct {
   /** The `aws-efa-k8s-device-plugin` release. Escape hatch. */
   public readonly release: Release;
+  /** The values given to the chart: the module's, with `additionalValues` merged over them. */
   public readonly values: EfaDevicePluginChartValues;
+  /** The chart version installed. */
   public readonly version: string;
 
   constructor(scope: Construct, id: string, props: EfaDevicePluginProps) {

@@ -51,7 +51,7 @@ export interface GpuOperatorProps {
   readonly gpuSharing?: readonly GpuSharing[];
   /** Further chart values, merged over the module's (objects merge, lists replace). @default {} */
   readonly additionalValues?: Readonly<Record<string, unknown>>;
-  /** The Helm provider of the releases (an aliased one for a second cluster in the stack). @default - the stack's default Helm provider */
+  /** The Helm provider of the release (an aliased one for a second cluster in the stack). @default - the stack's default Helm provider */
   readonly provider?: TerraformProvider;
 }
 
@@ -63,7 +63,9 @@ export interface GpuOperatorProps {
 export class GpuOperator extends Construct {
   /** The `gpu-operator` release. Escape hatch. */
   public readonly release: Release;
+  /** The values given to the chart: the module's, with `additionalValues` merged over them. */
   public readonly values: GpuOperatorChartValues;
+  /** The chart version installed. */
   public readonly version: string;
 
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {

@@ -190,6 +190,7 @@ export class KarpenterChart extends Construct {
   public readonly release: Release;
   /** The values given to the karpenter chart. */
   public readonly values: KarpenterChartValues;
+  /** The chart version of both releases. */
   public readonly version: string;
 
   constructor(scope: Construct, id: string, props: KarpenterChartProps) {

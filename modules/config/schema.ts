@@ -255,9 +255,15 @@ export const configSchema = z
   })
   .meta({ title: "karpenter-gpu configuration", description: "A karpenter-gpu configuration file: the existing EKS cluster, its GPU node classes and pools, and the AWS resources and charts the three stacks create. Unknown keys are errors." });
 
-/** A configuration after defaults are applied: what the stacks are built from. */
+/**
+ * A configuration after defaults are applied: what the stacks are built from.
+ * @see docs/configuration.md
+ */
 export type KarpenterGpuConfig = output<typeof configSchema>;
-/** A configuration as a user writes it (defaults optional). */
+/**
+ * A configuration as a user writes it (defaults optional).
+ * @see docs/configuration.md
+ */
 export type KarpenterGpuConfigInput = input<typeof configSchema>;
 export type NodePoolConfig = KarpenterGpuConfig["nodePools"][number];
 export type NodeClassConfig = KarpenterGpuConfig["nodeClasses"][number];

@@ -16,6 +16,10 @@ import { DISCOVERY_TAG_KEY } from "./names.js";
  *   several clusters share.
  */
 export const DISCOVERY_MODES = ["tag", "existing", "ids"] as const;
+/**
+ * How node classes find a cluster's subnets and security groups: by the discovery tag the module
+ * writes (`tag`), by the tag already there (`existing`), or by ID (`ids`); `DISCOVERY_MODES` says more.
+ */
 export type DiscoveryMode = (typeof DISCOVERY_MODES)[number];
 
 /** Selector terms as the EC2NodeClass CRD takes them: `{ tags }` or `{ id }`. */

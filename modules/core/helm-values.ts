@@ -11,7 +11,9 @@ export interface Toleration {
 
 /** Container resources in Kubernetes quantity strings. */
 export interface ResourceRequirements {
+  /** What the container is guaranteed, e.g. `{ cpu: "1", memory: "1Gi" }`. */
   readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  /** The most the container may use, as `requests`. */
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
 }
 

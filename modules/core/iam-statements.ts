@@ -9,7 +9,7 @@ import { quoted } from "./rules.js";
 
 /** One statement as a user writes it. Principals are not allowed: this is an identity policy. */
 export interface IamStatementInput {
-  /** @default "Allow" */
+  /** Whether the statement allows or denies its actions. @default "Allow" */
   readonly effect?: "Allow" | "Deny";
   /** Actions such as `ec2:DescribeImages` or `ssm:Get*`, or `*`. */
   readonly actions: readonly string[];

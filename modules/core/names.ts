@@ -31,10 +31,12 @@ export function boundedName(prefix: string, clusterName: string, maxLength: numb
 
 /** The six controller policies of Karpenter's getting-started template, in its order. */
 export const CONTROLLER_POLICY_GROUPS = ["NodeLifecycle", "IAMIntegration", "EKSIntegration", "Interruption", "ZonalShift", "ResourceDiscovery"] as const;
+/** One of the controller's policy groups (`CONTROLLER_POLICY_GROUPS`): each is one managed IAM policy. */
 export type ControllerPolicyGroup = (typeof CONTROLLER_POLICY_GROUPS)[number];
 
 /** The interruption events, each with its own EventBridge rule (the keys are the rules' construct ids). */
 export const INTERRUPTION_RULE_KEYS = ["healthEvent", "spotInterrupt", "rebalance", "instanceStateChange", "capacityReservationInterrupt"] as const;
+/** One of the interruption events (`INTERRUPTION_RULE_KEYS`): each has its own EventBridge rule. */
 export type InterruptionEvent = (typeof INTERRUPTION_RULE_KEYS)[number];
 
 /** Where a name is unique: IAM names are account-wide, so the region is part of every default. */

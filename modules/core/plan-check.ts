@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 export interface PlanCheckConfig {
   /** The preconditions (and postconditions) Terraform evaluates when it plans this resource. */
   readonly lifecycle: TerraformResourceLifecycle;
-  /** @default [] */
+  /** Resources the check depends on (Terraform's `depends_on`). @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
 

@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
  * Not cdktf's `DataResource`, for the reason PlanCheck gives (it runs `terraform version` at synth).
  */
 export class ReplaceTrigger extends TerraformResource {
+  /** @param input The value stored; when it changes, the resources that list this trigger in `replaceTriggeredBy` are replaced. */
   constructor(
     scope: Construct,
     id: string,

@@ -50,6 +50,7 @@ export interface RootVolumeProps {
 export interface CapacityReservationSelector {
   /** A reservation or Capacity Block ID, `cr-...`. */
   readonly id?: string;
+  /** Tags every selected reservation carries (`"*"`: any value). */
   readonly tags?: Readonly<Record<string, string>>;
   /** 12-digit account ID of the reservation's owner. */
   readonly ownerId?: string;

@@ -11,16 +11,23 @@ import { mergeValues } from "../core/helm-values.js";
 
 /** A Kubernetes taint. */
 export interface Taint {
+  /** The taint's key, e.g. `sku` or `nvidia.com/gpu`. */
   readonly key: string;
+  /** The taint's value; a toleration with operator `Exists` matches any. */
   readonly value?: string;
+  /** What it does to pods without a matching toleration: `NoSchedule` keeps new ones off, `PreferNoSchedule` only avoids the node, `NoExecute` also evicts running ones. */
   readonly effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
 }
 
 /** A NodePool scheduling requirement beyond the ones the pool manages itself. */
 export interface Requirement {
+  /** The label the requirement reads, e.g. `karpenter.k8s.aws/instance-family` or `topology.kubernetes.io/zone`. */
   readonly key: string;
+  /** How the label's value is matched; `Gt`, `Lt`, `Gte` and `Lte` compare it, as a whole number, with the one value. */
   readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" | "Gte" | "Lte";
+  /** The values: one or more for `In` and `NotIn`, exactly one for the comparisons, none for `Exists` and `DoesNotExist`. */
   readonly values?: readonly string[];
+  /** The least number of distinct values of the key the instance types of a launch must offer (alpha in the CRD). */
   readonly minValues?: number;
 }
 
@@ -69,6 +76,7 @@ export interface GpuNodePoolProps {
   /**
    * Cap on the pool's total vCPUs. Size it to your EC2 vCPU quota. Required unless `replicas`
    * is set; refused with it (a static NodePool allows only a node limit).
+   * @default - none: required unless `replicas` is set
    */
   readonly cpuLimit?: number;
   /**

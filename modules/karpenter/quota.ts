@@ -7,7 +7,9 @@ export interface QuotaBucket {
   readonly code: string;
   /** The quota's name in the Service Quotas console. */
   readonly name: string;
+  /** The instance family the quota counts. */
   readonly family: QuotaFamily;
+  /** On-Demand (reserved capacity included) or Spot. */
   readonly market: "on-demand" | "spot";
 }
 
@@ -30,7 +32,10 @@ export function quotaBucketFor(family: QuotaFamily, capacityType: "spot" | "on-d
 
 /** Per quota bucket, what all pools together may draw: the vCPUs to request. */
 export interface BucketTotal {
+  /** The quota. */
   readonly bucket: QuotaBucket;
+  /** The pools that draw on it. */
   readonly pools: readonly string[];
+  /** The most vCPUs those pools may run in it together. */
   readonly vcpus: number;
 }

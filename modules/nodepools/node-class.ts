@@ -23,6 +23,7 @@ export class GpuNodeClass extends Construct {
   public readonly model: EC2NodeClass;
   /** The `kubernetes_manifest`. Escape hatch. */
   public readonly manifest: Manifest;
+  /** The EC2NodeClass's name (what a NodePool's `nodeClassRef` names). */
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: GpuNodeClassConstructProps) {

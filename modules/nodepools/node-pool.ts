@@ -58,7 +58,10 @@ export interface GpuNodePoolConstructProps extends Omit<GpuNodePoolProps, "nodeC
    * @default - `nodeClassName`
    */
   readonly nodeClass?: GpuNodeClass;
-  /** The EC2NodeClass's name, for a class made elsewhere (add the dependency yourself with `dependsOn`). Give this or `nodeClass`. */
+  /**
+   * The EC2NodeClass's name, for a class made elsewhere (add the dependency yourself with `dependsOn`). Give this or `nodeClass`.
+   * @default - the name of `nodeClass`
+   */
   readonly nodeClassName?: string;
   /** The Kubernetes provider of the manifests (an aliased one for a second cluster in the stack). @default - the stack's default Kubernetes provider */
   readonly provider?: TerraformProvider;
@@ -66,9 +69,11 @@ export interface GpuNodePoolConstructProps extends Omit<GpuNodePoolProps, "nodeC
 
 /** A NodePool applied as a `kubernetes_manifest`, validated against the pinned Karpenter CRD (schema and CEL rules) at synth. */
 export class GpuNodePool extends Construct {
+  /** The typed object (what is applied). */
   public readonly model: NodePool;
   /** The `kubernetes_manifest`. Escape hatch. */
   public readonly manifest: Manifest;
+  /** The NodePool's name. */
   public readonly name: string;
   /** With `gpuSharing`: the NodeOverlays, one per GPU count the pool admits. Escape hatches. */
   public readonly overlays: readonly Manifest[];

@@ -17,7 +17,7 @@ export type QuotaGuardMode = "warn" | "fail" | "off";
 export interface QuotaGuardProps {
   /** The vCPUs the pools may draw from each quota (`capacityReport(config).buckets`). */
   readonly needs: readonly BucketTotal[];
-  /** @default "warn" */
+  /** What a quota too small for the pools does: a plan warning, a failed plan, or nothing. @default "warn" */
   readonly mode?: QuotaGuardMode;
   /** Region named in the message. */
   readonly region: string;
@@ -31,6 +31,7 @@ export interface QuotaGuardProps {
  * pods stuck Pending in production.
  */
 export class QuotaGuard extends Construct {
+  /** The mode used (default applied). */
   public readonly mode: QuotaGuardMode;
   /** With `fail`: the quota data sources, by quota code. */
   public readonly quotas: Readonly<Record<string, DataAwsServicequotasServiceQuota>> = {};

@@ -57,8 +57,11 @@ export function buildStacks(app: Construct, validated: KarpenterGpuConfig): Karp
 export class KarpenterGpu extends Construct implements KarpenterGpuStacks {
   /** The validated configuration, defaults applied. */
   public readonly config: KarpenterGpuConfig;
+  /** The AWS stack, `<clusterName>-aws`. */
   public readonly aws: KarpenterAwsStack;
+  /** The charts stack, `<clusterName>-charts`, applied after the AWS stack. */
   public readonly charts: KarpenterChartsStack;
+  /** The node-pools stack, `<clusterName>-nodepools`, applied after the charts stack. */
   public readonly nodePools: GpuNodePoolsStack;
 
   /** `scope` is usually the App: the stacks must not be inside another stack. */

@@ -16,6 +16,7 @@ export interface KarpenterAwsStackProps {
  * controller IAM and interruption queue, with the outputs the chart and node-pool stacks use.
  */
 export class KarpenterAwsStack extends TerraformStack {
+  /** Discovery tags, node role, controller IAM, interruption queue and prerequisites, from the configuration. */
   public readonly karpenter: KarpenterAws;
 
   constructor(scope: Construct, id: string, props: KarpenterAwsStackProps) {

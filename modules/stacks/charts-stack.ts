@@ -13,6 +13,7 @@ import { PlanCheck } from "../core/plan-check.js";
 import { clusterConnectionPropsOf, configuredAwsProvider } from "./aws-stack.js";
 
 export interface KarpenterChartsStackProps {
+  /** A validated configuration (see `parseConfig` / `loadConfigFile`). */
   readonly config: KarpenterGpuConfig;
 }
 
@@ -25,8 +26,11 @@ export interface KarpenterChartsStackProps {
  * remote state; so each stack plans on its own state only.
  */
 export class KarpenterChartsStack extends TerraformStack {
+  /** The cluster's endpoint, CA and authentication, for the Helm provider (and the Kubernetes one when CRDs are adopted). */
   public readonly connection: EksClusterConnection;
+  /** Karpenter's CRD and controller releases. */
   public readonly karpenter: KarpenterChart;
+  /** The NVIDIA GPU Operator release. */
   public readonly gpuOperator: GpuOperator;
   /** The EFA device plugin, when some node class has `efa: true`. */
   public readonly efaDevicePlugin?: EfaDevicePlugin;

@@ -11,6 +11,7 @@ import { QuotaGuard } from "../nodepools/quota-guard.js";
 import { clusterConnectionPropsOf, configuredAwsProvider } from "./aws-stack.js";
 
 export interface GpuNodePoolsStackProps {
+  /** A validated configuration (see `parseConfig` / `loadConfigFile`). */
   readonly config: KarpenterGpuConfig;
 }
 
@@ -21,7 +22,9 @@ export interface GpuNodePoolsStackProps {
  * still exist.
  */
 export class GpuNodePoolsStack extends TerraformStack {
+  /** The node classes of the configuration, by name. */
   public readonly nodeClasses: Readonly<Record<string, GpuNodeClass>>;
+  /** The node pools of the configuration, by name. */
   public readonly nodePools: Readonly<Record<string, GpuNodePool>>;
   /** Plan-time check of the pools' CPU caps against the EC2 GPU vCPU quotas. */
   public readonly quotaGuard: QuotaGuard;
