@@ -46,14 +46,17 @@ describe("GpuNodePoolsStack", () => {
     assert.deepEqual(roles({ nodeRole: { existingRoleArn: "arn:aws:iam::111122223333:role/platform/existing" } }), ["existing", "existing"]);
   });
 
-  it("maps the escape hatches from config: userData (escaped, never evaluated), spec, the root volume's KMS key, startupTaints, pool annotations", () => {
+  it("maps the escape hatches from config: userData (escaped once, never evaluated), spec, the root volume's KMS key, startupTaints, pool annotations", () => {
     const key = "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    // Through buildStacks, which makes config text literal, as the app and KarpenterGpu do.
-    const out = synthOf(buildStacks(newApp(), parseConfig({ ...input,
+    const hatches: Partial<KarpenterGpuConfigInput> = {
       nodeClasses: [{ name: "gpu", rootVolume: { kmsKeyId: key }, userData: "#!/bin/bash\necho ${HOME}", spec: { associatePublicIPAddress: false, amiFamily: "AL2023", amiSelectorTerms: [{ id: "ami-0123456789abcdef0" }] } }],
       nodePools: [{ name: "training", nodeClass: "gpu", limits: { cpu: 96 }, startupTaints: [{ key: "example.com/ready", effect: "NoSchedule" }], spec: { template: { metadata: { annotations: { team: "ml" } } } } }],
-    })).nodePools);
-    const m = Object.values(ofType(out.resource, "kubernetes_manifest")).map((r: any) => r.manifest);
+    };
+    // The stack built directly from parseConfig's result escapes config text as buildStacks' does: once.
+    const direct = synthConfig(hatches);
+    const viaApp = synthOf(buildStacks(newApp(), parseConfig({ ...input, ...hatches })).nodePools);
+    assert.deepEqual(ofType(viaApp.resource, "kubernetes_manifest"), ofType(direct.resource, "kubernetes_manifest"));
+    const m = Object.values(ofType(direct.resource, "kubernetes_manifest")).map((r: any) => r.manifest);
     const nc = m.find((x) => x.kind === "EC2NodeClass").spec;
     assert.equal(nc.userData, "#!/bin/bash\necho $${HOME}", "config text reaches Terraform escaped");
     assert.equal(nc.associatePublicIPAddress, false);

@@ -71,6 +71,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       [["interruptionQueue", "kmsKeyArn"], recordAt(raw, "interruptionQueue").kmsKeyArn, true],
       [["aws", "assumeRole", "roleArn"], recordAt(recordAt(raw, "aws"), "assumeRole").roleArn, false],
       ...Object.entries(recordAt(nodeRole, "additionalPolicyArns")).map(([name, arn]): [(string | number)[], unknown, boolean] => [["nodeRole", "additionalPolicyArns", name], arn, false]),
+      ...Object.entries(recordAt(controller, "additionalPolicyArns")).map(([name, arn]): [(string | number)[], unknown, boolean] => [["controller", "additionalPolicyArns", name], arn, false]),
     ];
     for (const [path, arn, sameRegion] of arns) {
       const problem = typeof arn === "string" ? arnPlacementProblem(arn, region, sameRegion) : undefined;

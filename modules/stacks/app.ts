@@ -3,7 +3,6 @@ import { Construct } from "constructs";
 import { requireTerraform } from "../charts/ephemeral.js";
 import { parseConfig } from "../config/parse.js";
 import { type KarpenterGpuConfig, type KarpenterGpuConfigInput } from "../config/schema.js";
-import { literalDeep } from "../core/literal.js";
 import { stackNames } from "../core/names.js";
 import { KarpenterAwsStack } from "./aws-stack.js";
 import { useLocalState, useTerraformCloud } from "./backend.js";
@@ -24,10 +23,8 @@ export interface KarpenterGpuStacks {
  * way (node pools, with their nodes, first; the IAM and queue Karpenter needs to drain, last).
  */
 export function buildStacks(app: Construct, validated: KarpenterGpuConfig): KarpenterGpuStacks {
-  // Every string of the file is text, never a Terraform expression: a value like
-  // `${file("/etc/hostname")}` in a chart value must reach the plan as written, not be run.
-  // Backend settings are the exception: Terraform does not evaluate them (and the config checks them).
-  const config = { ...literalDeep(validated), terraformCloud: validated.terraformCloud };
+  // Each stack makes the configuration's strings literal text (configAsText): not here too, or twice.
+  const config = validated;
   const names = stackNames(config.clusterName);
   const aws = new KarpenterAwsStack(app, names.aws, { config });
   const charts = new KarpenterChartsStack(app, names.charts, { config });

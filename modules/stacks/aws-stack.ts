@@ -1,5 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { TerraformOutput, TerraformStack } from "cdktf";
+import { literalDeep } from "../core/literal.js";
 import type { Construct } from "constructs";
 import { EfaSecurityGroupCheck } from "../aws/efa-security-group-check.js";
 import { KarpenterAws } from "../aws/karpenter-aws.js";
@@ -21,7 +22,7 @@ export class KarpenterAwsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: KarpenterAwsStackProps) {
     super(scope, id);
-    const c = props.config;
+    const c = configAsText(props.config);
     configuredAwsProvider(this, c);
     const spotPools = c.nodePools.filter((p) => p.capacityTypes.includes("spot")).map((p) => p.name);
 
@@ -88,6 +89,16 @@ export class KarpenterAwsStack extends TerraformStack {
     }
     for (const [id, o] of Object.entries(outputs)) new TerraformOutput(this, id, o);
   }
+}
+
+/**
+ * The configuration as a stack builds from it: every string of it made literal text for
+ * Terraform (`${file(...)}` in a chart value is never evaluated), whoever builds the stack, the
+ * app or a library user with `parseConfig`'s result. Backend settings are the exception:
+ * Terraform does not evaluate them (and the config checks them). Each stack applies it once.
+ */
+export function configAsText(config: KarpenterGpuConfig): KarpenterGpuConfig {
+  return { ...literalDeep(config), terraformCloud: config.terraformCloud };
 }
 
 /**

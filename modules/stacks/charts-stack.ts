@@ -10,7 +10,7 @@ import { KarpenterChart } from "../charts/karpenter-chart.js";
 import type { KarpenterGpuConfig } from "../config/schema.js";
 import { controllerRoleNameFor, interruptionQueueNameFor } from "../core/names.js";
 import { PlanCheck } from "../core/plan-check.js";
-import { clusterConnectionPropsOf, configuredAwsProvider } from "./aws-stack.js";
+import { clusterConnectionPropsOf, configAsText, configuredAwsProvider } from "./aws-stack.js";
 
 export interface KarpenterChartsStackProps {
   /** A validated configuration (see `parseConfig` / `loadConfigFile`). */
@@ -37,7 +37,7 @@ export class KarpenterChartsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: KarpenterChartsStackProps) {
     super(scope, id);
-    const c = props.config;
+    const c = configAsText(props.config);
     configuredAwsProvider(this, c);
     this.connection = new EksClusterConnection(this, "cluster", clusterConnectionPropsOf(c));
     new HelmProvider(this, "helm", { kubernetes: this.connection.helmKubernetes() });

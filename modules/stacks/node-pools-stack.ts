@@ -8,7 +8,7 @@ import type { KarpenterGpuConfig } from "../config/schema.js";
 import { GpuNodeClass } from "../nodepools/node-class.js";
 import { GpuNodePool } from "../nodepools/node-pool.js";
 import { QuotaGuard } from "../nodepools/quota-guard.js";
-import { clusterConnectionPropsOf, configuredAwsProvider } from "./aws-stack.js";
+import { clusterConnectionPropsOf, configAsText, configuredAwsProvider } from "./aws-stack.js";
 
 export interface GpuNodePoolsStackProps {
   /** A validated configuration (see `parseConfig` / `loadConfigFile`). */
@@ -31,7 +31,7 @@ export class GpuNodePoolsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolsStackProps) {
     super(scope, id);
-    const c = props.config;
+    const c = configAsText(props.config);
     configuredAwsProvider(this, c);
     const connection = new EksClusterConnection(this, "cluster", clusterConnectionPropsOf(c));
     new KubernetesProvider(this, "kubernetes", connection.kubernetesProvider());
