@@ -7,6 +7,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider/index.js";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { TerraformStack } from "cdktf";
+import { EfaSecurityGroupCheck } from "../modules/aws/efa-security-group-check.js";
 import { KarpenterAws } from "../modules/aws/karpenter-aws.js";
 import { EksClusterConnection } from "../modules/charts/cluster-connection.js";
 import { EfaDevicePlugin } from "../modules/charts/efa-device-plugin.js";
@@ -32,6 +33,7 @@ export function twoClusterStack(): TerraformStack {
       discovery: { subnetIds: ["subnet-0a1b2c3d4e5f60718"], securityGroupIds: [c.sg] },
       prerequisites: { podIdentityAgent: "present" },
     });
+    new EfaSecurityGroupCheck(stack, `${alias}-efa-sg`, { securityGroupIds: [c.sg], provider: aws });
     const connection = new EksClusterConnection(stack, `${alias}-cluster`, { clusterName: c.clusterName, region: c.region, provider: aws });
     const helm = new HelmProvider(stack, `helm-${alias}`, { alias, kubernetes: connection.helmKubernetes() });
     const kubernetes = new KubernetesProvider(stack, `kubernetes-${alias}`, { alias, ...connection.kubernetesProvider() });

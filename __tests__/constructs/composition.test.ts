@@ -61,7 +61,7 @@ describe("constructs take tokens for AWS identifiers and names", () => {
   it("EfaSecurityGroupCheck: a token list of security groups, checked in one block", () => {
     const s = synthStack((stack) => new EfaSecurityGroupCheck(stack, "efa", { securityGroupIds: list(stack, "node_sgs") }));
     assert.deepEqual((at(s.data, "aws_vpc_security_group_rules", "efa/ruleIds") as any).filter, [{ name: "group-id", values: "${var.node_sgs}" }]);
-    const check = (s as any).check.efa_self_traffic.assert[0];
+    const check = (s as any).check.efa_self_traffic_efa.assert[0];
     assert.match(check.condition, /^\$\{alltrue\(\[for sg in tolist\(var\.node_sgs\) : /);
   });
 
@@ -102,6 +102,10 @@ describe("provider: two clusters in one stack through aliased providers", () => 
     }
     // One account/partition lookup per provider: the two may be two accounts.
     assert.deepEqual(Object.values(s.data.aws_partition).map((p) => p.provider).sort(), ["aws.east", "aws.west"]);
+  });
+
+  it("gives each cluster's EFA check a check block of its own", () => {
+    assert.deepEqual(Object.keys((s as unknown as { check: Record<string, unknown> }).check).sort(), ["efa_self_traffic_east-efa-sg", "efa_self_traffic_west-efa-sg"].map((n) => n.replace(/-/g, "_")));
   });
 
   it("the pool given its GpuNodeClass depends on it and names it", () => {

@@ -205,7 +205,7 @@ run "zonal_shift_missing" {
       tests: `
 run "egress_missing" {
   command = plan
-  expect_failures = [check.efa_self_traffic]
+  expect_failures = [check.efa_self_traffic_efaSecurityGroup]
 }
 `,
     },

@@ -17,13 +17,16 @@ export interface EfaSecurityGroupCheckProps {
  * EFA-enabled security group": an inbound and an outbound rule allowing all traffic from and to
  * the security group itself). The module never changes a user's security group, so it only looks:
  * one `data.aws_vpc_security_group_rules` lists the groups' rules, one
- * `data.aws_vpc_security_group_rule` per rule reads it, and the `check` block `efa_self_traffic`
+ * `data.aws_vpc_security_group_rule` per rule reads it, and the `check` block
+ * `efa_self_traffic_<construct id>` (one per construct, so two clusters' checks fit in one stack)
  * warns, naming each group that lacks either rule (an all-traffic rule referencing any of the
  * node groups counts).
  */
 export class EfaSecurityGroupCheck extends Construct {
   /** The lookup of every rule of the groups (`for_each` over the rule IDs). Escape hatch. */
   public readonly rules: DataAwsVpcSecurityGroupRule;
+  /** The name of the `check` block that warns. */
+  public readonly checkName: string;
 
   constructor(scope: Construct, id: string, props: EfaSecurityGroupCheckProps) {
     super(scope, id);
@@ -37,7 +40,9 @@ export class EfaSecurityGroupCheck extends Construct {
     const selfRule = (egress: boolean) =>
       `anytrue([for r in values(${this.rules.fqn}) : r.security_group_id == sg && r.is_egress == ${egress} && r.ip_protocol == "-1" && contains(${list}, r.referenced_security_group_id)])`;
     const open = `${selfRule(false)} && ${selfRule(true)}`;
-    TerraformStack.of(this).addOverride(`check.efa_self_traffic`, {
+    /** The check block's name: `efa_self_traffic_<construct id>`. */
+    this.checkName = `efa_self_traffic_${this.node.id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    TerraformStack.of(this).addOverride(`check.${this.checkName}`, {
       assert: [
         {
           condition: `\${alltrue([for sg in ${list} : ${open}])}`,
