@@ -38,6 +38,10 @@ export const validConfig = fc
     region: fc.constantFrom("us-east-1", "us-west-2", "eu-central-1", "ap-southeast-2", "us-gov-west-1"),
     subnets: fc.uniqueArray(hex(17).map((h) => `subnet-${h}`), { minLength: 1, maxLength: 3 }),
     sgs: fc.uniqueArray(hex(17).map((h) => `sg-${h}`), { minLength: 1, maxLength: 2 }),
+    discoveryMode: fc.constantFrom("tag", "existing", "ids"),
+    // The escape hatches and the typed keys beside them.
+    userData: fc.option(fc.constantFrom("#!/bin/bash\necho ${HOME}", "MIME-Version: 1.0\n")),
+    classSpec: fc.option(fc.record({ associatePublicIPAddress: fc.boolean(), detailedMonitoring: fc.boolean() }, { requiredKeys: [] })),
     classNames: fc.uniqueArray(dnsName, { minLength: 1, maxLength: 3 }),
     pools: fc.uniqueArray(
       fc.record({
@@ -59,7 +63,11 @@ export const validConfig = fc
         replicas: fc.option(fc.integer({ min: 0, max: 4 })),
         nodeMargin: fc.option(fc.integer({ min: 0, max: 2 })),
         capacityReservationType: fc.option(fc.constantFrom("default", "capacity-block")),
+        startupTaints: fc.option(fc.uniqueArray(taint, { selector: (t) => `${t.key}:${t.effect}`, minLength: 1, maxLength: 2 })),
+        annotations: fc.option(fc.dictionary(fc.constantFrom("team", "example.com/owner"), fc.constantFrom("ml", "platform"), { minKeys: 1 })),
       })
+        // Karpenter refuses a key and effect given twice across taints and startup taints.
+        .filter((p) => !p.startupTaints?.some((s) => p.taints.some((t) => t.key === s.key && t.effect === s.effect)))
         // A pool that can never launch a node is a config error (modules/validation/launchability.ts), so
         // valid configs only have pools that can.
         .filter((p) => launchProblems({ name: p.name, managed: managedRequirements(p), requirements: p.requirements, cpuLimit: p.cpu, gpuLimit: gpusOf(p) ?? defaultGpuLimit(p.cpu) }, FIELD_NAMES).length === 0),
@@ -91,7 +99,7 @@ export const validConfig = fc
   .map((g) => ({
     clusterName: g.clusterName,
     region: g.region,
-    discovery: { subnetIds: g.subnets, securityGroupIds: g.sgs, allowMultipleSecurityGroups: g.sgs.length > 1 },
+    discovery: { mode: g.discoveryMode, subnetIds: g.subnets, securityGroupIds: g.sgs, allowMultipleSecurityGroups: g.sgs.length > 1 },
     controller:
       g.identity === "irsa"
         ? { identity: "irsa", oidcProviderArn: `arn:${partitionOf(g.region)}:iam::111122223333:oidc-provider/oidc.eks.${g.region}.amazonaws.com${partitionOf(g.region) === "aws-cn" ? ".cn" : ""}/id/ABC` }
@@ -100,6 +108,8 @@ export const validConfig = fc
       name,
       ...(g.rootVolume ? { rootVolume: g.rootVolume } : {}),
       ...(g.raid ? { instanceStorePolicy: "RAID0" } : {}),
+      ...(g.userData !== null ? { userData: g.userData } : {}),
+      ...(g.classSpec !== null ? { spec: g.classSpec } : {}),
       // A pool with reserved capacity needs a class that selects reservations.
       ...(g.pools.some((p) => p.capacityTypes.includes("reserved") && p.classIndex % g.classNames.length === i)
         ? { capacityReservations: [{ id: `cr-0${i}a1b2c3d4e5f6789` }, { tags: { team: "ml" }, ...(i % 2 ? { ownerId: "111122223333" } : {}) }] }
@@ -113,6 +123,8 @@ export const validConfig = fc
       ...(p.capacityReservationType !== null && p.capacityTypes.includes("reserved") ? { capacityReservationType: p.capacityReservationType } : {}),
       architectures: p.architectures,
       taints: p.taints,
+      ...(p.startupTaints !== null ? { startupTaints: p.startupTaints } : {}),
+      ...(p.annotations !== null ? { spec: { template: { metadata: { annotations: p.annotations } } } } : {}),
       requirements: p.requirements,
       expireAfter: p.expireAfter,
       ...(p.replicas !== null
