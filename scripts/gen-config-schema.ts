@@ -107,7 +107,7 @@ export function configReference(schema: JsonSchema): string {
     "",
     "Every key of a karpenter-gpu configuration file (YAML or JSON), in the order of the schema; `[]` marks the items of a list.",
     "**Required**: the key must be given whenever its parent is. **Default**: what applies when the key is absent.",
-    "Unknown keys are errors. What `additionalValues` may not set, and why: README, \"Configuration reference\".",
+    "Unknown keys are errors. What `additionalValues` may not set, and why: [configuration-rules.md](configuration-rules.md#configuration-reference).",
     "",
     `The same keys, types, defaults and descriptions make the JSON Schema [${CONFIG_SCHEMA_FILE}](../${CONFIG_SCHEMA_FILE}): each example`,
     "in `examples/` starts with `# yaml-language-server: $schema=../schema/karpenter-gpu.schema.json`, so an editor with the YAML",
