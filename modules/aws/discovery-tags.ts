@@ -159,6 +159,7 @@ export class DiscoveryTags extends Construct {
     // A token list (or literal list with tokens): one lookup and one tag per item, keyed by ID.
     const k = KINDS[kind];
     const each = TerraformIterator.fromList(ids as string[]);
+    const postcondition = this.tagConditions(kind);
     const found = lookup(k.prop, {
       forEach: each,
       id: each.value,
@@ -170,7 +171,7 @@ export class DiscoveryTags extends Construct {
             errorMessage: `DiscoveryTags ${k.prop}: must be ${k.rule} (got "\${each.value}").`,
           },
         ],
-        postcondition: this.tagConditions(kind).length ? this.tagConditions(kind) : undefined,
+        postcondition: postcondition.length ? postcondition : undefined,
       },
     });
     if (write) {

@@ -8,6 +8,7 @@ import { KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { karpenterCrdNameProblem } from "../validation/chart-keys.js";
 import { efaClassProblems } from "../validation/efa.js";
 import { instanceTagCountProblem } from "../validation/karpenter-rules.js";
+import { nodeClassSpecProblems } from "../validation/escape-hatch.js";
 import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
 import { launchProblems, requirementTypoProblems } from "../validation/launchability.js";
 import { chartValueProblems } from "./chart-derived.js";
@@ -122,12 +123,11 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
   // Where each node class is, and whether it selects a capacity reservation (for reserved pools).
   const classIndex = new Map<string, number>();
   listAt(raw, "nodeClasses").forEach((nc, i) => {
-    // A hardened AMI's terms replace the alias: the two together would leave one of them unused.
-    if (isRecord(nc) && nc.amiAlias !== undefined && "amiSelectorTerms" in recordAt(nc, "spec")) {
-      issue(["nodeClasses", i, "spec", "amiSelectorTerms"], "replaces the terms of amiAlias: set amiAlias or spec.amiSelectorTerms, not both");
+    // The spec hatch's rules depend on the typed keys beside it (amiAlias as written, efa).
+    if (isRecord(nc) && isRecord(nc.spec)) {
+      const typed = { amiAlias: typeof nc.amiAlias === "string" ? nc.amiAlias : undefined, efa: nc.efa === true };
+      for (const p of nodeClassSpecProblems(nc.spec, typed)) issue(["nodeClasses", i, "spec", ...p.path], p.problem);
     }
-    // The EFA interfaces are written for the class's layout: the hatch may not replace them.
-    if (isRecord(nc) && nc.efa === true && "networkInterfaces" in recordAt(nc, "spec")) issue(["nodeClasses", i, "spec", "networkInterfaces"], "is written by the module for an EFA node class; use efa");
     const name = stringAt(nc, "name");
     if (name === undefined) return;
     if (classNames.has(name)) issue(["nodeClasses", i, "name"], `${quoted(name)} is used by another node class; names must be unique`);
@@ -216,7 +216,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
       return formatPath(full);
     };
     // A typo is named where it is; the pool's launchability is asked only without one.
-    const typos = pool.requirements.flatMap((r, j) => requirementTypoProblems(r, WELL_KNOWN_LABELS).map((t) => ({ path: ["nodePools", i, "requirements", j, ...(t.field === "key" ? ["key"] : ["values", Number(t.field.slice(7, -1))])], problem: t.problem })));
+    const typos = pool.requirements.flatMap((r, j) => requirementTypoProblems(r, WELL_KNOWN_LABELS).map((t) => ({ path: ["nodePools", i, "requirements", j, ...t.path], problem: t.problem })));
     for (const t of typos) issue(t.path, t.problem);
     const launch = typos.length ? [] : launchProblems(
       { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, labels: pool.labels, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : physicalGpus(pool.limits.gpus ?? defaultGpuLimit(cpuLimit, pool.gpuSharing), pool.gpuSharing) },

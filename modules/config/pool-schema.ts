@@ -4,9 +4,8 @@ import { GP3_DEFAULTS } from "../karpenter/node-class-spec.js";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_EXPIRE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
 import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, gpuSharingProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
-import type { RefinementCtx } from "zod";
 import { kmsKeyArnProblem } from "../core/rules.js";
-import { nodeClassSpecProblems, nodePoolSpecProblems, userDataProblem } from "../validation/escape-hatch.js";
+import { nodePoolSpecProblems, userDataProblem } from "../validation/escape-hatch.js";
 import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, refinementOf, rule, wholeNumber, z } from "./fields.js";
 
 const taint = z.strictObject({
@@ -87,11 +86,6 @@ const capacityReservationTerm = z
     if (t.id === undefined && t.tags === undefined) ctx.addIssue({ code: "custom", message: "must set id or tags: a selector is either { id } or { tags, ownerId? }" });
   });
 
-/** The EC2NodeClass hatch's rules at its key (whether amiAlias is also set is checked in crossKeyProblems). */
-function specProblems(spec: Record<string, unknown>, ctx: RefinementCtx): void {
-  for (const p of nodeClassSpecProblems(spec, { efa: false })) ctx.addIssue({ code: "custom", path: p.field.split(/[.[\]]+/).filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k)), message: p.problem });
-}
-
 export const nodeClass = z.strictObject({
   name: k8sName.describe("EC2NodeClass name: a DNS-1123 name (at most 63 lower-case letters, digits, `-` and `.`), unique among node classes."),
   amiAlias: rule(amiAliasProblem)
@@ -166,7 +160,6 @@ export const nodeClass = z.strictObject({
     .meta({ description: "User data for the nodes (`spec.userData`): with AL2023 a MIME multi-part document of NodeConfig and shell parts, which Karpenter merges with its own; at most 16384 bytes. Config text: written as given, never evaluated by Terraform.", "x-default": "none (Karpenter's bootstrap only)" }),
   spec: z
     .record(z.string(), z.unknown())
-    .superRefine(specProblems)
     .optional()
     .meta({ description: "Escape hatch: further EC2NodeClass spec fields, deep-merged over the module's (objects merge, lists replace; `blockDeviceMappings` are added after the root volume), e.g. a hardened AMI's `amiSelectorTerms` with `amiFamily`, `associatePublicIPAddress`, `detailedMonitoring`. Checked against the CRD; fields written from a typed key (role, selector terms, tags, kubelet, userData, ...) and the IMDSv2 settings are refused, naming the key to use.", "x-default": "none" }),
   capacityReservations: z
@@ -210,7 +203,7 @@ export const nodePool = z.strictObject({
   spec: z
     .record(z.string(), z.unknown())
     .superRefine((spec, ctx) => {
-      for (const p of nodePoolSpecProblems(spec)) ctx.addIssue({ code: "custom", path: p.field.split("."), message: p.problem });
+      for (const p of nodePoolSpecProblems(spec)) ctx.addIssue({ code: "custom", path: [...p.path], message: p.problem });
     })
     .optional()
     .meta({ description: "Escape hatch: further NodePool spec fields, deep-merged over the module's, such as `template.metadata.annotations`. Checked against the CRD; fields written from a typed key (limits, disruption, requirements, taints, labels, ...) are refused, naming the key to use.", "x-default": "none" }),

@@ -52,7 +52,7 @@ export interface NameScope {
  * no region) would collide with `EntityAlreadyExists`.
  */
 export function scopedName(prefix: string, scope: NameScope, maxLength: number): string {
-  if (Token.isUnresolved(scope.clusterName) || Token.isUnresolved(scope.region)) return `${prefix}${scope.clusterName}-${scope.region}`;
+  // boundedName leaves a name holding a token (known at plan) whole.
   return boundedName(prefix, `${scope.clusterName}-${scope.region}`, maxLength);
 }
 

@@ -9,6 +9,7 @@ import { buildGpuNodeClass, nodeClassPropOf, type GpuNodeClassProps } from "../k
 import { efaLayoutProblem } from "../validation/efa.js";
 import { nodeClassSpecProblems, userDataProblem } from "../validation/escape-hatch.js";
 import { amiAliasProblem, evictionThresholdProblem, instanceTagCountProblem, placementGroupProblems, rootVolumeProblems } from "../validation/karpenter-rules.js";
+import { formatFieldPath } from "../core/field-path.js";
 import { manifestOf } from "./manifest.js";
 
 /** GpuNodeClass's props: the EC2NodeClass's, and the provider of its manifest. */
@@ -33,7 +34,7 @@ export class GpuNodeClass extends Construct {
     const customAmi = props.spec !== undefined && "amiSelectorTerms" in props.spec;
     const alias = customAmi ? undefined : (props.amiAlias ?? "al2023@latest");
     throwIfProblems(this, "GpuNodeClass", [
-      ...nodeClassSpecProblems(props.spec ?? {}, { amiAlias: props.amiAlias, efa: props.efa !== undefined }).map((p) => ({ prop: `spec.${p.field}`, problem: p.problem })),
+      ...nodeClassSpecProblems(props.spec ?? {}, { amiAlias: props.amiAlias, efa: props.efa !== undefined }).map((p) => ({ prop: formatFieldPath(["spec", ...p.path]), problem: p.problem })),
       { prop: "userData", problem: userDataProblem(props.userData) },
       { prop: "name", problem: k8sNameProblem(props.name) },
       { prop: "clusterName", problem: clusterNameProblem(props.clusterName) },
@@ -68,8 +69,11 @@ export class GpuNodeClass extends Construct {
     }
     this.model = buildGpuNodeClass(props);
     // Token IDs are known at plan only: the CRD check reads a placeholder, and a precondition checks the IDs.
-    const placeholder = (ids: readonly string[] | undefined, id: string) => (ids !== undefined && hasTokens(ids) ? [id] : ids);
-    const checked = buildGpuNodeClass({ ...props, subnetIds: placeholder(props.subnetIds, "subnet-00000000"), securityGroupIds: placeholder(props.securityGroupIds, "sg-00000000") });
+    const tokenIds = (ids: readonly string[] | undefined) => ids !== undefined && hasTokens(ids);
+    const placeholder = (ids: readonly string[] | undefined, id: string) => (tokenIds(ids) ? [id] : ids);
+    const checked = tokenIds(props.subnetIds) || tokenIds(props.securityGroupIds)
+      ? buildGpuNodeClass({ ...props, subnetIds: placeholder(props.subnetIds, "subnet-00000000"), securityGroupIds: placeholder(props.securityGroupIds, "sg-00000000") })
+      : this.model;
     const precondition = [idListCondition("subnetIds", props.subnetIds, SUBNET_ID), idListCondition("securityGroupIds", props.securityGroupIds, SECURITY_GROUP_ID)].filter((p) => p !== undefined);
     this.manifest = manifestOf(
       this,

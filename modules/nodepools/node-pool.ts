@@ -13,6 +13,7 @@ import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem
 import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
 import { launchProblems, requirementTypoProblems, type PoolFieldNames } from "../validation/launchability.js";
 import { nodePoolSpecProblems } from "../validation/escape-hatch.js";
+import { formatFieldPath } from "../core/field-path.js";
 import { manifestOf } from "./manifest.js";
 import { GpuNodeClass } from "./node-class.js";
 
@@ -93,7 +94,7 @@ export class GpuNodePool extends Construct {
     const isStatic = props.replicas !== undefined;
     // A static pool has no CPU or GPU cap: any type it admits fits.
     const cpuLimit = isStatic ? Infinity : props.cpuLimit;
-    const typos = (props.requirements ?? []).flatMap((r, i) => requirementTypoProblems(r, WELL_KNOWN_LABELS).map((t) => ({ prop: `requirements[${i}].${t.field}`, problem: t.problem })));
+    const typos = (props.requirements ?? []).flatMap((r, i) => requirementTypoProblems(r, WELL_KNOWN_LABELS).map((t) => ({ prop: formatFieldPath(["requirements", i, ...t.path]), problem: t.problem })));
     throwIfProblems(this, "GpuNodePool", [
       { prop: "name", problem: k8sNameProblem(props.name) },
       {
@@ -123,7 +124,7 @@ export class GpuNodePool extends Construct {
       ...(props.requirements ?? []).flatMap((r, i) => requirementProblems(r).map((p) => ({ prop: `requirements[${i}].${p.field}`, problem: p.problem }))),
       ...taintProblems(props.taints ?? []).map((p) => ({ prop: `taints[${p.field}]`, problem: p.problem })),
       ...taintProblems(props.startupTaints ?? []).map((p) => ({ prop: `startupTaints[${p.field}]`, problem: p.problem })),
-      ...nodePoolSpecProblems(props.spec ?? {}).map((p) => ({ prop: `spec.${p.field}`, problem: p.problem })),
+      ...nodePoolSpecProblems(props.spec ?? {}).map((p) => ({ prop: formatFieldPath(["spec", ...p.path]), problem: p.problem })),
       ...templateLabelProblems(props.labels ?? {}).map((p) => ({ prop: `labels[${JSON.stringify(p.field)}]`, problem: p.problem })),
       // Before the CRD check, whose schedule pattern backtracks on long text (validation/cron.ts).
       ...(props.budgets ?? []).flatMap((budget, i) => [

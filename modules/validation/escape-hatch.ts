@@ -8,12 +8,13 @@
  * checks meaningless.
  */
 import { Token } from "cdktf";
+import type { FieldPath } from "../core/field-path.js";
 import { isPlainObject } from "../core/helm-values.js";
 import { quoted } from "../core/rules.js";
 
-/** A hatch problem: the field under `spec` (dotted, `[i]` for list items) and why. */
+/** A hatch problem: the field under `spec` and why. */
 export interface HatchProblem {
-  readonly field: string;
+  readonly path: FieldPath;
   readonly problem: string;
 }
 
@@ -38,18 +39,18 @@ const METADATA_FIXED: Readonly<Record<string, unknown>> = { httpTokens: "require
 export function nodeClassSpecProblems(spec: Readonly<Record<string, unknown>>, typed: { readonly amiAlias?: string; readonly efa: boolean }): HatchProblem[] {
   const out: HatchProblem[] = [];
   for (const [key, value] of Object.entries(spec)) {
-    if (NODE_CLASS_TYPED[key]) out.push({ field: key, problem: `is written by the module; use ${NODE_CLASS_TYPED[key]}` });
-    else if (key === "networkInterfaces" && typed.efa) out.push({ field: key, problem: "is written by the module for an EFA node class; use efa" });
-    else if (key === "amiSelectorTerms" && typed.amiAlias !== undefined) out.push({ field: key, problem: "replaces the terms of amiAlias: set amiAlias or spec.amiSelectorTerms, not both" });
+    if (NODE_CLASS_TYPED[key]) out.push({ path: [key], problem: `is written by the module; use ${NODE_CLASS_TYPED[key]}` });
+    else if (key === "networkInterfaces" && typed.efa) out.push({ path: [key], problem: "is written by the module for an EFA node class; use efa" });
+    else if (key === "amiSelectorTerms" && typed.amiAlias !== undefined) out.push({ path: [key], problem: "replaces the terms of amiAlias: set amiAlias or spec.amiSelectorTerms, not both" });
     else if (key === "metadataOptions" && isPlainObject(value)) {
       for (const [option, fixed] of Object.entries(METADATA_FIXED)) {
         if (option in value && value[option] !== fixed) {
-          out.push({ field: `metadataOptions.${option}`, problem: `must stay ${quoted(fixed)} (got ${quoted(value[option])}): IMDSv2 with one hop keeps pods on the pod network from reading the node's credentials` });
+          out.push({ path: ["metadataOptions", option], problem: `must stay ${quoted(fixed)} (got ${quoted(value[option])}): IMDSv2 with one hop keeps pods on the pod network from reading the node's credentials` });
         }
       }
     } else if (key === "blockDeviceMappings" && Array.isArray(value)) {
       value.forEach((d, i) => {
-        if (isPlainObject(d) && d.deviceName === "/dev/xvda") out.push({ field: `blockDeviceMappings[${i}].deviceName`, problem: "is the root volume, which the module writes: use rootVolume (the other mappings are added to it)" });
+        if (isPlainObject(d) && d.deviceName === "/dev/xvda") out.push({ path: ["blockDeviceMappings", i, "deviceName"], problem: "is the root volume, which the module writes: use rootVolume (the other mappings are added to it)" });
       });
     }
   }
@@ -74,14 +75,15 @@ const NODE_POOL_TYPED: Readonly<Record<string, string>> = {
 /** What the NodePool hatch may not set. */
 export function nodePoolSpecProblems(spec: Readonly<Record<string, unknown>>): HatchProblem[] {
   const out: HatchProblem[] = [];
-  const walk = (node: Readonly<Record<string, unknown>>, prefix: string) => {
+  const walk = (node: Readonly<Record<string, unknown>>, prefix: readonly string[]) => {
     for (const [key, value] of Object.entries(node)) {
-      const field = prefix ? `${prefix}.${key}` : key;
-      if (NODE_POOL_TYPED[field]) out.push({ field, problem: `is written by the module; use ${NODE_POOL_TYPED[field]}` });
-      else if (isPlainObject(value) && Object.keys(NODE_POOL_TYPED).some((typed) => typed.startsWith(`${field}.`))) walk(value, field);
+      const path = [...prefix, key];
+      const field = path.join(".");
+      if (NODE_POOL_TYPED[field]) out.push({ path, problem: `is written by the module; use ${NODE_POOL_TYPED[field]}` });
+      else if (isPlainObject(value) && Object.keys(NODE_POOL_TYPED).some((typed) => typed.startsWith(`${field}.`))) walk(value, path);
     }
   };
-  walk(spec, "");
+  walk(spec, []);
   return out;
 }
 

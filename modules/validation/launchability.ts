@@ -134,17 +134,17 @@ export function launchProblems(pool: PoolShape, names: PoolFieldNames): LaunchPr
  * The table is Karpenter 1.14's instance-types reference: a type newer than it is refused like a
  * typo, as a pool naming only such a type already was (it admits no type of the table).
  */
-export function requirementTypoProblems(r: Requirement, wellKnown: ReadonlySet<string>): { field: "key" | `values[${number}]`; problem: string }[] {
+export function requirementTypoProblems(r: Requirement, wellKnown: ReadonlySet<string>): { path: ["key"] | ["values", number]; problem: string }[] {
   const key = normalizedLabelKey(r.key);
   if (!wellKnown.has(key)) {
     const meant = closestName(r.key, [...wellKnown]);
-    return meant ? [{ field: "key", problem: `${quoted(r.key)} is not a label Karpenter knows; did you mean ${quoted(meant)}? As written it would be a custom label the pool's nodes get, and it would narrow nothing` }] : [];
+    return meant ? [{ path: ["key"], problem: `${quoted(r.key)} is not a label Karpenter knows; did you mean ${quoted(meant)}? As written it would be a custom label the pool's nodes get, and it would narrow nothing` }] : [];
   }
   if ((r.operator !== "In" && r.operator !== "NotIn") || !isEvaluated(key)) return [];
   const known = [...new Set(GPU_INSTANCE_TYPES.map((t) => labelValue(t, key)!))].sort();
   return (r.values ?? []).flatMap((v, k) => {
     if (known.includes(v)) return [];
-    return [{ field: `values[${k}]` as const, problem: `${quoted(v)}: no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has ${key} ${quoted(v)}; ${nearest(v, known)}` }];
+    return [{ path: ["values", k] as ["values", number], problem: `${quoted(v)}: no GPU instance type in the module's table (Karpenter 1.14's instance-types reference) has ${key} ${quoted(v)}; ${nearest(v, known)}` }];
   });
 }
 
