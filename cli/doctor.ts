@@ -4,6 +4,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { quantityValue } from "../modules/core/rules.js";
+import { DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL, MIG_CONFIG_STATE_LABEL } from "../modules/karpenter/gpu-sharing.js";
+import { migSlices } from "../modules/karpenter/mig-profiles.js";
 import { quotaBucketFor, type QuotaBucket } from "../modules/karpenter/quota.js";
 
 export type Severity = "ok" | "warn" | "fail";
@@ -361,25 +363,41 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
     if (unhealthy === 0) findings.push({ check: "gpu-nodes", severity: "ok", message: `${reporting.length} GPU node(s) report healthy GPU hardware` });
   });
 
-  // A time-sliced pool's nodes must advertise what its NodeOverlays promised Karpenter (GPUs × replicas).
+  // A sharing pool's nodes must advertise what its NodeOverlays promised Karpenter: GPUs × replicas
+  // with time-slicing, GPUs × the profile's instances on that GPU with MIG.
   attempt("gpu-sharing", () => {
     for (const node of karpenterNodes()) {
       const labels = node.metadata.labels ?? {};
-      const replicas = /^time-slicing-([0-9]+)$/.exec(labels["nvidia.com/device-plugin.config"] ?? "")?.[1];
       const gpus = Number(labels["karpenter.k8s.aws/instance-gpu-count"]);
-      if (replicas === undefined || !(gpus > 0)) continue;
-      const promised = gpus * Number(replicas);
+      if (!(gpus > 0)) continue;
+      const replicas = /^time-slicing-([0-9]+)$/.exec(labels[DEVICE_PLUGIN_CONFIG_LABEL] ?? "")?.[1];
+      const mig = labels[MIG_CONFIG_LABEL];
+      const migPerGpu = mig === undefined ? undefined : migSlices(mig, { gpuName: labels["karpenter.k8s.aws/instance-gpu-name"] ?? "", gpuMemoryMiB: Number(labels["karpenter.k8s.aws/instance-gpu-memory"]) });
+      const perGpu = replicas !== undefined ? Number(replicas) : migPerGpu;
+      if (perGpu === undefined) continue;
+      const promised = gpus * perGpu;
       const advertised = quantity(node.status?.capacity?.["nvidia.com/gpu"]);
       if (advertised === promised) continue;
+      const pool = labels["karpenter.sh/nodepool"] ?? "?";
+      const state = labels[MIG_CONFIG_STATE_LABEL];
       findings.push({
         check: `node/${node.metadata.name}`,
         severity: "fail",
         gotcha: "gpu-sharing",
-        message: `advertises nvidia.com/gpu ${advertised}, but its pool ${labels["karpenter.sh/nodepool"] ?? "?"} shares each of its ${gpus} GPU(s) ${replicas} ways, so Karpenter plans with ${promised}: pods it placed here stay Pending`,
+        message:
+          replicas !== undefined
+            ? `advertises nvidia.com/gpu ${advertised}, but its pool ${pool} shares each of its ${gpus} GPU(s) ${replicas} ways, so Karpenter plans with ${promised}: pods it placed here stay Pending`
+            : `advertises nvidia.com/gpu ${advertised}, but its pool ${pool} splits each of its ${gpus} GPU(s) into ${perGpu} MIG instances (${mig}), so Karpenter plans with ${promised}: pods it placed here stay Pending`,
         fix:
-          advertised === gpus
-            ? `the device plugin has not applied the time-slicing-${replicas} config: check that gpuOperator is applied with it (kubectl -n gpu-operator get configmap karpenter-gpu-device-plugin-config) and the device plugin pod's config-manager logs`
-            : "kubectl -n gpu-operator get pods -o wide (the device plugin on this node)",
+          replicas !== undefined
+            ? advertised === gpus
+              ? `the device plugin has not applied the time-slicing-${replicas} config: check that gpuOperator is applied with it (kubectl -n gpu-operator get configmap karpenter-gpu-device-plugin-config) and the device plugin pod's config-manager logs`
+              : "kubectl -n gpu-operator get pods -o wide (the device plugin on this node)"
+            : state === "pending" || state === "rebooting"
+              ? `the MIG manager is still applying ${mig} (${MIG_CONFIG_STATE_LABEL}=${state}): wait a few minutes, then run doctor again`
+              : state === "failed"
+                ? `the MIG manager failed to apply ${mig} (${MIG_CONFIG_STATE_LABEL}=failed): kubectl -n gpu-operator logs -l app=nvidia-mig-manager --tail=50`
+                : `${MIG_CONFIG_STATE_LABEL} is ${state ?? "not set"}: check that the MIG manager runs on this node (kubectl -n gpu-operator get pods -o wide -l app=nvidia-mig-manager) and that mig.strategy is single`,
       });
     }
   });

@@ -23,6 +23,7 @@ export * from "./core/versions.js";
 export * from "./karpenter/efa.js";
 export * from "./karpenter/gpu-instances.js";
 export * from "./karpenter/gpu-sharing.js";
+export * from "./karpenter/mig-profiles.js";
 export * from "./karpenter/labels.js";
 export * from "./karpenter/node-class-spec.js";
 export * from "./karpenter/node-pool-spec.js";

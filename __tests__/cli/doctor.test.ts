@@ -245,6 +245,30 @@ describe("karpenter-gpu doctor", () => {
       assert.deepEqual(runDoctor(answers(sliced("4")), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing"), []);
     });
 
+    it("names a MIG node that advertises other than its profile's instances, with what the MIG manager's state label says", () => {
+      const migNode = (advertised: string, state?: string) => ({
+        metadata: {
+          name: "n3",
+          labels: { "karpenter.sh/nodepool": "mig", "nvidia.com/mig.config": "all-1g.10gb", ...(state ? { "nvidia.com/mig.config.state": state } : {}), "karpenter.k8s.aws/instance-gpu-count": "8", "karpenter.k8s.aws/instance-gpu-name": "a100", "karpenter.k8s.aws/instance-gpu-memory": "40960" },
+        },
+        status: { capacity: { "nvidia.com/gpu": advertised }, conditions: [{ type: "AcceleratedHardwareReady", status: "True" }] },
+      });
+      const answers = (node: unknown) => (args: readonly string[]) => {
+        const key = args.join(" ");
+        if (key === "get --raw /version") return "{}";
+        if (key === "get nodes -l karpenter.sh/nodepool -o json") return JSON.stringify({ items: [node] });
+        if (key.startsWith("get deployment karpenter")) return JSON.stringify({ spec: { replicas: 1 }, status: { readyReplicas: 1 } });
+        return JSON.stringify({ items: [] });
+      };
+      const sharing = (node: unknown) => runDoctor(answers(node), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing");
+      const [pending] = sharing(migNode("8", "pending"));
+      // An A100 40 GB holds four 1g.10gb instances: 8 GPUs × 4.
+      assert.equal(pending.message, "advertises nvidia.com/gpu 8, but its pool mig splits each of its 8 GPU(s) into 4 MIG instances (all-1g.10gb), so Karpenter plans with 32: pods it placed here stay Pending");
+      assert.match(pending.fix ?? "", /still applying all-1g\.10gb \(nvidia\.com\/mig\.config\.state=pending\)/);
+      assert.match(sharing(migNode("8", "failed"))[0].fix ?? "", /failed to apply all-1g\.10gb .*logs -l app=nvidia-mig-manager/);
+      assert.deepEqual(sharing(migNode("32", "success")), []);
+    });
+
     it("says a failed GPU stays until replaced by hand when the gate is off, and is replaced now past 10 minutes when it is on", () => {
       const failed = gpuNode([{ type: "AcceleratedHardwareReady", status: "False", reason: "NvidiaXID48Error", lastTransitionTime: "2026-11-28T09:30:00Z" }]);
       const [off] = healthOf("NodeRepair=false,StaticCapacity=true", [failed]);

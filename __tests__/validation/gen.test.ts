@@ -84,7 +84,9 @@ describe("generated chart value keys (.gen/charts/)", () => {
     const provenance = readFileSync(join(ROOT, "charts", "PROVENANCE.md"), "utf8");
     for (const chart of CHART_SOURCES) {
       const folder = chart.dir.slice("charts/".length);
-      assert.deepEqual(readdirSync(join(ROOT, chart.dir)).sort(), ["template-reads.txt", "values.yaml"], chart.dir);
+      const extra = chart.version === GPU_OPERATOR_CHART_VERSION ? ["default-mig-parted-config.yaml"] : [];
+      assert.deepEqual(readdirSync(join(ROOT, chart.dir)).sort(), [...extra, "template-reads.txt", "values.yaml"], chart.dir);
+      for (const file of extra) assert.match(provenance, new RegExp(`\`${file}\`[^]*?git blob\\s+\`${blobOf(readFileSync(join(ROOT, chart.dir, file)))}\``), file);
       const blob = blobOf(readFileSync(join(ROOT, chart.dir, "values.yaml")));
       assert.match(provenance, new RegExp(`\\| \`${folder.replace(/\./g, "\\.")}/\` \\|.*\\| \`${blob}\` \\|`), chart.dir);
     }

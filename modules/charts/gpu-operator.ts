@@ -6,7 +6,7 @@ import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, typ
 import { namespaceProblem, throwIfProblems } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
 import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
-import { devicePluginValues, type GpuSharing } from "../karpenter/gpu-sharing.js";
+import { gpuOperatorSharingValues, sharingValueReason, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
 
 /** The values this module sets on the gpu-operator chart; every key exists in its values.yaml. */
@@ -42,10 +42,12 @@ export interface GpuOperatorProps {
   /** Helm wait timeout, in seconds. @default 600 */
   readonly timeoutSeconds?: number;
   /**
-   * The time-slicing settings of the GPU pools: each becomes an entry of the device plugin's
-   * config (`devicePlugin.config`, a ConfigMap the chart creates), named as the pools' nodes'
-   * `nvidia.com/device-plugin.config` label (`GpuNodePool` prop `gpuSharing` sets it). Nodes
-   * without the label keep the plugin's default: one `nvidia.com/gpu` per GPU.
+   * The sharing settings of the GPU pools. Each time-slicing setting becomes an entry of the
+   * device plugin's config (`devicePlugin.config`, a ConfigMap the chart creates), named as the
+   * pools' nodes' `nvidia.com/device-plugin.config` label (`GpuNodePool` prop `gpuSharing` sets
+   * it); nodes without the label keep the plugin's default, one `nvidia.com/gpu` per GPU. A MIG
+   * setting fixes `mig.strategy: single` and keeps the MIG manager on with the config it writes
+   * from each GPU's profiles (the nodes' `nvidia.com/mig.config` label picks one).
    * @default [] (no sharing config)
    */
   readonly gpuSharing?: readonly GpuSharing[];
@@ -73,9 +75,8 @@ export class GpuOperator extends Construct {
     this.version = props.version ?? GPU_OPERATOR_CHART_VERSION;
     const installDriver = props.installDriver ?? false;
     // The values the module derives from its props, before additional values.
-    const devicePlugin = devicePluginValues(props.gpuSharing ?? []);
     const derived = {
-      ...(devicePlugin ? { devicePlugin } : {}),
+      ...gpuOperatorSharingValues(props.gpuSharing ?? []),
       driver: { enabled: installDriver },
       toolkit: { enabled: installDriver },
       daemonsets: { tolerations: tolerationsFor(props.gpuNodeTaints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
@@ -93,8 +94,8 @@ export class GpuOperator extends Construct {
           ? "the module tolerates the chart's defaults and every GPU pool's taint (the gpuNodeTaints prop)"
           : path[0] === "driver" || path[0] === "toolkit"
             ? "set the installDriver prop instead"
-            : path[0] === "devicePlugin"
-              ? "the module writes the device plugin's sharing config from the gpuSharing prop"
+            : sharingValueReason(path)
+              ? `${sharingValueReason(path)} from the gpuSharing prop`
               : "the module sets values inside it; set single keys instead",
       ),
     ]);

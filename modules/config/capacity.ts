@@ -3,8 +3,9 @@
  * numbers to compare with Service Quotas before `VcpuLimitExceeded` shows up in production.
  */
 import { admittedInstanceTypes, describeEfaLayout, type EfaLayout } from "../karpenter/efa.js";
+import type { GpuInstanceType } from "../karpenter/gpu-instances.js";
 import { isEvaluated } from "../karpenter/labels.js";
-import { physicalGpus, sharedGpuCapacity } from "../karpenter/gpu-sharing.js";
+import { physicalGpus, sharedGpuCapacity, sharingConfigName, slicesPerGpu, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { type BucketTotal, QUOTA_BUCKETS, type QuotaBucket, quotaBucketFor } from "../karpenter/quota.js";
 import { nodeClassPropsOf } from "./props.js";
@@ -50,8 +51,18 @@ export interface PoolCapacity {
   readonly nodeClass?: PoolNodeClass;
   /** Voluntary disruption settings (set by `capacityReport`). */
   readonly disruption?: PoolDisruption;
-  /** With time-slicing: slices per GPU, and the `nvidia.com/gpu` a node of each GPU count advertises. */
-  readonly sharing?: { readonly replicas: number; readonly perNode: readonly { readonly gpus: number; readonly slices: number }[] };
+  /** With GPU sharing: how, the pool's cap in slices, and the `nvidia.com/gpu` a node of each GPU model and count advertises. */
+  readonly sharing?: PoolSharing;
+}
+
+/** How a sharing pool's nodes advertise their GPUs. */
+export interface PoolSharing {
+  readonly method: "time-slicing" | "mig";
+  /** The config the nodes' label picks: `time-slicing-<replicas>` or the MIG config, e.g. `all-1g.10gb`. */
+  readonly config: string;
+  /** The pool's GPU cap (`limits.gpus` or its default), in slices. */
+  readonly sliceLimit: number;
+  readonly perNode: readonly { readonly gpuName: string; readonly gpus: number; readonly slicesPerGpu: number; readonly slices: number }[];
 }
 
 /** What a pool's node class does for multi-node training. */
@@ -108,9 +119,13 @@ export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
   // (the new one comes up first): count one node more than replicas.
   const staticNodes = pool.replicas === undefined ? undefined : (pool.limits.nodes ?? pool.replicas + 1);
   const cpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.vcpu)) : pool.limits.cpu!;
-  const gpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.gpus)) : physicalGpus(pool.limits.gpus ?? defaultGpuLimit(cpuLimit, pool.gpuSharing), pool.gpuSharing);
+  const sharing = pool.gpuSharing;
+  // The cap counts what nodes advertise: slices with sharing (whole GPUs below are an upper bound).
+  const sliceLimit = pool.limits.gpus ?? defaultGpuLimit(cpuLimit, sharing);
+  const gpuLimit = staticNodes !== undefined ? staticNodes * Math.max(0, ...types.map((t) => t.gpus)) : physicalGpus(sliceLimit, sharing, types);
   const admitted = types.map((t) => {
-    const maxNodes = staticNodes ?? Math.min(Math.floor(cpuLimit / t.vcpu), t.gpus > 0 ? Math.floor(gpuLimit / t.gpus) : Infinity);
+    const advertised = sharing ? sharedGpuCapacity(t, sharing) : t.gpus;
+    const maxNodes = staticNodes ?? Math.min(Math.floor(cpuLimit / t.vcpu), advertised > 0 ? Math.floor((sharing ? sliceLimit : gpuLimit) / advertised) : Infinity);
     return { type: t.type, vcpu: t.vcpu, gpus: t.gpus, gpuName: t.gpuName, maxNodes, maxGpus: maxNodes * t.gpus };
   });
   const buckets: BucketUse[] = [];
@@ -142,10 +157,19 @@ export function poolCapacity(pool: NodePoolConfig): PoolCapacity {
     admitted,
     buckets,
     unevaluated,
-    ...(pool.gpuSharing
-      ? { sharing: { replicas: pool.gpuSharing.timeSlicing.replicas, perNode: [...new Set(types.map((t) => t.gpus))].sort((a, b) => a - b).map((gpus) => ({ gpus, slices: sharedGpuCapacity({ gpus }, pool.gpuSharing!) })) } }
-      : {}),
+    ...(sharing ? { sharing: poolSharing(sharing, sliceLimit, types) } : {}),
   };
+}
+
+/** A sharing pool's slices per node, one row per GPU model and count it admits. */
+function poolSharing(sharing: GpuSharing, sliceLimit: number, types: readonly GpuInstanceType[]): PoolSharing {
+  const rows = new Map<string, PoolSharing["perNode"][number]>();
+  for (const t of types) {
+    const perGpu = slicesPerGpu(sharing, t) ?? 0;
+    rows.set(`${t.gpuName}/${t.gpuMemoryMiB}/${t.gpus}`, { gpuName: t.gpuName, gpus: t.gpus, slicesPerGpu: perGpu, slices: t.gpus * perGpu });
+  }
+  const perNode = [...rows.values()].sort((a, b) => a.gpuName.localeCompare(b.gpuName) || a.gpus - b.gpus);
+  return { method: sharing.mig ? "mig" : "time-slicing", config: sharingConfigName(sharing), sliceLimit, perNode };
 }
 
 /** The capacity report of a whole configuration. */
@@ -178,7 +202,7 @@ export function formatCapacityReport(report: CapacityReport): string {
   for (const p of report.pools) {
     const size = p.static
       ? `static, ${p.static.replicas} node${p.static.replicas === 1 ? "" : "s"} kept up (at most ${p.static.maxNodes}: up to ${p.cpuLimit} vCPU, ${p.gpuLimit} GPUs)`
-      : `caps cpu ${p.cpuLimit} vCPU, nvidia.com/gpu ${p.gpuLimit}`;
+      : `caps cpu ${p.cpuLimit} vCPU, nvidia.com/gpu ${p.sharing ? `${p.sharing.sliceLimit} slices (at most ${p.gpuLimit} GPUs)` : p.gpuLimit}`;
     lines.push(`Pool ${p.pool}: ${size}; capacity ${p.capacityTypes.join(", ")}`);
     if (p.nodeClass) {
       const pg = p.nodeClass.placementGroup;
@@ -209,9 +233,10 @@ export function formatCapacityReport(report: CapacityReport): string {
       );
     }
     if (p.sharing) {
+      const how = p.sharing.method === "mig" ? `MIG ${p.sharing.config} (isolated instances)` : `time-slicing, ${p.sharing.perNode[0]?.slicesPerGpu ?? "?"} slices per GPU`;
       lines.push(
-        `  GPU sharing: time-slicing, ${p.sharing.replicas} slices per GPU (the GPU cap above is in whole GPUs: ${p.gpuLimit * p.sharing.replicas} slices); ` +
-          `a node advertises nvidia.com/gpu ${p.sharing.perNode.map((n) => `${n.slices} (${n.gpus}-GPU types)`).join(", ")}: one pod per slice requesting nvidia.com/gpu: 1`,
+        `  GPU sharing: ${how}; ` +
+          `a node advertises nvidia.com/gpu ${p.sharing.perNode.map((n) => `${n.slices} with ${n.gpus} ${n.gpuName} (${n.slicesPerGpu} per GPU)`).join(", ")}: one pod per slice requesting nvidia.com/gpu: 1`,
       );
     }
     if (p.unevaluated.length) lines.push(`  not evaluated (the table lacks these labels): ${p.unevaluated.join(", ")}`);

@@ -8,7 +8,7 @@
 import { describeValues, missingEntries, overriddenValues, tolerationsFor } from "../core/helm-values.js";
 import { quoted } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS, KARPENTER_CHART_VERSION } from "../core/versions.js";
-import { devicePluginValues } from "../karpenter/gpu-sharing.js";
+import { gpuOperatorSharingValues, sharingValueReason } from "../karpenter/gpu-sharing.js";
 import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
 import { nodePool } from "./pool-schema.js";
 import { isRecord, listAt, recordAt, stringAt, type KeyProblem } from "./raw.js";
@@ -60,15 +60,16 @@ export function chartValueProblems(raw: unknown, { staticPools, reservedPools, s
   const pools = listAt(raw, "nodePools").map((p) => nodePool.safeParse(p));
   if (pools.every((p) => p.success)) {
     const taints = pools.flatMap((p) => (p.success ? p.data.taints : []));
-    const devicePlugin = devicePluginValues(pools.flatMap((p) => (p.success && p.data.gpuSharing ? [p.data.gpuSharing] : [])));
+    const sharing = gpuOperatorSharingValues(pools.flatMap((p) => (p.success && p.data.gpuSharing ? [p.data.gpuSharing] : [])));
     const derived = {
-      ...(devicePlugin ? { devicePlugin } : {}),
+      ...sharing,
       daemonsets: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },
       "node-feature-discovery": { worker: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.nfdWorker) } },
     };
     for (const o of overriddenValues(derived, recordAt(recordAt(raw, "gpuOperator"), "additionalValues"))) {
-      if (o.path[0] === "devicePlugin") {
-        issue(["gpuOperator", "additionalValues", ...o.path], `is ${quoted(o.given)}, but the module writes the device plugin's sharing config there from the pools' gpuSharing (${quoted(o.derived)}); remove it`);
+      const sharingReason = sharingValueReason(o.path);
+      if (sharingReason) {
+        issue(["gpuOperator", "additionalValues", ...o.path], `is ${quoted(o.given)}, but ${sharingReason} from the pools' gpuSharing (${quoted(o.derived)}); remove it`);
         continue;
       }
       const derivedList = Array.isArray(o.derived) ? o.derived : [];

@@ -1,9 +1,10 @@
 /** The schema of one node class and one node pool of the configuration. */
-import { DEVICE_PLUGIN_CONFIG_LABEL, MAX_TIME_SLICING_REPLICAS } from "../karpenter/gpu-sharing.js";
+import { admittedInstanceTypes } from "../karpenter/efa.js";
+import { MAX_TIME_SLICING_REPLICAS } from "../karpenter/gpu-sharing.js";
 import { GP3_DEFAULTS } from "../karpenter/node-class-spec.js";
 import { DEFAULT_CONSOLIDATE_AFTER, DEFAULT_EXPIRE_AFTER, DEFAULT_GPU_BUDGETS } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, gpuSharingProblems, rootVolumeProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
+import { amiAliasProblem, budgetNodesProblem, cpuLimitProblem, evictionThresholdProblem, gpuLimitProblem, placementGroupProblems, requirementProblems, gpuSharingProblems, rootVolumeProblems, sharingProblemPath, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { kmsKeyArnProblem } from "../core/rules.js";
 import { nodePoolSpecProblems, userDataProblem } from "../validation/escape-hatch.js";
 import { awsTags, duration, goDuration, k8sName, MAX_MEMORY_LIMIT_GIB, MAX_STATIC_NODES, percent, positive, quantity, refinementOf, rule, wholeNumber, z } from "./fields.js";
@@ -224,7 +225,7 @@ export const nodePool = z.strictObject({
       cpu: positive("vCPUs").optional().describe("Cap on the pool's total vCPUs: a whole number from 4 to 1000000; size it to your EC2 vCPU quota. Required, except on a static pool (`replicas`), which refuses it."),
       gpus: positive("NVIDIA GPUs")
         .optional()
-        .meta({ description: "Cap on the pool's total NVIDIA GPUs (`nvidia.com/gpu`), GPU slices with `gpuSharing`: a whole number from 1 to the default. Refused on a static pool.", "x-default": "`floor(cpu / 4)` (no GPU type has fewer than 4 vCPUs per GPU), times `gpuSharing.timeSlicing.replicas`" }),
+        .meta({ description: "Cap on the pool's total NVIDIA GPUs (`nvidia.com/gpu`), GPU slices with `gpuSharing`: a whole number from 1 to the default. Refused on a static pool.", "x-default": "`floor(cpu / 4)` (no GPU type has fewer than 4 vCPUs per GPU), times `gpuSharing.timeSlicing.replicas`, or with `gpuSharing.mig` the most instances any GPU holds of the profile" }),
       memoryGiB: positive("GiB").int({ error: "must be a whole number of GiB" }).max(MAX_MEMORY_LIMIT_GIB, { error: `must be at most ${MAX_MEMORY_LIMIT_GIB} GiB` }).optional().describe("Cap on the pool's total memory, in GiB. Refused on a static pool."),
       nodes: wholeNumber(1, MAX_STATIC_NODES, `must be a whole number of nodes from 1 to ${MAX_STATIC_NODES}`)
         .optional()
@@ -263,12 +264,17 @@ export const nodePool = z.strictObject({
       {
         timeSlicing: z
           .strictObject({ replicas: z.number({ error: "must be a whole number of slices per GPU" }).describe(`Slices per GPU: a whole number from 2 to ${MAX_TIME_SLICING_REPLICAS} (the module's bound against typos, not the device plugin's).`) }, { error: "must be {replicas: <slices per GPU>}" })
-          .describe("Time-slicing: each GPU is advertised `replicas` times."),
+          .optional()
+          .meta({ description: "Time-slicing: each GPU is advertised `replicas` times; pods share it in turns, without memory or fault isolation.", "x-default": "none" }),
+        mig: z
+          .strictObject({ profile: z.string({ error: "must be a MIG config name such as all-1g.10gb" }).describe("The MIG manager config the nodes get (`nvidia.com/mig.config`), `all-<profile>` such as `all-1g.10gb` or `all-3g.40gb`: each GPU is split into as many instances of that profile as it holds. Every type the pool admits must have the profile (A100, H100, H200, B200, B300 and RTX PRO 6000 GPUs: p4d, p4de, p5, p5e, p5en, p6-b200, p6-b300, g7e); `all-disabled`, `all-enabled` and `all-balanced` are refused.") }, { error: "must be {profile: <MIG config name>}" })
+          .optional()
+          .meta({ description: "MIG: each GPU is split into isolated instances (own memory, cache and compute), each advertised as one `nvidia.com/gpu`.", "x-default": "none" }),
       },
-      { error: "must be {timeSlicing: {replicas: <slices per GPU>}}" },
+      { error: "must be {timeSlicing: {replicas: <slices per GPU>}} or {mig: {profile: <MIG config name>}}" },
     )
     .optional()
-    .meta({ description: "Share each GPU of the pool's nodes between pods: the device plugin config, the node label and the NodeOverlays are written for it, the `nodeOverlay` gate is turned on, and `limits.gpus` counts slices. See docs/gpu-sharing.md \"GPU sharing: time-slicing\".", "x-default": "none (no sharing)" }),
+    .meta({ description: "Share each GPU of the pool's nodes between pods, by time-slicing or MIG (exactly one): the node label, the GPU Operator values and the NodeOverlays are written for it, the `nodeOverlay` gate is turned on, and `limits.gpus` counts slices. See docs/gpu-sharing.md.", "x-default": "none (no sharing)" }),
   disruption: z
     .strictObject({
       consolidationPolicy: z
@@ -294,5 +300,7 @@ export const nodePool = z.strictObject({
     const gpus = gpuLimitProblem(l.gpus, l.cpu, pool.gpuSharing);
     if (gpus) ctx.addIssue({ code: "custom", path: ["limits", "gpus"], message: gpus });
   }
-  if (pool.gpuSharing) for (const p of gpuSharingProblems(pool.gpuSharing, pool.labels)) ctx.addIssue({ code: "custom", path: p.field === "label" ? ["labels", DEVICE_PLUGIN_CONFIG_LABEL] : ["gpuSharing", ...p.field.split(".")], message: p.problem });
+  if (pool.gpuSharing) {
+    for (const p of gpuSharingProblems(pool.gpuSharing, pool.labels, admittedInstanceTypes(pool))) ctx.addIssue({ code: "custom", path: sharingProblemPath(p.field), message: p.problem });
+  }
 });

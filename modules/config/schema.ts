@@ -228,7 +228,7 @@ export const configSchema = z
         installDriver: z.boolean({ error: "must be true or false" }).default(false).describe("Let the operator install the NVIDIA driver and container toolkit (chart values `driver.enabled`, `toolkit.enabled`): not needed with the AL2023 NVIDIA AMI, and it slows node start."),
         additionalValues: additionalValues("gpuOperator")
           .optional()
-          .describe("More gpu-operator chart values, merged over the module's (objects merge, lists replace). With the pinned chart version, keys the chart never reads are refused. Refused too: `driver.enabled` and `toolkit.enabled` (set `installDriver`), `devicePlugin` values the module writes for pools with `gpuSharing`, and a `daemonsets.tolerations` or `node-feature-discovery.worker.tolerations` that drops the chart's default tolerations or the one for a pool's taint (it may add more: Helm replaces lists)."),
+          .describe("More gpu-operator chart values, merged over the module's (objects merge, lists replace). With the pinned chart version, keys the chart never reads are refused. Refused too: `driver.enabled` and `toolkit.enabled` (set `installDriver`), `devicePlugin` values the module writes for time-slicing pools, `mig.strategy` and `migManager.enabled` / `migManager.config.name` while a pool uses MIG, and a `daemonsets.tolerations` or `node-feature-discovery.worker.tolerations` that drops the chart's default tolerations or the one for a pool's taint (it may add more: Helm replaces lists)."),
       })
       .default({ chartVersion: GPU_OPERATOR_CHART_VERSION, installDriver: false })
       .describe("The NVIDIA GPU Operator chart."),

@@ -5,7 +5,7 @@
  */
 import type { ITerraformDependable } from "cdktf";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
-import { DEVICE_PLUGIN_CONFIG_LABEL, sharingConfigName, type GpuSharing } from "./gpu-sharing.js";
+import { DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL, sharingLabel, sliceBounds, type GpuSharing } from "./gpu-sharing.js";
 import type { FieldPath } from "../core/field-path.js";
 import { mergeValues } from "../core/helm-values.js";
 
@@ -150,11 +150,14 @@ export interface GpuNodePoolProps {
   /** Labels on every node of the pool (the NodeClaim template's labels). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
   /**
-   * Share each GPU by time-slicing: the pool's nodes get the `nvidia.com/device-plugin.config`
-   * label of the sharing config (which the `GpuOperator` must carry: its `gpuSharing` prop), each
-   * GPU is advertised `replicas` times, and `GpuNodePool` writes NodeOverlays so Karpenter plans
-   * with that capacity (Karpenter's `nodeOverlay` gate must be on: `KarpenterChart` prop
-   * `nodeOverlay`). `gpuLimit` then counts slices.
+   * Share each GPU, by time-slicing or MIG (exactly one). Time-slicing: the pool's nodes get the
+   * `nvidia.com/device-plugin.config` label of the sharing config, and each GPU is advertised
+   * `replicas` times. MIG: the nodes get the `nvidia.com/mig.config` label of the profile, and
+   * each GPU is split into as many instances as it holds of it (every admitted type's GPU must
+   * have the profile). The `GpuOperator` must carry the same settings (its `gpuSharing` prop);
+   * `GpuNodePool` writes NodeOverlays so Karpenter plans with the real capacity (Karpenter's
+   * `nodeOverlay` gate must be on: `KarpenterChart` prop `nodeOverlay`). `gpuLimit` then counts
+   * slices.
    * @default - no sharing: one `nvidia.com/gpu` per GPU
    * @see https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/gpu-sharing.html
    */
@@ -187,10 +190,11 @@ export function managedRequirements(
 
 /**
  * The most NVIDIA GPUs a CPU cap admits: every GPU instance type has at least 4 vCPUs per GPU.
- * With time-slicing the nodes advertise `replicas` per GPU, and the limit counts those.
+ * With sharing the nodes advertise slices, and the limit counts those: `replicas` per GPU, or
+ * with MIG the most instances any GPU holds of the profile.
  */
 export function defaultGpuLimit(cpuLimit: number, sharing?: GpuSharing): number {
-  return Math.floor(cpuLimit / 4) * (sharing?.timeSlicing.replicas ?? 1);
+  return Math.floor(cpuLimit / 4) * (sharing ? sliceBounds(sharing).max : 1);
 }
 
 /**
@@ -226,7 +230,7 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
   if (props.cpuLimit !== undefined) limits.cpu = props.cpuLimit;
   const gpuLimit = props.gpuLimit ?? (props.cpuLimit !== undefined && !isStatic ? defaultGpuLimit(props.cpuLimit, props.gpuSharing) : undefined);
   // The sharing config is picked by a node label the module sets (a label the user sets too is refused: validation).
-  const labels = { ...props.labels, ...(props.gpuSharing ? { [DEVICE_PLUGIN_CONFIG_LABEL]: sharingConfigName(props.gpuSharing) } : {}) };
+  const labels = { ...props.labels, ...(props.gpuSharing ? Object.fromEntries([sharingLabel(props.gpuSharing)]) : {}) };
   if (gpuLimit !== undefined) limits["nvidia.com/gpu"] = gpuLimit;
   if (props.memoryLimitGiB !== undefined) limits.memory = `${props.memoryLimitGiB}Gi`;
   if (props.nodeLimit !== undefined) limits.nodes = props.nodeLimit;
@@ -295,7 +299,7 @@ export function nodePoolPropOf(field: FieldPath, hatch?: Readonly<Record<string,
     if (c === "budgets") return field.slice(2);
     return undefined;
   }
-  if (b === "template" && c === "metadata") return d !== "labels" ? undefined : e === DEVICE_PLUGIN_CONFIG_LABEL ? ["gpuSharing"] : ["labels", ...field.slice(4)];
+  if (b === "template" && c === "metadata") return d !== "labels" ? undefined : e === DEVICE_PLUGIN_CONFIG_LABEL || e === MIG_CONFIG_LABEL ? ["gpuSharing"] : ["labels", ...field.slice(4)];
   if (b !== "template" || c !== "spec") return undefined;
   if (d === "expireAfter") return ["expireAfter"];
   if (d === "terminationGracePeriod") return ["terminationGracePeriod"];

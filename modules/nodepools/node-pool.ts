@@ -6,10 +6,10 @@ import { k8sNameProblem, throwIfProblems, warn } from "../core/rules.js";
 import { ReplaceTrigger } from "../core/trigger.js";
 import type { NodeOverlay } from "../../.gen/karpenter/nodeoverlay.js";
 import { admittedInstanceTypes } from "../karpenter/efa.js";
-import { buildGpuSharingOverlays, DEVICE_PLUGIN_CONFIG_LABEL, physicalGpus } from "../karpenter/gpu-sharing.js";
+import { buildGpuSharingOverlays, physicalGpus } from "../karpenter/gpu-sharing.js";
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
-import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, gpuSharingProblems, requirementProblems, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
+import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, gpuSharingProblems, requirementProblems, sharingProblemPath, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
 import { WELL_KNOWN_LABELS } from "../validation/karpenter-runtime.js";
 import { launchProblems, requirementTypoProblems, type PoolFieldNames } from "../validation/launchability.js";
 import { nodePoolSpecProblems } from "../validation/escape-hatch.js";
@@ -109,7 +109,7 @@ export class GpuNodePool extends Construct {
       ...staticPoolProblems(props),
       { prop: "cpuLimit", problem: isStatic || props.cpuLimit === undefined ? undefined : cpuLimitProblem(props.cpuLimit) },
       { prop: "gpuLimit", problem: isStatic || props.gpuLimit === undefined || props.cpuLimit === undefined ? undefined : gpuLimitProblem(props.gpuLimit, props.cpuLimit, props.gpuSharing) },
-      ...(props.gpuSharing ? gpuSharingProblems(props.gpuSharing, props.labels).map((p) => ({ prop: p.field === "label" ? `labels[${JSON.stringify(DEVICE_PLUGIN_CONFIG_LABEL)}]` : `gpuSharing.${p.field}`, problem: p.problem })) : []),
+      ...(props.gpuSharing ? gpuSharingProblems(props.gpuSharing, props.labels, admittedInstanceTypes(props)).map((p) => ({ prop: formatFieldPath(sharingProblemPath(p.field)), problem: p.problem })) : []),
       {
         prop: "capacityReservationType",
         problem:
@@ -171,7 +171,8 @@ export class GpuNodePool extends Construct {
     // What the sharing pool's nodes will advertise, for Karpenter's scheduling simulation (alpha: the nodeOverlay gate).
     this.overlayModels = props.gpuSharing ? buildGpuSharingOverlays(props.name, props.gpuSharing, admittedInstanceTypes(props)) : [];
     this.overlays = this.overlayModels.map((overlay) =>
-      manifestOf(this, `overlay-${overlay.metadata.name.slice(props.name.length + 1)}`, overlay, `NodeOverlay ${overlay.metadata.name}`, () => ["gpuSharing"], {
+      // Terraform drops the dots of a MIG profile from an address: written as `_` instead.
+      manifestOf(this, `overlay-${overlay.metadata.name.slice(props.name.length + 1).replaceAll(".", "_")}`, overlay, `NodeOverlay ${overlay.metadata.name}`, () => ["gpuSharing"], {
         // Ready once Karpenter (with the nodeOverlay gate on) has validated it.
         wait: { condition: [{ type: "Ready", status: "True" }] },
         timeouts: { create: "5m", update: "5m", delete: "5m" },

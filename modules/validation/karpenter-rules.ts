@@ -8,7 +8,10 @@
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
 import { MAX_AWS_TAGS, quantityValue, quoted } from "../core/rules.js";
-import { DEVICE_PLUGIN_CONFIG_LABEL, MAX_TIME_SLICING_REPLICAS, type GpuSharing } from "../karpenter/gpu-sharing.js";
+import { closestName } from "../core/suggest.js";
+import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
+import { DEVICE_PLUGIN_CONFIG_LABEL, MAX_TIME_SLICING_REPLICAS, MIG_CONFIG_LABEL, sliceBounds, type GpuSharing } from "../karpenter/gpu-sharing.js";
+import { MIG_WITHOUT_COUNTS, migConfigName, migConfigNames, migGpuOf, migSlices } from "../karpenter/mig-profiles.js";
 import { normalizedLabelKey } from "../karpenter/labels.js";
 import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
 import { defaultGpuLimit } from "../karpenter/node-pool-spec.js";
@@ -82,26 +85,74 @@ export function gpuLimitProblem(gpus: number, cpu: number, sharing?: GpuSharing)
   if (!Number.isInteger(gpus) || gpus < 1) return `must be a whole number of GPUs, at least 1 (got ${gpus})`;
   const reachable = defaultGpuLimit(cpu, sharing);
   if (gpus > reachable) {
-    const what = sharing ? `GPU slices (${Math.floor(cpu / 4)} GPUs, no GPU instance having fewer than 4 vCPUs per GPU, × ${sharing.timeSlicing.replicas} slices)` : "GPUs (no GPU instance has fewer than 4 vCPUs per GPU)";
+    const what = sharing ? `GPU slices (${Math.floor(cpu / 4)} GPUs, no GPU instance having fewer than 4 vCPUs per GPU, × ${sliceBounds(sharing).max} slices${sharing.mig ? ` at most per GPU with ${sharing.mig.profile}` : ""})` : "GPUs (no GPU instance has fewer than 4 vCPUs per GPU)";
     return `is ${gpus}, but limits.cpu ${cpu} admits at most ${reachable} ${what}: raise limits.cpu or lower limits.gpus`;
   }
   return undefined;
 }
 
+/** The config names of the MIG manager the module cannot promise a capacity for, and why. */
+const REFUSED_MIG_CONFIGS: Readonly<Record<string, string>> = {
+  "all-disabled": "turns MIG off: leave gpuSharing out for whole GPUs",
+  "all-enabled": "turns MIG on without creating instances, so the node advertises no GPU",
+  "all-balanced": "mixes profiles on each GPU, which needs the device plugin's mixed MIG strategy (resources nvidia.com/mig-<profile>); the module uses the single strategy, where every instance is one nvidia.com/gpu",
+};
+
+/** Up to `max` items, then how many more. */
+function someOf(items: readonly string[], max = 4): string {
+  return items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}
+
 /**
- * Time-slicing settings: whole replicas from 2 to MAX_TIME_SLICING_REPLICAS, and no hand-set
- * sharing label beside them (field `label`: the `nvidia.com/device-plugin.config` template label).
+ * GPU sharing settings: exactly one of timeSlicing and mig; whole replicas from 2 to
+ * MAX_TIME_SLICING_REPLICAS; a MIG config the MIG manager writes for some GPU (all-<profile>) and
+ * that every type the pool admits has (`admitted`: the pool's types, as far as the instance table
+ * tells); and neither sharing label set by hand (field `labels/<key>`).
  */
-export function gpuSharingProblems(sharing: GpuSharing, labels: Readonly<Record<string, string>> | undefined): FieldProblem[] {
+export function gpuSharingProblems(sharing: GpuSharing, labels: Readonly<Record<string, string>> | undefined, admitted: readonly GpuInstanceType[]): FieldProblem[] {
   const out: FieldProblem[] = [];
-  const replicas = sharing.timeSlicing.replicas;
-  if (!Number.isInteger(replicas) || replicas < 2 || replicas > MAX_TIME_SLICING_REPLICAS) {
-    out.push({ field: "timeSlicing.replicas", problem: `must be a whole number of slices per GPU from 2 to ${MAX_TIME_SLICING_REPLICAS} (got ${quoted(replicas)})` });
+  if ((sharing.timeSlicing === undefined) === (sharing.mig === undefined)) {
+    out.push({ field: "", problem: "must set exactly one of timeSlicing and mig" });
+  } else if (sharing.timeSlicing) {
+    const replicas = sharing.timeSlicing.replicas;
+    if (!Number.isInteger(replicas) || replicas < 2 || replicas > MAX_TIME_SLICING_REPLICAS) {
+      out.push({ field: "timeSlicing.replicas", problem: `must be a whole number of slices per GPU from 2 to ${MAX_TIME_SLICING_REPLICAS} (got ${quoted(replicas)})` });
+    }
+  } else if (sharing.mig) {
+    const problem = migProfileProblem(sharing.mig.profile, admitted);
+    if (problem) out.push({ field: "mig.profile", problem });
   }
-  if (labels && Object.hasOwn(labels, DEVICE_PLUGIN_CONFIG_LABEL)) {
-    out.push({ field: "label", problem: `is set by the pool itself from gpuSharing (it picks the device plugin's sharing config); remove this label` });
+  for (const key of [DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL]) {
+    if (labels && Object.hasOwn(labels, key)) out.push({ field: `labels/${key}`, problem: `is set by the module from gpuSharing (it picks the GPU Operator's sharing config, and the NodeOverlays count what it gives); remove this label` });
   }
   return out;
+}
+
+/** Where a gpuSharingProblems field sits in a pool (config keys and construct props alike). */
+export function sharingProblemPath(field: string): string[] {
+  if (field.startsWith("labels/")) return ["labels", field.slice("labels/".length)];
+  return ["gpuSharing", ...(field ? field.split(".") : [])];
+}
+
+/** A MIG config name the module can count on every admitted type, or why not. */
+function migProfileProblem(profile: string, admitted: readonly GpuInstanceType[]): string | undefined {
+  const known = migConfigNames();
+  if (Object.hasOwn(REFUSED_MIG_CONFIGS, profile)) return `is ${quoted(profile)}, which ${REFUSED_MIG_CONFIGS[profile]}; pick one profile for every GPU, such as all-1g.10gb`;
+  if (!known.includes(profile)) {
+    const hint = closestName(profile, known) ?? (known.includes(`all-${profile}`) ? `all-${profile}` : closestName(`all-${profile.replaceAll("+", ".")}`, known));
+    return `is ${quoted(profile)}, which is no MIG config of a GPU the module knows: ${hint ? `did you mean ${hint}? ` : ""}the MIG manager names them all-<profile> (${someOf(known, 6)})`;
+  }
+  const lacking = new Map<string, string[]>();
+  for (const t of admitted) {
+    if (migSlices(profile, t) !== undefined) continue;
+    const gpu = migGpuOf(t);
+    const why = gpu ? `${t.gpuName} ${Math.round(t.gpuMemoryMiB / 1024)} GB: ${someOf(Object.keys(gpu.profiles).map(migConfigName), 3)}` : `${t.gpuName}: ${MIG_WITHOUT_COUNTS.has(t.gpuName) ? "MIG, with no instance counts the module can source" : "no MIG"}`;
+    lacking.set(why, [...(lacking.get(why) ?? []), t.type]);
+  }
+  if (lacking.size === 0) return undefined;
+  const fit = GPU_INSTANCE_TYPES.filter((t) => migSlices(profile, t) !== undefined).map((t) => t.family);
+  const detail = [...lacking].map(([why, types]) => `${someOf(types, 3)} (${why})`).join("; ");
+  return `is ${quoted(profile)}, but the pool admits types whose GPU has no such MIG profile: ${detail}. Only ${[...new Set(fit)].join(", ")} have it: restrict the pool to them (requirements on karpenter.k8s.aws/instance-family), or use timeSlicing`;
 }
 
 /** IOPS limits per volume type: the most per GiB, and in all. */
