@@ -227,18 +227,20 @@ describe("karpenter-gpu doctor", () => {
       assert.match(f.fix ?? "", /nodeRepair\.monitoringAgent: install/);
     });
 
+    /** kubectl's answers for a cluster whose only Karpenter node is `node`. */
+    const answers = (node: unknown) => (args: readonly string[]) => {
+      const key = args.join(" ");
+      if (key === "get --raw /version") return "{}";
+      if (key === "get nodes -l karpenter.sh/nodepool -o json") return JSON.stringify({ items: [node] });
+      if (key.startsWith("get deployment karpenter")) return JSON.stringify({ spec: { replicas: 1 }, status: { readyReplicas: 1 } });
+      return JSON.stringify({ items: [] });
+    };
+
     it("names a time-sliced node that advertises less than its overlay promised, and the usual cause", () => {
       const sliced = (advertised: string) => ({
         metadata: { name: "n2", labels: { "karpenter.sh/nodepool": "shared", "nvidia.com/device-plugin.config": "time-slicing-4", "karpenter.k8s.aws/instance-gpu-count": "1" } },
         status: { capacity: { "nvidia.com/gpu": advertised }, conditions: [{ type: "AcceleratedHardwareReady", status: "True" }] },
       });
-      const answers = (node: unknown) => (args: readonly string[]) => {
-        const key = args.join(" ");
-        if (key === "get --raw /version") return "{}";
-        if (key === "get nodes -l karpenter.sh/nodepool -o json") return JSON.stringify({ items: [node] });
-        if (key.startsWith("get deployment karpenter")) return JSON.stringify({ spec: { replicas: 1 }, status: { readyReplicas: 1 } });
-        return JSON.stringify({ items: [] });
-      };
       const [f] = runDoctor(answers(sliced("1")), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing");
       assert.equal(f.message, "advertises nvidia.com/gpu 1, but its pool shared shares each of its 1 GPU(s) 4 ways, so Karpenter plans with 4: pods it placed here stay Pending");
       assert.match(f.fix ?? "", /has not applied the time-slicing-4 config/);
@@ -253,13 +255,6 @@ describe("karpenter-gpu doctor", () => {
         },
         status: { capacity: { "nvidia.com/gpu": advertised }, conditions: [{ type: "AcceleratedHardwareReady", status: "True" }] },
       });
-      const answers = (node: unknown) => (args: readonly string[]) => {
-        const key = args.join(" ");
-        if (key === "get --raw /version") return "{}";
-        if (key === "get nodes -l karpenter.sh/nodepool -o json") return JSON.stringify({ items: [node] });
-        if (key.startsWith("get deployment karpenter")) return JSON.stringify({ spec: { replicas: 1 }, status: { readyReplicas: 1 } });
-        return JSON.stringify({ items: [] });
-      };
       const sharing = (node: unknown) => runDoctor(answers(node), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing");
       const [pending] = sharing(migNode("8", "pending"));
       // An A100 40 GB holds four 1g.10gb instances: 8 GPUs × 4.
