@@ -238,6 +238,14 @@ describe("a MIG pool in the configuration", () => {
     assert.deepEqual(configProblems(() => parseConfig(configInput({ gpuOperator: { additionalValues: values } }))), [], "without a MIG pool these values are the user's");
   });
 
+  it("counts a node's instances against limits.gpus: a cap below one p4de's 56 instances leaves the pool nothing to launch", () => {
+    const p4de = [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["p4de"] }];
+    assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [migPool({ requirements: p4de, limits: { cpu: 384, gpus: 56 } })] }))), []);
+    assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [migPool({ requirements: p4de, limits: { cpu: 384, gpus: 32 } })] }))), [
+      "nodePools[0].limits.gpus: no instance type pool mig admits fits within its caps (cpu 384, nvidia.com/gpu 32): the smallest, p4de.24xlarge, has 96 vCPUs and 8 GPUs (56 nvidia.com/gpu shared), so the pool can never launch a node",
+    ]);
+  });
+
   it("GpuNodePool names the prop of a MIG problem", () => {
     const error = errorOf(() => synthStack((stack) => new GpuNodePool(stack, "p", { name: "s", nodeClassName: "c", cpuLimit: 64, instanceCategories: ["g"], gpuSharing: { mig: { profile: "all-1g.10gb" } } })));
     assert.match(error, /- gpuSharing\.mig\.profile: is "all-1g\.10gb", but the pool admits types whose GPU has no such MIG profile: .*\(l4: no MIG\)/);

@@ -2,7 +2,6 @@
 import { DISCOVERY_TAG_KEY, KARPENTER_RELEASE_NAMES, stackNames } from "../core/names.js";
 import { arnPlacementProblem, clusterNameProblem, crdNameProblem, MAX_AWS_TAGS, oidcProviderRegionProblem, quoted, regionProblem, securityGroupCountProblem } from "../core/rules.js";
 import type { EfaPool } from "../karpenter/efa.js";
-import { physicalGpus } from "../karpenter/gpu-sharing.js";
 import { defaultGpuLimit, managedRequirements } from "../karpenter/node-pool-spec.js";
 import { KARPENTER_CHART_VERSION } from "../core/versions.js";
 import { karpenterCrdNameProblem } from "../validation/chart-keys.js";
@@ -219,7 +218,7 @@ export function crossKeyProblems(raw: unknown): KeyProblem[] {
     const typos = pool.requirements.flatMap((r, j) => requirementTypoProblems(r, WELL_KNOWN_LABELS).map((t) => ({ path: ["nodePools", i, "requirements", j, ...t.path], problem: t.problem })));
     for (const t of typos) issue(t.path, t.problem);
     const launch = typos.length ? [] : launchProblems(
-      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, labels: pool.labels, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : physicalGpus(pool.limits.gpus ?? defaultGpuLimit(cpuLimit, pool.gpuSharing), pool.gpuSharing) },
+      { name: pool.name, managed: managedRequirements(pool), requirements: pool.requirements, labels: pool.labels, cpuLimit, gpuLimit: pool.replicas !== undefined ? Infinity : (pool.limits.gpus ?? defaultGpuLimit(cpuLimit, pool.gpuSharing)), sharing: pool.gpuSharing },
       { pool: key(), instanceCategories: key("instanceCategories"), architectures: key("architectures"), requirement: (j) => key("requirements", j), label: (k) => key("labels", k), cpuLimit: key("limits", "cpu"), gpuLimit: key("limits", "gpus") },
     );
     for (const p of launch) issue(keys.get(p.field) ?? ["nodePools", i], p.problem);

@@ -6,7 +6,7 @@ import { k8sNameProblem, throwIfProblems, warn } from "../core/rules.js";
 import { ReplaceTrigger } from "../core/trigger.js";
 import type { NodeOverlay } from "../../.gen/karpenter/nodeoverlay.js";
 import { admittedInstanceTypes } from "../karpenter/efa.js";
-import { buildGpuSharingOverlays, physicalGpus } from "../karpenter/gpu-sharing.js";
+import { buildGpuSharingOverlays } from "../karpenter/gpu-sharing.js";
 import { buildGpuNodePool, defaultGpuLimit, managedRequirements, nodePoolPropOf, type GpuNodePoolProps } from "../karpenter/node-pool-spec.js";
 import { scheduleProblem } from "../validation/cron.js";
 import { budgetNodesProblem, cpuLimitProblem, goDurationProblem, gpuLimitProblem, gpuSharingProblems, requirementProblems, sharingProblemPath, taintProblems, templateLabelProblems } from "../validation/karpenter-rules.js";
@@ -138,7 +138,7 @@ export class GpuNodePool extends Construct {
       ...(cpuLimit === undefined || typos.length
         ? []
         : launchProblems(
-            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], labels: props.labels, cpuLimit, gpuLimit: isStatic ? Infinity : physicalGpus(props.gpuLimit ?? defaultGpuLimit(cpuLimit, props.gpuSharing), props.gpuSharing) },
+            { name: props.name, managed: managedRequirements(props), requirements: props.requirements ?? [], labels: props.labels, cpuLimit, gpuLimit: isStatic ? Infinity : (props.gpuLimit ?? defaultGpuLimit(cpuLimit, props.gpuSharing)), sharing: props.gpuSharing },
             PROP_NAMES,
           ).map((p) => ({ prop: p.field, problem: p.problem }))),
     ]);

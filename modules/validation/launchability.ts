@@ -6,6 +6,7 @@
  */
 import { quoted } from "../core/rules.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
+import { sharedGpuCapacity, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import { closestName, editDistance } from "../core/suggest.js";
 import { isEvaluated, labelRequirements, labelValue, normalizedLabelKey, satisfies, type LabelRequirement } from "../karpenter/labels.js";
 
@@ -25,8 +26,10 @@ export interface PoolShape {
   /** The template labels: Karpenter adds each as `key In [value]` to the requirements. */
   readonly labels?: Readonly<Record<string, string>>;
   readonly cpuLimit: number;
-  /** The GPU cap, default applied. */
+  /** The GPU cap (`nvidia.com/gpu`: slices with sharing), default applied. */
   readonly gpuLimit: number;
+  /** How the pool shares its GPUs: a node then advertises slices, not GPUs. */
+  readonly sharing?: GpuSharing;
 }
 
 /** How the caller names the fields, for messages: config keys or construct props. */
@@ -113,12 +116,15 @@ export function launchProblems(pool: PoolShape, names: PoolFieldNames): LaunchPr
   // Types remain: can one of them fit within the caps?
   const admitted = admittedBy(steps);
   const gpuLimit = pool.gpuLimit;
-  if (!admitted.some((t) => t.vcpu <= pool.cpuLimit && t.gpus <= gpuLimit)) {
-    const smallest = [...admitted].sort((a, b) => a.vcpu - b.vcpu || a.gpus - b.gpus)[0];
+  // What a node counts against the GPU cap: its GPUs, or its slices with sharing.
+  const advertised = (t: GpuInstanceType) => (pool.sharing ? sharedGpuCapacity(t, pool.sharing) : t.gpus);
+  if (!admitted.some((t) => t.vcpu <= pool.cpuLimit && advertised(t) <= gpuLimit)) {
+    const smallest = [...admitted].sort((a, b) => a.vcpu - b.vcpu || advertised(a) - advertised(b))[0];
     const field = smallest.vcpu > pool.cpuLimit ? names.cpuLimit : names.gpuLimit;
+    const gpus = `${smallest.gpus} GPU${smallest.gpus === 1 ? "" : "s"}${pool.sharing ? ` (${advertised(smallest)} nvidia.com/gpu shared)` : ""}`;
     return [{
       field,
-      problem: `no instance type pool ${pool.name} admits fits within its caps (cpu ${pool.cpuLimit}, nvidia.com/gpu ${gpuLimit}): the smallest, ${smallest.type}, has ${smallest.vcpu} vCPUs and ${smallest.gpus} GPU${smallest.gpus === 1 ? "" : "s"}, so the pool can never launch a node`,
+      problem: `no instance type pool ${pool.name} admits fits within its caps (cpu ${pool.cpuLimit}, nvidia.com/gpu ${gpuLimit}): the smallest, ${smallest.type}, has ${smallest.vcpu} vCPUs and ${gpus}, so the pool can never launch a node`,
     }];
   }
   return [];
