@@ -152,6 +152,14 @@ describe("project structure", () => {
     assert.equal(new Set(run).size, run.length, "no test file runs twice");
   });
 
+  it("keeps the benchmark's floor (bench/floor.ts) importing every provider submodule the module imports", () => {
+    const providerImports = (file: string) => [...readFileSync(file, "utf8").matchAll(/from "(@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+\/index\.js)"/g)].map((m) => m[1]);
+    const module = new Set(files.filter((f) => rel(f).startsWith("modules/")).flatMap(providerImports));
+    const floor = new Set(providerImports(join(ROOT, "bench", "floor.ts")));
+    assert.ok(module.size > 20, "the module's provider imports are found");
+    assert.deepEqual([...module].filter((m) => !floor.has(m)).sort(), []);
+  });
+
   it("has no source file over 500 lines and no folder over 15 source files (generated code aside)", () => {
     const long = files.filter((f) => readFileSync(f, "utf8").split("\n").length > 500).map(rel);
     assert.deepEqual(long, []);
