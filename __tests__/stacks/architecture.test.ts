@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, it } from "node:test";
+import { OWN_PROCESS, SHARED_PROCESS, sharedProcessFiles } from "../../scripts/test.js";
 import { ROOT } from "../helpers.js";
 
 /** The folders of the project's own source (generated code and dependencies are not). */
@@ -139,11 +140,24 @@ describe("project structure", () => {
     assert.deepEqual(wrong, []);
   });
 
-  it("runs every test file: npm test names each folder of __tests__ that holds tests", () => {
+  it("runs every test file once: npm test runs scripts/test.ts, whose own-process files and shared process cover each test file", () => {
     const script = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.test as string;
-    const folders = new Set([...script.matchAll(/"__tests__\/([a-z-]+)\/\*\.test\.ts"/g)].map((m) => m[1]));
-    const testFolders = new Set(files.concat(join(ROOT, "__tests__", "stacks", "architecture.test.ts")).filter((f) => f.endsWith(".test.ts")).map((f) => rel(dirname(f))));
-    assert.deepEqual([...testFolders].filter((f) => !folders.has(f.replace(/^__tests__\//, ""))), []);
+    assert.match(script, /&& node --import tsx scripts\/test\.ts$/);
+    const testFiles = files
+      .concat(join(ROOT, "__tests__", "stacks", "architecture.test.ts"))
+      .filter((f) => f.endsWith(".test.ts") && rel(f) !== SHARED_PROCESS)
+      .map(rel);
+    const run = [...OWN_PROCESS, ...sharedProcessFiles().map(rel)];
+    assert.deepEqual([...run].sort(), [...new Set(testFiles)].sort());
+    assert.equal(new Set(run).size, run.length, "no test file runs twice");
+  });
+
+  it("keeps the benchmark's floor (bench/floor.ts) importing every provider submodule the module imports", () => {
+    const providerImports = (file: string) => [...readFileSync(file, "utf8").matchAll(/from "(@cdktf\/provider-[a-z]+\/lib\/[a-z0-9-]+\/index\.js)"/g)].map((m) => m[1]);
+    const module = new Set(files.filter((f) => rel(f).startsWith("modules/")).flatMap(providerImports));
+    const floor = new Set(providerImports(join(ROOT, "bench", "floor.ts")));
+    assert.ok(module.size > 20, "the module's provider imports are found");
+    assert.deepEqual([...module].filter((m) => !floor.has(m)).sort(), []);
   });
 
   it("has no source file over 500 lines and no folder over 15 source files (generated code aside)", () => {
