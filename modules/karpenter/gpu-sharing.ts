@@ -53,7 +53,7 @@ export const DEVICE_PLUGIN_CONFIG_MAP = "karpenter-gpu-device-plugin-config";
 /** The most slices per GPU the module accepts: a bound against typos, not a device-plugin limit. */
 export const MAX_TIME_SLICING_REPLICAS = 64;
 
-/** The config entry (and node label value) of a time-slicing setting, e.g. `time-slicing-4`. */
+/** The node label value of a sharing setting: the device plugin's config entry (`time-slicing-4`) or the MIG config (`all-1g.10gb`). */
 export function sharingConfigName(sharing: GpuSharing): string {
   return sharing.mig ? sharing.mig.profile : `time-slicing-${sharing.timeSlicing?.replicas}`;
 }
@@ -114,7 +114,7 @@ export function buildGpuSharingOverlays(poolName: string, sharing: GpuSharing, a
   });
   if (!sharing.mig) {
     const counts = [...new Set(admitted.map((t) => t.gpus))].sort((a, b) => a - b);
-    return counts.map((gpus) => overlay(`${gpus}gpu`, [["karpenter.k8s.aws/instance-gpu-count", String(gpus)]], sharedGpuCapacity({ gpus, gpuName: "", gpuMemoryMiB: 0 }, sharing)));
+    return counts.map((gpus) => overlay(`${gpus}gpu`, [["karpenter.k8s.aws/instance-gpu-count", String(gpus)]], gpus * (sharing.timeSlicing?.replicas ?? 1)));
   }
   const groups = new Map<string, Pick<GpuInstanceType, "gpus" | "gpuName" | "gpuMemoryMiB">>();
   for (const t of admitted) if (slicesPerGpu(sharing, t) !== undefined) groups.set(`${t.gpuName}/${t.gpuMemoryMiB}/${t.gpus}`, t);
