@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { quantityValue } from "../modules/core/rules.js";
-import { DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL, MIG_CONFIG_STATE_LABEL } from "../modules/karpenter/gpu-sharing.js";
+import { DEVICE_PLUGIN_CONFIG_LABEL, DEVICE_PLUGIN_DEPLOY_LABEL, MIG_CONFIG_LABEL, MIG_CONFIG_STATE_LABEL, PAUSED_FOR_MIG_CHANGE } from "../modules/karpenter/gpu-sharing.js";
 import { migSlices } from "../modules/karpenter/mig-profiles.js";
 import { quotaBucketFor, type QuotaBucket } from "../modules/karpenter/quota.js";
 
@@ -376,28 +376,43 @@ export function runDoctor(kubectl: Kubectl, options: DoctorOptions = {}): Findin
       const perGpu = replicas !== undefined ? Number(replicas) : migPerGpu;
       if (perGpu === undefined) continue;
       const promised = gpus * perGpu;
-      const advertised = quantity(node.status?.capacity?.["nvidia.com/gpu"]);
+      // What pods can get: allocatable (capacity stays while a stopped device plugin's devices age out).
+      const advertised = quantity((node.status?.allocatable ?? node.status?.capacity)?.["nvidia.com/gpu"]);
       if (advertised === promised) continue;
       const pool = labels["karpenter.sh/nodepool"] ?? "?";
       const state = labels[MIG_CONFIG_STATE_LABEL];
+      const paused = labels[DEVICE_PLUGIN_DEPLOY_LABEL] === PAUSED_FOR_MIG_CHANGE;
+      const claim = labels["karpenter.sh/nodeclaim"] ?? "<nodeclaim>";
+      const overLaunch = "it launches nodes for pods that then do not fit, until the pool's limit stops it and pods stay Pending";
+      if (replicas !== undefined) {
+        findings.push({
+          check: `node/${node.metadata.name}`,
+          severity: "fail",
+          gotcha: "gpu-sharing",
+          message: `advertises nvidia.com/gpu ${advertised}, but its pool ${pool} shares each of its ${gpus} GPU(s) ${replicas} ways, so Karpenter plans with ${promised}: ${overLaunch}`,
+          fix:
+            advertised === gpus
+              ? `the device plugin has not applied the time-slicing-${replicas} config: check that gpuOperator is applied with it (kubectl -n gpu-operator get configmap karpenter-gpu-device-plugin-config) and the device plugin pod's config-manager logs`
+              : "kubectl -n gpu-operator get pods -o wide (the device plugin on this node)",
+        });
+        continue;
+      }
+      // MIG: the device plugin is paused (0 advertised, the node not initialized for Karpenter) until the MIG manager has applied the profile.
+      const applying = state === undefined || state === "pending" || state === "rebooting";
       findings.push({
         check: `node/${node.metadata.name}`,
-        severity: "fail",
+        severity: applying ? "warn" : "fail",
         gotcha: "gpu-sharing",
-        message:
-          replicas !== undefined
-            ? `advertises nvidia.com/gpu ${advertised}, but its pool ${pool} shares each of its ${gpus} GPU(s) ${replicas} ways, so Karpenter plans with ${promised}: pods it placed here stay Pending`
-            : `advertises nvidia.com/gpu ${advertised}, but its pool ${pool} splits each of its ${gpus} GPU(s) into ${perGpu} MIG instances (${mig}), so Karpenter plans with ${promised}: pods it placed here stay Pending`,
-        fix:
-          replicas !== undefined
-            ? advertised === gpus
-              ? `the device plugin has not applied the time-slicing-${replicas} config: check that gpuOperator is applied with it (kubectl -n gpu-operator get configmap karpenter-gpu-device-plugin-config) and the device plugin pod's config-manager logs`
-              : "kubectl -n gpu-operator get pods -o wide (the device plugin on this node)"
-            : state === "pending" || state === "rebooting"
-              ? `the MIG manager is still applying ${mig} (${MIG_CONFIG_STATE_LABEL}=${state}): wait a few minutes, then run doctor again`
-              : state === "failed"
-                ? `the MIG manager failed to apply ${mig} (${MIG_CONFIG_STATE_LABEL}=failed): kubectl -n gpu-operator logs -l app=nvidia-mig-manager --tail=50`
-                : `${MIG_CONFIG_STATE_LABEL} is ${state ?? "not set"}: check that the MIG manager runs on this node (kubectl -n gpu-operator get pods -o wide -l app=nvidia-mig-manager) and that mig.strategy is single`,
+        message: applying
+          ? `advertises nvidia.com/gpu ${advertised} while the MIG manager splits its ${gpus} GPU(s) into ${perGpu} ${mig} instances each (${MIG_CONFIG_STATE_LABEL}=${state ?? "not set yet"}): Karpenter waits for the ${promised} its overlay promised`
+          : `advertises nvidia.com/gpu ${advertised}, but its pool ${pool} splits each of its ${gpus} GPU(s) into ${perGpu} MIG instances (${mig}), so Karpenter plans with ${promised}: ${overLaunch}`,
+        fix: applying
+          ? `wait a few minutes and run doctor again; if it stays so, check that the MIG manager runs on this node (kubectl -n gpu-operator get pods -o wide -l app=nvidia-mig-manager)`
+          : state === "success" && paused
+            ? `the MIG manager applied ${mig} but left the device plugin paused (${DEVICE_PLUGIN_DEPLOY_LABEL}=${PAUSED_FOR_MIG_CHANGE}; it does so when it finds the config already applied): kubectl label node ${node.metadata.name} ${DEVICE_PLUGIN_DEPLOY_LABEL}=true --overwrite`
+            : state === "failed"
+              ? `the MIG manager failed to apply ${mig} and leaves the device plugin paused: kubectl -n gpu-operator logs -l app=nvidia-mig-manager --tail=50; once the cause is fixed, replace the node: kubectl delete nodeclaim ${claim}`
+              : `${MIG_CONFIG_STATE_LABEL} is ${state}: check the device plugin on this node (kubectl -n gpu-operator get pods -o wide) and that mig.strategy is single`,
       });
     }
   });

@@ -242,26 +242,38 @@ describe("karpenter-gpu doctor", () => {
         status: { capacity: { "nvidia.com/gpu": advertised }, conditions: [{ type: "AcceleratedHardwareReady", status: "True" }] },
       });
       const [f] = runDoctor(answers(sliced("1")), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing");
-      assert.equal(f.message, "advertises nvidia.com/gpu 1, but its pool shared shares each of its 1 GPU(s) 4 ways, so Karpenter plans with 4: pods it placed here stay Pending");
+      assert.equal(f.message, "advertises nvidia.com/gpu 1, but its pool shared shares each of its 1 GPU(s) 4 ways, so Karpenter plans with 4: it launches nodes for pods that then do not fit, until the pool's limit stops it and pods stay Pending");
       assert.match(f.fix ?? "", /has not applied the time-slicing-4 config/);
       assert.deepEqual(runDoctor(answers(sliced("4")), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing"), []);
     });
 
-    it("names a MIG node that advertises other than its profile's instances, with what the MIG manager's state label says", () => {
-      const migNode = (advertised: string, state?: string) => ({
+    it("names a MIG node that advertises other than its profile's instances, with what the MIG manager's state and the paused device plugin say", () => {
+      const migNode = (advertised: string, state?: string, plugin = "paused-for-mig-change") => ({
         metadata: {
           name: "n3",
-          labels: { "karpenter.sh/nodepool": "mig", "nvidia.com/mig.config": "all-1g.10gb", ...(state ? { "nvidia.com/mig.config.state": state } : {}), "karpenter.k8s.aws/instance-gpu-count": "8", "karpenter.k8s.aws/instance-gpu-name": "a100", "karpenter.k8s.aws/instance-gpu-memory": "40960" },
+          labels: {
+            "karpenter.sh/nodepool": "mig",
+            "karpenter.sh/nodeclaim": "mig-xyz",
+            "nvidia.com/mig.config": "all-1g.10gb",
+            "nvidia.com/gpu.deploy.device-plugin": plugin,
+            ...(state ? { "nvidia.com/mig.config.state": state } : {}),
+            "karpenter.k8s.aws/instance-gpu-count": "8",
+            "karpenter.k8s.aws/instance-gpu-name": "a100",
+            "karpenter.k8s.aws/instance-gpu-memory": "40960",
+          },
         },
-        status: { capacity: { "nvidia.com/gpu": advertised }, conditions: [{ type: "AcceleratedHardwareReady", status: "True" }] },
+        status: { capacity: { "nvidia.com/gpu": "8" }, allocatable: { "nvidia.com/gpu": advertised }, conditions: [{ type: "AcceleratedHardwareReady", status: "True" }] },
       });
       const sharing = (node: unknown) => runDoctor(answers(node), { now: new Date("2026-11-28T10:00:00Z") }).filter((x) => x.gotcha === "gpu-sharing");
-      const [pending] = sharing(migNode("8", "pending"));
-      // An A100 40 GB holds four 1g.10gb instances: 8 GPUs × 4.
-      assert.equal(pending.message, "advertises nvidia.com/gpu 8, but its pool mig splits each of its 8 GPU(s) into 4 MIG instances (all-1g.10gb), so Karpenter plans with 32: pods it placed here stay Pending");
-      assert.match(pending.fix ?? "", /still applying all-1g\.10gb \(nvidia\.com\/mig\.config\.state=pending\)/);
-      assert.match(sharing(migNode("8", "failed"))[0].fix ?? "", /failed to apply all-1g\.10gb .*logs -l app=nvidia-mig-manager/);
-      assert.deepEqual(sharing(migNode("32", "success")), []);
+      // An A100 40 GB holds four 1g.10gb instances: 8 GPUs × 4. While the MIG manager works, a warning, not a failure.
+      const [pending] = sharing(migNode("0", "pending"));
+      assert.deepEqual([pending.severity, pending.message], ["warn", "advertises nvidia.com/gpu 0 while the MIG manager splits its 8 GPU(s) into 4 all-1g.10gb instances each (nvidia.com/mig.config.state=pending): Karpenter waits for the 32 its overlay promised"]);
+      const [failed] = sharing(migNode("0", "failed"));
+      assert.equal(failed.severity, "fail");
+      assert.equal(failed.message, "advertises nvidia.com/gpu 0, but its pool mig splits each of its 8 GPU(s) into 4 MIG instances (all-1g.10gb), so Karpenter plans with 32: it launches nodes for pods that then do not fit, until the pool's limit stops it and pods stay Pending");
+      assert.match(failed.fix ?? "", /failed to apply all-1g\.10gb .*logs -l app=nvidia-mig-manager.*kubectl delete nodeclaim mig-xyz/);
+      assert.match(sharing(migNode("0", "success"))[0].fix ?? "", /left the device plugin paused .*kubectl label node n3 nvidia\.com\/gpu\.deploy\.device-plugin=true --overwrite/);
+      assert.deepEqual(sharing(migNode("32", "success", "true")), [], "allocatable, not capacity, is compared");
     });
 
     it("says a failed GPU stays until replaced by hand when the gate is off, and is replaced now past 10 minutes when it is on", () => {

@@ -18,6 +18,7 @@ import { GPU_INSTANCE_TYPES } from "../../modules/karpenter/gpu-instances.js";
 import { buildGpuSharingOverlays, devicePluginSharingConfig } from "../../modules/karpenter/gpu-sharing.js";
 import { migConfigName, migGpuOf, migGpus } from "../../modules/karpenter/mig-profiles.js";
 import { GpuNodePool } from "../../modules/nodepools/node-pool.js";
+import { GpuOperator } from "../../modules/charts/gpu-operator.js";
 import { buildStacks } from "../../modules/stacks/app.js";
 import { modelProblems } from "../../modules/validation/model.js";
 import { configInput, configProblems, errorOf, newApp, ofType, ROOT, synthOf, synthStack } from "../helpers.js";
@@ -73,7 +74,7 @@ describe("a sharing pool in the configuration", () => {
   it("refuses bad replicas, a hand-set sharing label, a GPU cap past what the CPU cap reaches in slices, and additionalValues that undo it", () => {
     assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [shared({ gpuSharing: { timeSlicing: { replicas: 1 } }, labels: { "nvidia.com/device-plugin.config": "mine" } })] }))), [
       "nodePools[0].gpuSharing.timeSlicing.replicas: must be a whole number of slices per GPU from 2 to 64 (got 1)",
-      "nodePools[0].labels.nvidia.com/device-plugin.config: is set by the module from gpuSharing (it picks the GPU Operator's sharing config, and the NodeOverlays count what it gives); remove this label",
+      "nodePools[0].labels.nvidia.com/device-plugin.config: is set by the module from gpuSharing (the GPU Operator's sharing config, or the device plugin held until MIG is applied: the NodeOverlays count on it); remove this label",
     ]);
     assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [shared({ limits: { cpu: 64, gpus: 64 } })] }))), []);
     assert.match(configProblems(() => parseConfig(configInput({ nodePools: [shared({ limits: { cpu: 64, gpus: 65 } })] })))[0], /^nodePools\[0\]\.limits\.gpus: is 65, but limits\.cpu 64 admits at most 64 GPU slices \(16 GPUs, .* × 4 slices\)/);
@@ -194,7 +195,8 @@ describe("a MIG pool in the configuration", () => {
     const input = configInput({ nodePools: [migPool()] });
     const manifests = manifestsOf(input);
     const pool = manifests.find((m) => m.kind === "NodePool");
-    assert.deepEqual(pool.spec.template.metadata.labels, { "nvidia.com/mig.config": "all-1g.10gb" });
+    // The device plugin waits for the MIG manager: no whole GPU is ever advertised to bind pods to.
+    assert.deepEqual(pool.spec.template.metadata.labels, { "nvidia.com/mig.config": "all-1g.10gb", "nvidia.com/gpu.deploy.device-plugin": "paused-for-mig-change" });
     assert.equal(pool.spec.limits["nvidia.com/gpu"], 96 * 7, "96 GPUs at most (384 vCPUs / 4) × 7, the most 1g.10gb any admitted GPU holds");
     assert.equal(manifests.filter((m) => m.kind === "NodeOverlay").length, 4);
     const values = releaseValues(input, "gpuOperator");
@@ -225,9 +227,10 @@ describe("a MIG pool in the configuration", () => {
   });
 
   it("refuses both sharing methods at once, a hand-set MIG label, and GPU Operator values that would change what the overlays count", () => {
-    assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [migPool({ gpuSharing: { mig: { profile: "all-1g.10gb" }, timeSlicing: { replicas: 2 } }, labels: { "nvidia.com/mig.config": "all-7g.80gb" } })] }))), [
+    assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [migPool({ gpuSharing: { mig: { profile: "all-1g.10gb" }, timeSlicing: { replicas: 2 } }, labels: { "nvidia.com/mig.config": "all-7g.80gb", "nvidia.com/gpu.deploy.device-plugin": "true" } })] }))), [
       "nodePools[0].gpuSharing: must set exactly one of timeSlicing and mig",
-      "nodePools[0].labels.nvidia.com/mig.config: is set by the module from gpuSharing (it picks the GPU Operator's sharing config, and the NodeOverlays count what it gives); remove this label",
+      "nodePools[0].labels.nvidia.com/mig.config: is set by the module from gpuSharing (the GPU Operator's sharing config, or the device plugin held until MIG is applied: the NodeOverlays count on it); remove this label",
+      "nodePools[0].labels.nvidia.com/gpu.deploy.device-plugin: is set by the module from gpuSharing (the GPU Operator's sharing config, or the device plugin held until MIG is applied: the NodeOverlays count on it); remove this label",
     ]);
     const values = { mig: { strategy: "mixed" }, migManager: { enabled: false, config: { name: "custom-mig-parted-config" } } };
     assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [migPool()], gpuOperator: { additionalValues: values } }))), [
@@ -236,6 +239,13 @@ describe("a MIG pool in the configuration", () => {
       `gpuOperator.additionalValues.migManager.config.name: is "custom-mig-parted-config", but the module needs the MIG manager on, writing its config from each GPU's own profiles (what the NodeOverlays count) from the pools' gpuSharing (""); remove it`,
     ]);
     assert.deepEqual(configProblems(() => parseConfig(configInput({ gpuOperator: { additionalValues: values } }))), [], "without a MIG pool these values are the user's");
+    // The operator applies a component's env after its own: these would undo the same settings behind the values.
+    const env = { migManager: { env: [{ name: "WITH_REBOOT", value: "false" }, { name: "CONFIG_FILE", value: "/mine.yaml" }] }, devicePlugin: { env: [{ name: "MIG_STRATEGY", value: "mixed" }] } };
+    assert.deepEqual(configProblems(() => parseConfig(configInput({ nodePools: [migPool()], gpuOperator: { additionalValues: env } }))), [
+      "gpuOperator.additionalValues.migManager.env[1]: sets CONFIG_FILE, but a MIG pool's nodes need the MIG manager's own config, written from each GPU's profiles (what the NodeOverlays count): remove this entry",
+      "gpuOperator.additionalValues.devicePlugin.env[0]: sets MIG_STRATEGY, but a MIG pool needs the single MIG strategy (each instance one nvidia.com/gpu, as the NodeOverlays count): remove this entry",
+    ]);
+    assert.match(errorOf(() => synthStack((stack) => new GpuOperator(stack, "g", { gpuNodeTaints: [], gpuSharing: [{ mig: { profile: "all-1g.10gb" } }], additionalValues: env }))), /- additionalValues\.migManager\.env\[1\]: sets CONFIG_FILE/);
   });
 
   it("counts a node's instances against limits.gpus: a cap below one p4de's 56 instances leaves the pool nothing to launch", () => {

@@ -6,7 +6,8 @@ import { mergeValues, overriddenValueProblems, tolerationsFor, toValuesYaml, typ
 import { namespaceProblem, throwIfProblems } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_REPOSITORY, GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS } from "../core/versions.js";
 import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
-import { gpuOperatorSharingValues, sharingValueReason, type GpuSharing } from "../karpenter/gpu-sharing.js";
+import { gpuOperatorSharingValues, sharingEnvProblems, sharingValueReason, type GpuSharing } from "../karpenter/gpu-sharing.js";
+import { formatFieldPath } from "../core/field-path.js";
 import type { Taint } from "../karpenter/node-pool-spec.js";
 
 /** The values this module sets on the gpu-operator chart; every key exists in its values.yaml. */
@@ -88,6 +89,7 @@ export class GpuOperator extends Construct {
     throwIfProblems(this, "GpuOperator", [
       { prop: "namespace", problem: namespaceProblem(namespace) },
       ...(this.version === checkedChartVersion("gpuOperator") ? unknownValueKeys("gpuOperator", props.additionalValues ?? {}).map((u) => ({ prop: ["additionalValues", ...u.path].join("."), problem: u.problem })) : []),
+      ...sharingEnvProblems(props.gpuSharing ?? [], props.additionalValues).map((e) => ({ prop: formatFieldPath(["additionalValues", ...e.path]), problem: e.problem })),
       // Whatever the type of the override: null, [], false or "false" would undo what the module derived.
       ...overriddenValueProblems(derived, props.additionalValues, (path) =>
         path.includes("tolerations")

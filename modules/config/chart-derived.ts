@@ -8,7 +8,7 @@
 import { describeValues, missingEntries, overriddenValues, tolerationsFor } from "../core/helm-values.js";
 import { quoted } from "../core/rules.js";
 import { GPU_OPERATOR_CHART_VERSION, GPU_OPERATOR_DEFAULT_TOLERATIONS, KARPENTER_CHART_VERSION } from "../core/versions.js";
-import { gpuOperatorSharingValues, sharingValueReason } from "../karpenter/gpu-sharing.js";
+import { gpuOperatorSharingValues, sharingEnvProblems, sharingValueReason } from "../karpenter/gpu-sharing.js";
 import { checkedChartVersion, unknownValueKeys } from "../validation/chart-keys.js";
 import { nodePool } from "./pool-schema.js";
 import { isRecord, listAt, recordAt, stringAt, type KeyProblem } from "./raw.js";
@@ -60,7 +60,9 @@ export function chartValueProblems(raw: unknown, { staticPools, reservedPools, s
   const pools = listAt(raw, "nodePools").map((p) => nodePool.safeParse(p));
   if (pools.every((p) => p.success)) {
     const taints = pools.flatMap((p) => (p.success ? p.data.taints : []));
-    const sharing = gpuOperatorSharingValues(pools.flatMap((p) => (p.success && p.data.gpuSharing ? [p.data.gpuSharing] : [])));
+    const settings = pools.flatMap((p) => (p.success && p.data.gpuSharing ? [p.data.gpuSharing] : []));
+    const sharing = gpuOperatorSharingValues(settings);
+    for (const e of sharingEnvProblems(settings, recordAt(recordAt(raw, "gpuOperator"), "additionalValues"))) issue(["gpuOperator", "additionalValues", ...e.path], e.problem);
     const derived = {
       ...sharing,
       daemonsets: { tolerations: tolerationsFor(taints, GPU_OPERATOR_DEFAULT_TOLERATIONS.daemonsets) },

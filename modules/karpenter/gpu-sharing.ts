@@ -47,6 +47,21 @@ export const MIG_CONFIG_LABEL = "nvidia.com/mig.config";
 /** The node label the MIG manager sets while and after it applies a config: `pending`, `rebooting`, `success` or `failed`. */
 export const MIG_CONFIG_STATE_LABEL = "nvidia.com/mig.config.state";
 
+/**
+ * The node label that lets the GPU Operator run the device plugin on a node. A MIG pool's nodes
+ * start with it at `paused-for-mig-change`: the operator keeps a non-empty value it finds
+ * (gpu-operator v26.7.0 controllers/state_manager.go, `addGPUStateLabels`), so the device plugin
+ * does not advertise the whole GPUs before the MIG manager has split them (it is deployed only
+ * once GPU feature discovery has found MIG, later than the device plugin). The MIG manager sets
+ * it to `true` once it has applied the config (mig-parted v0.15.0 pkg/mig/reconfigure,
+ * `restartKubernetesGPUClients`). Until then `nvidia.com/gpu` is 0, so Karpenter keeps the node
+ * uninitialized and plans with the overlay's capacity instead of binding pods to whole GPUs.
+ */
+export const DEVICE_PLUGIN_DEPLOY_LABEL = "nvidia.com/gpu.deploy.device-plugin";
+
+/** The value of DEVICE_PLUGIN_DEPLOY_LABEL while the MIG manager changes a node's MIG layout. */
+export const PAUSED_FOR_MIG_CHANGE = "paused-for-mig-change";
+
 /** The ConfigMap the GPU Operator creates for the sharing configs. */
 export const DEVICE_PLUGIN_CONFIG_MAP = "karpenter-gpu-device-plugin-config";
 
@@ -58,10 +73,14 @@ export function sharingConfigName(sharing: GpuSharing): string {
   return sharing.mig ? sharing.mig.profile : `time-slicing-${sharing.timeSlicing?.replicas}`;
 }
 
-/** The node label (key and value) that makes a node apply the sharing setting. */
-export function sharingLabel(sharing: GpuSharing): readonly [key: string, value: string] {
-  return [sharing.mig ? MIG_CONFIG_LABEL : DEVICE_PLUGIN_CONFIG_LABEL, sharingConfigName(sharing)];
+/** The node labels that make a node apply the sharing setting (with MIG, the device plugin paused until it is applied). */
+export function sharingLabels(sharing: GpuSharing): Readonly<Record<string, string>> {
+  if (sharing.mig) return { [MIG_CONFIG_LABEL]: sharing.mig.profile, [DEVICE_PLUGIN_DEPLOY_LABEL]: PAUSED_FOR_MIG_CHANGE };
+  return { [DEVICE_PLUGIN_CONFIG_LABEL]: sharingConfigName(sharing) };
 }
+
+/** The node labels the module sets for sharing settings, which a pool may not set itself. */
+export const SHARING_LABELS: readonly string[] = [DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL, DEVICE_PLUGIN_DEPLOY_LABEL];
 
 /** The device plugin config text of a time-slicing setting (k8s-device-plugin config file, version v1). */
 export function devicePluginSharingConfig(replicas: number): string {
@@ -164,4 +183,29 @@ export function sharingValueReason(path: readonly (string | number)[]): string |
   if (path[0] === "mig") return "the module sets the single MIG strategy (each MIG instance one nvidia.com/gpu, as the NodeOverlays count)";
   if (path[0] === "migManager") return "the module needs the MIG manager on, writing its config from each GPU's own profiles (what the NodeOverlays count)";
   return undefined;
+}
+
+/**
+ * GPU Operator container env entries that would undo a MIG pool's settings behind the values the
+ * module derives: the operator applies a component's `env` after its own (gpu-operator v26.7.0
+ * controllers/object_controls.go), so `CONFIG_FILE` on the MIG manager replaces the config it
+ * writes from each GPU's profiles, and `MIG_STRATEGY` on the device plugin replaces the single
+ * strategy. Paths are relative to the chart values; empty without a MIG setting.
+ */
+export function sharingEnvProblems(settings: readonly GpuSharing[], values: Readonly<Record<string, unknown>> | undefined): { readonly path: (string | number)[]; readonly problem: string }[] {
+  if (!settings.some((g) => g.mig)) return [];
+  const owned: readonly (readonly [component: string, name: string, why: string])[] = [
+    ["migManager", "CONFIG_FILE", "a MIG pool's nodes need the MIG manager's own config, written from each GPU's profiles (what the NodeOverlays count)"],
+    ["devicePlugin", "MIG_STRATEGY", "a MIG pool needs the single MIG strategy (each instance one nvidia.com/gpu, as the NodeOverlays count)"],
+  ];
+  const out: { path: (string | number)[]; problem: string }[] = [];
+  for (const [component, name, why] of owned) {
+    const section = values?.[component];
+    const env = section && typeof section === "object" ? (section as Record<string, unknown>).env : undefined;
+    if (!Array.isArray(env)) continue;
+    env.forEach((e, i) => {
+      if (e && typeof e === "object" && (e as Record<string, unknown>).name === name) out.push({ path: [component, "env", i], problem: `sets ${name}, but ${why}: remove this entry` });
+    });
+  }
+  return out;
 }

@@ -13,14 +13,17 @@
  *
  * The counts are the "Number of Instances Available" of NVIDIA's Multi-Instance GPU User Guide,
  * "Supported MIG Profiles" (https://docs.nvidia.com/datacenter/tesla/mig-user-guide/supported-mig-profiles.html),
- * for the GPU each EC2 family carries. The GPU Operator's static fallback config (used only
- * when discovery finds no profile: charts/gpu-operator-v26.7.0/default-mig-parted-config.yaml)
- * gives the same counts; `__tests__/validation/mig-profiles.test.ts` checks every one against it,
- * selecting its device-filter entries by the PCI device IDs below.
+ * for the GPU each EC2 family carries; the guide does not cover the B300, whose counts are the
+ * GPU Operator's (assets/state-mig-manager/0400_configmap.yaml at v26.7.0, the `# B300` block).
+ * That static fallback config of the operator (used only when discovery finds no profile:
+ * charts/gpu-operator-v26.7.0/default-mig-parted-config.yaml) gives the same counts for every
+ * GPU; `__tests__/validation/gpu-sharing.test.ts` checks every one against it, selecting its
+ * device-filter entries by the PCI device IDs below.
  *
  * GPUs left out on purpose: T4, T4G, A10G, L4, L40S and V100 have no MIG; the RTX PRO 4500 of
- * g7 has MIG, but neither the user guide nor the operator's config gives its instance counts,
- * so a pool that admits it cannot promise Karpenter a number.
+ * g7 has MIG (at most 2 instances, says the user guide's list of supported GPUs), but neither
+ * the guide's profile tables nor the operator's config gives its profiles and their counts, so a
+ * pool that admits it cannot promise Karpenter a number.
  */
 import type { GpuInstanceType } from "./gpu-instances.js";
 

@@ -5,7 +5,7 @@
  */
 import type { ITerraformDependable } from "cdktf";
 import type { NodePool } from "../../.gen/karpenter/nodepool.js";
-import { DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL, sharingLabel, sliceBounds, type GpuSharing } from "./gpu-sharing.js";
+import { SHARING_LABELS, sharingLabels, sliceBounds, type GpuSharing } from "./gpu-sharing.js";
 import type { FieldPath } from "../core/field-path.js";
 import { mergeValues } from "../core/helm-values.js";
 
@@ -152,8 +152,9 @@ export interface GpuNodePoolProps {
   /**
    * Share each GPU, by time-slicing or MIG (exactly one). Time-slicing: the pool's nodes get the
    * `nvidia.com/device-plugin.config` label of the sharing config, and each GPU is advertised
-   * `replicas` times. MIG: the nodes get the `nvidia.com/mig.config` label of the profile, and
-   * each GPU is split into as many instances as it holds of it (every admitted type's GPU must
+   * `replicas` times. MIG: the nodes get the `nvidia.com/mig.config` label of the profile (and
+   * the device plugin paused until the MIG manager has applied it), and each GPU is split into as
+   * many instances as it holds of it (every admitted type's GPU must
    * have the profile). The `GpuOperator` must carry the same settings (its `gpuSharing` prop);
    * `GpuNodePool` writes NodeOverlays so Karpenter plans with the real capacity (Karpenter's
    * `nodeOverlay` gate must be on: `KarpenterChart` prop `nodeOverlay`). `gpuLimit` then counts
@@ -230,7 +231,7 @@ export function buildGpuNodePool(props: GpuNodePoolProps): NodePool {
   if (props.cpuLimit !== undefined) limits.cpu = props.cpuLimit;
   const gpuLimit = props.gpuLimit ?? (props.cpuLimit !== undefined && !isStatic ? defaultGpuLimit(props.cpuLimit, props.gpuSharing) : undefined);
   // The sharing config is picked by a node label the module sets (a label the user sets too is refused: validation).
-  const labels = { ...props.labels, ...(props.gpuSharing ? Object.fromEntries([sharingLabel(props.gpuSharing)]) : {}) };
+  const labels = { ...props.labels, ...(props.gpuSharing ? sharingLabels(props.gpuSharing) : {}) };
   if (gpuLimit !== undefined) limits["nvidia.com/gpu"] = gpuLimit;
   if (props.memoryLimitGiB !== undefined) limits.memory = `${props.memoryLimitGiB}Gi`;
   if (props.nodeLimit !== undefined) limits.nodes = props.nodeLimit;
@@ -299,7 +300,7 @@ export function nodePoolPropOf(field: FieldPath, hatch?: Readonly<Record<string,
     if (c === "budgets") return field.slice(2);
     return undefined;
   }
-  if (b === "template" && c === "metadata") return d !== "labels" ? undefined : e === DEVICE_PLUGIN_CONFIG_LABEL || e === MIG_CONFIG_LABEL ? ["gpuSharing"] : ["labels", ...field.slice(4)];
+  if (b === "template" && c === "metadata") return d !== "labels" ? undefined : SHARING_LABELS.includes(String(e)) ? ["gpuSharing"] : ["labels", ...field.slice(4)];
   if (b !== "template" || c !== "spec") return undefined;
   if (d === "expireAfter") return ["expireAfter"];
   if (d === "terminationGracePeriod") return ["terminationGracePeriod"];

@@ -10,7 +10,7 @@
 import { MAX_AWS_TAGS, quantityValue, quoted } from "../core/rules.js";
 import { closestName } from "../core/suggest.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
-import { DEVICE_PLUGIN_CONFIG_LABEL, MAX_TIME_SLICING_REPLICAS, MIG_CONFIG_LABEL, sliceBounds, type GpuSharing } from "../karpenter/gpu-sharing.js";
+import { MAX_TIME_SLICING_REPLICAS, SHARING_LABELS, sliceBounds, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import { MIG_WITHOUT_COUNTS, migConfigName, migConfigNames, migGpuOf, migSlices } from "../karpenter/mig-profiles.js";
 import { normalizedLabelKey } from "../karpenter/labels.js";
 import { GP3_DEFAULTS, type RootVolumeProps } from "../karpenter/node-class-spec.js";
@@ -107,7 +107,7 @@ function someOf(items: readonly string[], max = 4): string {
  * GPU sharing settings: exactly one of timeSlicing and mig; whole replicas from 2 to
  * MAX_TIME_SLICING_REPLICAS; a MIG config the MIG manager writes for some GPU (all-<profile>) and
  * that every type the pool admits has (`admitted`: the pool's types, as far as the instance table
- * tells); and neither sharing label set by hand (field `labels/<key>`).
+ * tells); and none of the sharing labels set by hand (field `labels/<key>`).
  */
 export function gpuSharingProblems(sharing: GpuSharing, labels: Readonly<Record<string, string>> | undefined, admitted: readonly GpuInstanceType[]): FieldProblem[] {
   const out: FieldProblem[] = [];
@@ -122,8 +122,8 @@ export function gpuSharingProblems(sharing: GpuSharing, labels: Readonly<Record<
     const problem = migProfileProblem(sharing.mig.profile, admitted);
     if (problem) out.push({ field: "mig.profile", problem });
   }
-  for (const key of [DEVICE_PLUGIN_CONFIG_LABEL, MIG_CONFIG_LABEL]) {
-    if (labels && Object.hasOwn(labels, key)) out.push({ field: `labels/${key}`, problem: `is set by the module from gpuSharing (it picks the GPU Operator's sharing config, and the NodeOverlays count what it gives); remove this label` });
+  for (const key of SHARING_LABELS) {
+    if (labels && Object.hasOwn(labels, key)) out.push({ field: `labels/${key}`, problem: `is set by the module from gpuSharing (the GPU Operator's sharing config, or the device plugin held until MIG is applied: the NodeOverlays count on it); remove this label` });
   }
   return out;
 }
