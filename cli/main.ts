@@ -11,9 +11,10 @@
  * Exit codes: 0 done (doctor: nothing failing), 1 doctor found a failing check or the config is
  * invalid, 2 the command line is wrong (unknown command, option or argument, option without value).
  */
-import { readFileSync, realpathSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isEntryPoint } from "./entry-point.js";
 import { parseArgs } from "node:util";
 import { loadConfigFile } from "../modules/config/parse.js";
 import { ConfigError } from "../modules/config/problems.js";
@@ -223,14 +224,4 @@ function usageError(err: Write, command: Command | undefined, message: string): 
   return 2;
 }
 
-/** True when this module is the program node started (also through the npm bin symlink), not an import. */
-function isEntryPoint(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint(import.meta.url)) process.exitCode = main(process.argv.slice(2));

@@ -17,6 +17,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, posix, resolve } from "node:path";
 import { parseSource, parseType, type AliasDecl, type ClassDecl, type ClassMember, type Decl, type Doc, type InterfaceDecl, type Member, type TypeNode } from "./api-source.js";
+import { isEntryPoint } from "../cli/entry-point.js";
 
 const ROOT = join(import.meta.dirname, "..");
 export const API_DOC_FILE = "docs/constructs.md";
@@ -372,7 +373,7 @@ export function generateApiDoc(file = join(ROOT, API_DOC_FILE), root = ROOT): st
   return file;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   try {
     generateApiDoc(process.argv[2] ? resolve(process.argv[2]) : undefined);
     process.stdout.write(`generated ${process.argv[2] ?? API_DOC_FILE}\n`);

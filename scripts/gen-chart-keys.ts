@@ -15,6 +15,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
+import { isEntryPoint } from "../cli/entry-point.js";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -80,7 +81,7 @@ export async function generateChartKeys(outDir: string): Promise<string[]> {
   return ["value-keys.ts"];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const outDir = process.argv[2] ?? join(ROOT, ".gen", "charts");
   const files = await generateChartKeys(outDir);
   process.stdout.write(`generated ${files.map((f) => join(relative(ROOT, outDir) || outDir, f)).join(", ")}\n`);

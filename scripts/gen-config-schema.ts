@@ -17,6 +17,7 @@ import { isDeepStrictEqual } from "node:util";
 import { stringify } from "yaml";
 import { toJSONSchema } from "zod";
 import { configSchema } from "../modules/config/schema.js";
+import { isEntryPoint } from "../cli/entry-point.js";
 
 const ROOT = join(import.meta.dirname, "..");
 export const CONFIG_SCHEMA_FILE = "schema/karpenter-gpu.schema.json";
@@ -133,7 +134,7 @@ export function generateConfigSchema(outDir: string): string[] {
   return Object.keys(files);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const outDir = process.argv[2] ?? ROOT;
   const files = generateConfigSchema(outDir);
   process.stdout.write(`generated ${files.map((f) => relative(ROOT, join(outDir, f))).join(", ")}\n`);

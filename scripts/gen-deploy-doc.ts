@@ -22,6 +22,7 @@ import { loadConfigFile } from "../modules/config/parse.js";
 import { CONTROLLER_POLICY_GROUPS, controllerPolicyNameFor, controllerRoleNameFor, INTERRUPTION_RULE_KEYS, interruptionQueueNameFor, interruptionRuleNameFor, nodeRoleNameFor, stackNames } from "../modules/core/names.js";
 import { buildStacks } from "../modules/stacks/app.js";
 import { CHART_SOURCES } from "./gen-chart-keys.js";
+import { isEntryPoint } from "../cli/entry-point.js";
 
 const ROOT = join(import.meta.dirname, "..");
 export const DEPLOY_DOC = join(ROOT, "docs", "deploy.md");
@@ -165,7 +166,7 @@ export function withGeneratedBlocks(text: string, blocks: Record<string, string>
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const file = process.argv[2] ?? DEPLOY_DOC;
   const outdir = mkdtempSync(join(tmpdir(), "kgpu-deploy-doc-"));
   try {

@@ -17,6 +17,7 @@ import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { compile } from "json-schema-to-typescript";
 import { parse } from "yaml";
+import { isEntryPoint } from "../cli/entry-point.js";
 
 const ROOT = join(import.meta.dirname, "..");
 /** The karpenter-crd chart version the module installs; its CRDs are in crds/karpenter-<version>/. */
@@ -231,7 +232,7 @@ export async function generate(outDir: string): Promise<string[]> {
   return written;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const outDir = process.argv[2] ?? join(ROOT, ".gen", "karpenter");
   const files = await generate(outDir);
   process.stdout.write(`generated ${files.map((f) => join(relative(ROOT, outDir) || outDir, f)).join(", ")}\n`);

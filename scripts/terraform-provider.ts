@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, parse } from "node:path";
+import { isEntryPoint } from "../cli/entry-point.js";
 
 export const TERRAFORM_REGISTRY = "registry.terraform.io";
 
@@ -121,6 +122,6 @@ export function findTerraformPluginDir(): string | undefined {
   return terraformProviderSource().pluginDir;
 }
 
-if (process.argv[1] === import.meta.filename) {
+if (isEntryPoint(import.meta.url)) {
   process.stdout.write(`terraform provider source: ${terraformProviderSource().description}\n`);
 }

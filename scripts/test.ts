@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { isEntryPoint } from "../cli/entry-point.js";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -54,7 +55,7 @@ export function sharedProcessFiles(): string[] {
     .map((file) => join(ROOT, file));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const missing = OWN_PROCESS.filter((file) => !testFiles().includes(file));
   if (missing.length) throw new Error(`scripts/test.ts names test files that do not exist: ${missing.join(", ")}`);
   // The shared process starts right after the slowest file: it is about as long.

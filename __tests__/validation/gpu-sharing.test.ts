@@ -146,7 +146,7 @@ const P4_P5 = [{ key: "karpenter.k8s.aws/instance-family", operator: "In" as con
 const migPool = (extra: Record<string, unknown> = {}) => ({ name: "mig", nodeClass: "gpu-nodeclass", instanceCategories: ["p" as const], limits: { cpu: 384 }, requirements: P4_P5, gpuSharing: { mig: { profile: "all-1g.10gb" } }, ...extra });
 
 describe("MIG data", () => {
-  it("gives the same instance counts as the GPU Operator v26.7.0's own MIG config, for every profile that config lists for the GPU", () => {
+  it("gives the same instance counts as the GPU Operator v26.7.0's own MIG config, for every profile of every GPU", () => {
     const text = readFileSync(join(ROOT, "charts", "gpu-operator-v26.7.0", "default-mig-parted-config.yaml"), "utf8");
     const configs = parse(parse(text).data["config.yaml"])["mig-configs"] as Record<string, { "device-filter"?: string | string[]; "mig-devices"?: Record<string, number> }[]>;
     let compared = 0;
@@ -156,7 +156,7 @@ describe("MIG data", () => {
         const entries = configs[migConfigName(profile)] ?? [];
         // The entry for this GPU's PCI ID, else the one without a filter (what mig-parted applies to it).
         const entry = entries.find((e) => [e["device-filter"] ?? []].flat().includes(gpu.pciDeviceId)) ?? entries.find((e) => e["device-filter"] === undefined);
-        if (!entry) continue;
+        assert.ok(entry, `${key} ${profile}: no entry in the operator's config`);
         assert.deepEqual(entry["mig-devices"], { [profile]: count }, `${key} ${profile}`);
         ofGpu++;
       }

@@ -224,6 +224,11 @@ export function securityGroupCountProblem(count: number, allowMultiple: boolean)
   return undefined;
 }
 
+/** A list for a message: the first `max` items, then how many more (`a, b, c and 5 more`). */
+export function shortList(items: readonly string[], max: number): string {
+  return items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}
+
 export function duplicatesProblem(values: readonly string[]): string | undefined {
   const seen = new Set<string>();
   const dups = new Set<string>();

@@ -2,7 +2,7 @@
  * The checks of EFA node classes: a layout given as a prop, and the pools of a class admitting
  * only EFA types of one network-card layout (why one layout: karpenter/efa.ts).
  */
-import { quoted } from "../core/rules.js";
+import { quoted, shortList } from "../core/rules.js";
 import { admittedInstanceTypes, describeEfaLayout, efaLayoutOf, MAX_NETWORK_INTERFACES, type EfaLayout, type EfaPool } from "../karpenter/efa.js";
 import { GPU_INSTANCE_TYPES } from "../karpenter/gpu-instances.js";
 
@@ -18,8 +18,7 @@ export function efaLayoutProblem(l: EfaLayout): string | undefined {
   return undefined;
 }
 
-const listTypes = (types: readonly string[], max = 8) =>
-  types.length <= max ? types.join(", ") : `${types.slice(0, max).join(", ")} and ${types.length - max} more`;
+const listTypes = (types: readonly string[]) => shortList(types, 8);
 
 /**
  * Why `efa: true` cannot be written for node class `className`, used by `pools`: no pool uses it,

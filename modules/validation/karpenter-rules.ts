@@ -7,7 +7,7 @@
  *
  * Each returns `{ field, problem }` pairs with the field relative to the object checked.
  */
-import { MAX_AWS_TAGS, quantityValue, quoted } from "../core/rules.js";
+import { MAX_AWS_TAGS, quantityValue, quoted, shortList } from "../core/rules.js";
 import { closestName } from "../core/suggest.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
 import { MAX_TIME_SLICING_REPLICAS, SHARING_LABELS, sliceBounds, type GpuSharing } from "../karpenter/gpu-sharing.js";
@@ -98,11 +98,6 @@ const REFUSED_MIG_CONFIGS: Readonly<Record<string, string>> = {
   "all-balanced": "mixes profiles on each GPU, which needs the device plugin's mixed MIG strategy (resources nvidia.com/mig-<profile>); the module uses the single strategy, where every instance is one nvidia.com/gpu",
 };
 
-/** Up to `max` items, then how many more. */
-function someOf(items: readonly string[], max = 4): string {
-  return items.length <= max ? items.join(", ") : `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
-}
-
 /**
  * GPU sharing settings: exactly one of timeSlicing and mig; whole replicas from 2 to
  * MAX_TIME_SLICING_REPLICAS; a MIG config the MIG manager writes for some GPU (all-<profile>) and
@@ -140,18 +135,18 @@ function migProfileProblem(profile: string, admitted: readonly GpuInstanceType[]
   if (Object.hasOwn(REFUSED_MIG_CONFIGS, profile)) return `is ${quoted(profile)}, which ${REFUSED_MIG_CONFIGS[profile]}; pick one profile for every GPU, such as all-1g.10gb`;
   if (!known.includes(profile)) {
     const hint = closestName(profile, known) ?? (known.includes(`all-${profile}`) ? `all-${profile}` : closestName(`all-${profile.replaceAll("+", ".")}`, known));
-    return `is ${quoted(profile)}, which is no MIG config of a GPU the module knows: ${hint ? `did you mean ${hint}? ` : ""}the MIG manager names them all-<profile> (${someOf(known, 6)})`;
+    return `is ${quoted(profile)}, which is no MIG config of a GPU the module knows: ${hint ? `did you mean ${hint}? ` : ""}the MIG manager names them all-<profile> (${shortList(known, 6)})`;
   }
   const lacking = new Map<string, string[]>();
   for (const t of admitted) {
     if (migSlices(profile, t) !== undefined) continue;
     const gpu = migGpuOf(t);
-    const why = gpu ? `${t.gpuName} ${Math.round(t.gpuMemoryMiB / 1024)} GB: ${someOf(Object.keys(gpu.profiles).map(migConfigName), 3)}` : `${t.gpuName}: ${MIG_WITHOUT_COUNTS.has(t.gpuName) ? "MIG, with no instance counts the module can source" : "no MIG"}`;
+    const why = gpu ? `${t.gpuName} ${Math.round(t.gpuMemoryMiB / 1024)} GB: ${shortList(Object.keys(gpu.profiles).map(migConfigName), 3)}` : `${t.gpuName}: ${MIG_WITHOUT_COUNTS.has(t.gpuName) ? "MIG, with no instance counts the module can source" : "no MIG"}`;
     lacking.set(why, [...(lacking.get(why) ?? []), t.type]);
   }
   if (lacking.size === 0) return undefined;
   const fit = GPU_INSTANCE_TYPES.filter((t) => migSlices(profile, t) !== undefined).map((t) => t.family);
-  const detail = [...lacking].map(([why, types]) => `${someOf(types, 3)} (${why})`).join("; ");
+  const detail = [...lacking].map(([why, types]) => `${shortList(types, 3)} (${why})`).join("; ");
   return `is ${quoted(profile)}, but the pool admits types whose GPU has no such MIG profile: ${detail}. Only ${[...new Set(fit)].join(", ")} have it: restrict the pool to them (requirements on karpenter.k8s.aws/instance-family), or use timeSlicing`;
 }
 

@@ -4,7 +4,7 @@
  * than its caps, would synthesize and apply, then leave every GPU pod Pending. This finds the
  * requirement that empties the pool and says why, in the caller's names for the fields.
  */
-import { quoted } from "../core/rules.js";
+import { quoted, shortList } from "../core/rules.js";
 import { GPU_INSTANCE_TYPES, type GpuInstanceType } from "../karpenter/gpu-instances.js";
 import { sharedGpuCapacity, type GpuSharing } from "../karpenter/gpu-sharing.js";
 import { closestName, editDistance } from "../core/suggest.js";
@@ -69,7 +69,7 @@ function describeTypes(types: readonly GpuInstanceType[]): string {
   const families = [...new Set(types.map((t) => t.family))];
   const whole = families.filter((f) => GPU_INSTANCE_TYPES.filter((t) => t.family === f).every((t) => types.includes(t)));
   const parts = [...whole.map((f) => `${f}.*`), ...types.filter((t) => !whole.includes(t.family)).map((t) => t.type)];
-  return parts.length > 6 ? `${parts.slice(0, 6).join(", ")} and ${parts.length - 6} more` : parts.join(", ");
+  return shortList(parts, 6);
 }
 
 /** Why a requirement admits no type of the table on its own: an unknown or wrongly written value. */
